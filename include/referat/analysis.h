@@ -1,0 +1,88 @@
+/* analysis.h — the Danish analysis chain: tokenise → (split compounds) → stem.
+ *
+ * One chain serves indexing, querying and snippets, so the three can never
+ * disagree about what a word is (SQLite FTS5 re-runs its tokenizer for
+ * snippets for the same reason). Tokens carry byte spans into the input, so
+ * a snippet can highlight exactly the bytes that matched.
+ *
+ * The chain:
+ *   - tokenise UTF-8: words are runs of letters and digits (Danish æ ø å,
+ *     é, ü, … and every other Unicode letter); text is case-folded with full
+ *     Unicode case folding ("ß" → "ss", "Æ" → "æ");
+ *   - hyphenated words ("IT-systemer") give one token per part at
+ *     consecutive positions and, at the first part's position, a JOINED token
+ *     for the whole ("itsystemer"), so they are findable by parts and whole;
+ *     a part ending in a hyphen ("Trivsels- og") is an ordinary word;
+ *   - codes — runs of letters/digits joined by '.', '-' or '/' that contain a
+ *     digit ("00.01.00-A00-3-17", "13/3462", "24-05-2013", "2017-2018") —
+ *     give a CODE token for the whole (folded, not stemmed) and, at the same
+ *     and following positions, a token per part, so "2017" finds
+ *     "2017-2018" and the journal number is found as typed;
+ *   - words are stemmed with Snowball's Danish stemmer (libstemmer, UTF-8);
+ *     numbers and codes are not stemmed.
+ *
+ * A ref_analyzer is per-thread state (libstemmer's stem buffer is reused by
+ * each call); make one per thread. It keeps a cache of stems per word. */
+#ifndef REFERAT_ANALYSIS_H
+#define REFERAT_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "referat/buf.h"
+#include "referat/status.h"
+
+typedef enum ref_token_kind {
+    REF_TOKEN_WORD,   /* a word: stem is its Snowball stem */
+    REF_TOKEN_NUMBER, /* digits only: stem is the digits */
+    REF_TOKEN_CODE,   /* a journal number, date, …: stem is the folded whole */
+    REF_TOKEN_JOINED, /* a hyphenated word as a whole, hyphens removed */
+    REF_TOKEN_PART,   /* a compound part inside a word (compound splitting) */
+} ref_token_kind;
+
+typedef struct ref_token {
+    ref_token_kind kind;
+    const char *text;  /* case-folded surface form, NUL-terminated */
+    size_t text_len;
+    const char *stem;  /* the term to index or match, NUL-terminated */
+    size_t stem_len;
+    size_t start;      /* byte span [start, end) in the analysed input */
+    size_t end;
+    uint32_t pos;      /* 0-based word position within this call; JOINED,
+                          PART and CODE tokens share the position of the
+                          word they belong to */
+} ref_token;
+
+/* Called once per token, in order of position. The strings are valid only
+ * during the call. Return 0 to go on, nonzero to stop the analysis (then
+ * ref_analyze returns REF_OK). */
+typedef int (*ref_token_fn)(void *ctx, const ref_token *token);
+
+typedef struct ref_analyzer ref_analyzer;
+
+/* Creates an analyzer with the Danish Snowball stemmer. REF_ENOMEM, or
+ * REF_EINTERNAL when libstemmer lacks Danish. Free with ref_analyzer_free. */
+ref_status ref_analyzer_new(ref_analyzer **out);
+void ref_analyzer_free(ref_analyzer *analyzer);
+
+/* Analyse LEN bytes of UTF-8 TEXT, calling FN for each token. Invalid UTF-8
+ * bytes are treated as separators (never cut, never passed on). When
+ * POSITIONS is non-NULL it receives the number of positions used, so a
+ * caller can continue numbering after a gap. */
+ref_status ref_analyze(ref_analyzer *analyzer, const char *text, size_t len,
+                       ref_token_fn fn, void *ctx, uint32_t *positions);
+
+/* Stem one already case-folded word (as the chain would). The result is
+ * owned by the analyzer and valid until its next call. */
+ref_status ref_analyzer_stem(ref_analyzer *analyzer, const char *word,
+                             size_t len, const char **stem, size_t *stem_len);
+
+/* Append the full Unicode case folding of LEN bytes of UTF-8 to OUT.
+ * Invalid bytes are copied as U+FFFD. */
+void ref_casefold(const char *text, size_t len, ref_buf *out);
+
+/* Length in bytes of the valid UTF-8 sequence at TEXT (at most LEN bytes
+ * available), or 0 if the bytes there are not valid UTF-8. */
+size_t ref_utf8_seq_len(const char *text, size_t len);
+
+#endif
