@@ -1,0 +1,1262 @@
+/* minutes.c — minutes text → meeting, punkter, sections (see minutes.h).
+ *
+ * One forward pass over the lines with one line of lookahead, no recursion and
+ * no per-line storage: memory is the size of the output, and every test on a
+ * line looks at a bounded prefix of it, so a 50 MB single-line file costs a
+ * few linear scans. What the parser recognises lives in tables — punkt-line
+ * patterns, journal labels, header labels and the heading grammar — so other
+ * municipalities' layouts are new rows, not new code paths.
+ *
+ * A line goes through these questions, in order:
+ *   1. blank?                       → paragraph break
+ *   2. a punkt line ("Punkt 3: …")? → closes the punkt, opens the next
+ *   3. before the first punkt?      → header (REFERAT line, Mødedato,
+ *                                     Mødested, table of contents)
+ *   4. first line after a punkt line and shaped like a journal number?
+ *   5. a heading (see classify_heading)?
+ *   6. otherwise text of the current section (REF_SECTION_NONE if none). */
+#include "referat/minutes.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "referat/buf.h"
+
+const char *ref_section_kind_key(ref_section_kind kind)
+{
+    switch (kind) {
+#define REF_SECTION_CASE(name, key)                                                                \
+    case name:                                                                                     \
+        return key;
+        REF_SECTION_LIST(REF_SECTION_CASE)
+#undef REF_SECTION_CASE
+    case REF_SECTION_COUNT:
+        break;
+    }
+    return "andet";
+}
+
+/* ---- limits ----------------------------------------------------------- */
+
+enum {
+    MAX_WARNINGS = 1000,      /* then one "further warnings suppressed" */
+    MAX_PUNKT_NUMBER = 99999, /* larger numbers are reported, stored as 0 */
+    MAX_PREFIX_BYTES = 10,    /* "CF", "TCG", "ØU", … */
+    MAX_JOURNAL_BYTES = 40,
+    PLAIN_HEADING_MAX_BYTES = 60,
+    PLAIN_HEADING_MAX_WORDS = 5,
+    MARKUP_HEADING_MAX_BYTES = 160,
+    MARKUP_HEADING_MAX_WORDS = 12,
+    SUFFIXED_HEADING_MAX_BYTES = 120,
+    LEVEL_BOLD = 7,  /* a whole-line **bold** line ranks below "######" */
+    LEVEL_PLAIN = 8, /* no markup at all */
+};
+
+/* ---- arena: every string of a meeting, freed at once ------------------ */
+
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    char data[];
+} arena_block;
+
+/* ref_meeting is the public face; the arena hides behind it. */
+typedef struct meeting_impl {
+    ref_meeting pub;
+    arena_block *blocks;
+} meeting_impl;
+
+static char *arena_strndup(meeting_impl *m, const char *s, size_t n)
+{
+    arena_block *b = m->blocks;
+    if (!b || b->cap - b->used < n + 1) {
+        size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+        arena_block *nb = malloc(sizeof *nb + cap);
+        if (!nb)
+            return NULL;
+        nb->used = 0;
+        nb->cap = cap;
+        /* A big string gets its own block behind the current one, so the
+         * current block's free space is not abandoned. */
+        if (b && cap > 65536) {
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            m->blocks = nb;
+        }
+        b = nb;
+    }
+    char *p = b->data + b->used;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    b->used += n + 1;
+    return p;
+}
+
+void ref_meeting_free(ref_meeting *meeting)
+{
+    if (!meeting)
+        return;
+    meeting_impl *m = (meeting_impl *)meeting;
+    for (size_t i = 0; i < meeting->npunkter; i++)
+        free(meeting->punkter[i].sections);
+    free(meeting->punkter);
+    free(meeting->warnings);
+    arena_block *b = m->blocks;
+    while (b) {
+        arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(m);
+}
+
+/* ---- small UTF-8-aware string helpers --------------------------------- */
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+static int is_ascii_alnum(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Width of the white space at S: ASCII blanks or U+00A0 (no-break space,
+ * common in text copied from Word and web pages). */
+static size_t space_width(const char *s, size_t n)
+{
+    if (n >= 1 && is_space((unsigned char)s[0]))
+        return 1;
+    if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+        return 2;
+    return 0;
+}
+
+static size_t skip_spaces(const char *s, size_t n, size_t i)
+{
+    size_t w;
+    while (i < n && (w = space_width(s + i, n - i)) > 0)
+        i += w;
+    return i;
+}
+
+static void trim(const char **s, size_t *n)
+{
+    size_t i = skip_spaces(*s, *n, 0);
+    *s += i;
+    *n -= i;
+    while (*n > 0) {
+        if (is_space((unsigned char)(*s)[*n - 1]))
+            (*n)--;
+        else if (*n >= 2 && (unsigned char)(*s)[*n - 2] == 0xC2 &&
+                 (unsigned char)(*s)[*n - 1] == 0xA0)
+            *n -= 2;
+        else
+            break;
+    }
+}
+
+/* One character of S folded for caseless comparison, its width in *W. ASCII
+ * and the Latin-1 letters (À-Þ → à-þ, so "Æ" = "æ") are what Danish headings
+ * need; any other byte stands for itself, so invalid UTF-8 is harmless. */
+static unsigned fold_at(const char *s, size_t n, size_t *w)
+{
+    unsigned char c = (unsigned char)s[0];
+    *w = 1;
+    if (c >= 'A' && c <= 'Z')
+        return c + 32u;
+    if (c < 0x80)
+        return c;
+    if (c == 0xC3 && n >= 2 && ((unsigned char)s[1] & 0xC0) == 0x80) {
+        unsigned v = 0xC0u + ((unsigned char)s[1] - 0x80u);
+        *w = 2;
+        if (v <= 0xDE && v != 0xD7)
+            v += 0x20;
+        return v;
+    }
+    return 0x100u + c;
+}
+
+/* Bytes of S matched by KEYWORD, ignoring case; 0 if S does not start so. */
+static size_t ci_prefix(const char *s, size_t n, const char *kw)
+{
+    size_t i = 0, k = 0, kn = strlen(kw);
+    while (k < kn) {
+        if (i >= n)
+            return 0;
+        size_t wi, wk;
+        if (fold_at(s + i, n - i, &wi) != fold_at(kw + k, kn - k, &wk))
+            return 0;
+        i += wi;
+        k += wk;
+    }
+    return i;
+}
+
+static int ci_equal(const char *s, size_t n, const char *kw)
+{
+    return n && ci_prefix(s, n, kw) == n;
+}
+
+/* Upper-case letter at S: A-Z or Latin-1 À-Þ (Æ, Ø, Å, É, …). */
+static int starts_upper(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c >= 'A' && c <= 'Z')
+        return 1;
+    return n >= 2 && c == 0xC3 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9E &&
+           (unsigned char)s[1] != 0x97;
+}
+
+static int starts_letter(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return 1;
+    return n >= 2 && c == 0xC3 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] != 0x97 &&
+           (unsigned char)s[1] != 0xB7;
+}
+
+static size_t count_words(const char *s, size_t n, size_t stop_after)
+{
+    size_t words = 0, i = 0;
+    while (i < n && words <= stop_after) {
+        i = skip_spaces(s, n, i);
+        if (i >= n)
+            break;
+        words++;
+        while (i < n && space_width(s + i, n - i) == 0)
+            i++;
+    }
+    return words;
+}
+
+/* ---- lines ------------------------------------------------------------ */
+
+/* One input line, with Markdown heading marks and "**" removed and white
+ * space trimmed: the form every recogniser looks at. */
+typedef struct line {
+    size_t no;     /* 1-based */
+    ref_buf buf;   /* the cleaned text */
+    const char *s; /* = buf's data */
+    size_t n;
+    int level;   /* 1-6 for '#' headings, LEVEL_BOLD, or LEVEL_PLAIN */
+    int present; /* 0 past the end of the input */
+} line;
+
+/* A '#' run of 1-6 marks followed by a space (or nothing) is an ATX
+ * heading; "#hashtag" and "#######" are not. */
+static size_t atx_marks(const char *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n && s[k] == '#')
+        k++;
+    if (k == 0 || k > 6 || (k < n && space_width(s + k, n - k) == 0))
+        return 0;
+    return k;
+}
+
+static void clean_line(line *ln, const char *raw, size_t n)
+{
+    ref_buf_reset(&ln->buf);
+    trim(&raw, &n);
+    ln->level = LEVEL_PLAIN;
+    size_t marks = atx_marks(raw, n);
+    if (marks) {
+        ln->level = (int)marks;
+        raw += marks;
+        n -= marks;
+        /* A closing run ("## Bilag ##") is decoration too. */
+        size_t e = n;
+        while (e > 0 && raw[e - 1] == '#')
+            e--;
+        if (e < n && (e == 0 || space_width(raw + e - 1, 1)))
+            n = e;
+        trim(&raw, &n);
+    }
+    if (n >= 4 && raw[0] == '*' && raw[1] == '*' && raw[n - 1] == '*' && raw[n - 2] == '*' &&
+        ln->level == LEVEL_PLAIN)
+        ln->level = LEVEL_BOLD;
+    ref_buf_reserve(&ln->buf, n);
+    for (size_t i = 0; i < n; i++) {
+        if (raw[i] == '*' && i + 1 < n && raw[i + 1] == '*') {
+            i++;
+            continue;
+        }
+        /* A NUL would end the C strings the caller gets; the reader rejects
+         * such files, but the parser also takes fuzzed bytes. */
+        ref_buf_putc(&ln->buf, raw[i] ? raw[i] : ' ');
+    }
+    const char *s = ref_buf_cstr(&ln->buf);
+    size_t len = ln->buf.len;
+    trim(&s, &len);
+    ln->s = s;
+    ln->n = len;
+}
+
+typedef struct cursor {
+    const char *text;
+    size_t len, pos, no;
+} cursor;
+
+/* The next line of C into LN; LF, CRLF and a stray CR all end a line. */
+static void next_line(cursor *c, line *ln)
+{
+    if (c->pos >= c->len) {
+        ln->present = 0;
+        ln->s = "";
+        ln->n = 0;
+        return;
+    }
+    size_t start = c->pos, end = start;
+    while (end < c->len && c->text[end] != '\n' && c->text[end] != '\r')
+        end++;
+    c->pos = end;
+    if (c->pos < c->len && c->text[c->pos] == '\r')
+        c->pos++;
+    if (c->pos < c->len && c->text[c->pos] == '\n' && (c->pos == end || c->text[end] == '\r'))
+        c->pos++;
+    ln->present = 1;
+    ln->no = ++c->no;
+    clean_line(ln, c->text + start, end - start);
+}
+
+/* ---- the parser's state ----------------------------------------------- */
+
+typedef struct parser {
+    meeting_impl *m;
+    ref_status rc; /* sticky: once set, helpers do nothing */
+
+    size_t cap_punkter, cap_warnings, cap_sections; /* sections: current punkt's */
+    int have_punkt;
+
+    /* the open section of the current punkt */
+    int have_section;
+    ref_section_kind kind;
+    const char *heading;
+    size_t heading_line;
+    int heading_level;
+    ref_buf text;
+    int pending_blank;  /* a blank line since the last text line */
+    int at_paragraph;   /* the previous line was blank or structural */
+    int expect_journal; /* the previous non-blank line was the punkt line */
+
+    /* header */
+    int in_toc;
+    int seen_header_line;
+    const char *referat_date; /* the REFERAT line's date, for a cross-check */
+    const char *labelled_date;
+    size_t labelled_date_line;
+
+    /* numbering */
+    int prev_number;
+    size_t *first_line_of; /* by punkt number: where it was first seen */
+    size_t first_line_cap;
+} parser;
+
+static char *pstrndup(parser *p, const char *s, size_t n)
+{
+    if (p->rc != REF_OK)
+        return NULL;
+    char *r = arena_strndup(p->m, s, n);
+    if (!r)
+        p->rc = REF_ENOMEM;
+    return r;
+}
+
+/* Grow *ARR (of SIZE-byte elements, *CAP of them) to hold N+1. */
+static int grow(parser *p, void **arr, size_t *cap, size_t n, size_t size)
+{
+    if (p->rc != REF_OK)
+        return 0;
+    if (n < *cap)
+        return 1;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    if (ncap > SIZE_MAX / size) {
+        p->rc = REF_ENOMEM;
+        return 0;
+    }
+    void *q = realloc(*arr, ncap * size);
+    if (!q) {
+        p->rc = REF_ENOMEM;
+        return 0;
+    }
+    *arr = q;
+    *cap = ncap;
+    return 1;
+}
+
+static void warn(parser *p, size_t lineno, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void warn(parser *p, size_t lineno, const char *fmt, ...)
+{
+    ref_meeting *mt = &p->m->pub;
+    if (p->rc != REF_OK || mt->nwarnings > MAX_WARNINGS)
+        return;
+    char msg[256];
+    if (mt->nwarnings == MAX_WARNINGS) {
+        snprintf(msg, sizeof msg, "further warnings suppressed");
+        lineno = 0;
+    } else {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+    }
+    if (!grow(p, (void **)&mt->warnings, &p->cap_warnings, mt->nwarnings, sizeof *mt->warnings))
+        return;
+    char *s = pstrndup(p, msg, strlen(msg));
+    if (!s)
+        return;
+    mt->warnings[mt->nwarnings].line = lineno;
+    mt->warnings[mt->nwarnings].message = s;
+    mt->nwarnings++;
+}
+
+static ref_punkt *cur_punkt(parser *p)
+{
+    return p->have_punkt ? &p->m->pub.punkter[p->m->pub.npunkter - 1] : NULL;
+}
+
+/* ---- sections --------------------------------------------------------- */
+
+static void close_section(parser *p)
+{
+    ref_punkt *pk = cur_punkt(p);
+    if (!p->have_section || !pk || p->rc != REF_OK)
+        return;
+    p->have_section = 0;
+    const char *t = ref_buf_cstr(&p->text);
+    size_t n = p->text.len;
+    trim(&t, &n);
+    if (!grow(p, (void **)&pk->sections, &p->cap_sections, pk->nsections, sizeof *pk->sections))
+        return;
+    char *text = pstrndup(p, t, n);
+    if (!text)
+        return;
+    ref_section *sec = &pk->sections[pk->nsections++];
+    sec->kind = p->kind;
+    sec->heading = (char *)p->heading;
+    sec->text = text;
+    sec->line = p->heading_line;
+    ref_buf_reset(&p->text);
+}
+
+static void open_section(parser *p, ref_section_kind kind, const char *heading, size_t hn,
+                         size_t lineno, int level)
+{
+    close_section(p);
+    const char *h = pstrndup(p, heading, hn);
+    if (!h)
+        return;
+    p->have_section = 1;
+    p->kind = kind;
+    p->heading = h;
+    p->heading_line = lineno;
+    p->heading_level = level;
+    p->pending_blank = 0;
+}
+
+static void append_text(parser *p, const char *s, size_t n, size_t lineno)
+{
+    if (!p->have_section)
+        open_section(p, REF_SECTION_NONE, "", 0, lineno, LEVEL_PLAIN);
+    if (p->text.len)
+        ref_buf_puts(&p->text, p->pending_blank ? "\n\n" : "\n");
+    ref_buf_append(&p->text, s, n);
+    p->pending_blank = 0;
+    if (ref_buf_status(&p->text) != REF_OK)
+        p->rc = REF_ENOMEM;
+}
+
+/* ---- punkt lines ------------------------------------------------------ */
+
+/* How a punkt line is written. "Punkt 3:" needs its colon because Aalborg
+ * writes prose like "Punkt 19 behandles som punkt 2."; the other rows need a
+ * number and a capitalised title (or none: Roskilde puts "Pkt. 42" alone on
+ * its line). New layouts ("12. Godkendelse af …") are new rows. */
+typedef struct punkt_pattern {
+    const char *keyword;
+    int colon_required; /* "Punkt 3: …"; a missing number is then tolerated */
+} punkt_pattern;
+
+static const punkt_pattern punkt_patterns[] = {
+    {"Punkt", 1},
+    {"Pkt.", 0},
+    {"Sag nr.", 0},
+    {"Nr.", 0},
+};
+
+typedef struct punkt_line {
+    int number;       /* 0 if none */
+    int too_large;    /* a number was written but exceeds MAX_PUNKT_NUMBER */
+    const char *rest; /* prefix and title */
+    size_t nrest;
+} punkt_line;
+
+static int match_punkt_pattern(const punkt_pattern *pat, const char *s, size_t n, punkt_line *out)
+{
+    size_t i = ci_prefix(s, n, pat->keyword);
+    if (!i)
+        return 0;
+    /* "Punktet", "Punkter på dagsordenen": the keyword must end a word. */
+    if (i < n && starts_letter(s + i, n - i))
+        return 0;
+    i = skip_spaces(s, n, i);
+    size_t digits = 0;
+    long number = 0;
+    while (i < n && is_digit(s[i])) {
+        if (number <= MAX_PUNKT_NUMBER)
+            number = number * 10 + (s[i] - '0');
+        digits++;
+        i++;
+    }
+    if (digits && i < n && starts_letter(s + i, n - i))
+        return 0; /* "Nr.1a" is not a number we know */
+    i = skip_spaces(s, n, i);
+    int sep = 0;
+    if (i < n && (s[i] == ':' || s[i] == '.')) {
+        sep = s[i] == ':';
+        i++;
+    } else if (i + 1 < n && s[i] == '-' && space_width(s + i + 1, n - i - 1)) {
+        i++;
+    }
+    if (pat->colon_required && !sep)
+        return 0;
+    if (!pat->colon_required && !digits)
+        return 0;
+    i = skip_spaces(s, n, i);
+    if (!pat->colon_required && i < n && !starts_upper(s + i, n - i) && !is_digit(s[i]))
+        return 0; /* "Pkt. 5 blev udsat" is prose */
+    out->number = digits && number <= MAX_PUNKT_NUMBER ? (int)number : 0;
+    out->too_large = digits && number > MAX_PUNKT_NUMBER;
+    out->rest = s + i;
+    out->nrest = n - i;
+    return 1;
+}
+
+static int match_punkt_line(const line *ln, punkt_line *out)
+{
+    for (size_t k = 0; k < sizeof punkt_patterns / sizeof punkt_patterns[0]; k++)
+        if (match_punkt_pattern(&punkt_patterns[k], ln->s, ln->n, out))
+            return 1;
+    return 0;
+}
+
+/* "CF - Godkendelse": a short all-capitals word before the first " - " (or
+ * " – ") is the prefix. Only the first is looked at, so "Budget 2014 -
+ * langsigtede strategier" keeps its dash, and a long title is not scanned. */
+static void split_prefix(const char *s, size_t n, size_t *prefix_len, size_t *title_off)
+{
+    *prefix_len = 0;
+    *title_off = 0;
+    size_t i = 0;
+    int letters = 0;
+    while (i < n && i <= MAX_PREFIX_BYTES) {
+        size_t w;
+        unsigned c = (unsigned char)s[i];
+        if (starts_upper(s + i, n - i)) {
+            letters = 1;
+            w = c < 0x80 ? 1 : 2;
+        } else if (is_digit(s[i])) {
+            w = 1;
+        } else {
+            break;
+        }
+        i += w;
+    }
+    if (!letters || i == 0 || i > MAX_PREFIX_BYTES)
+        return;
+    size_t j = skip_spaces(s, n, i);
+    if (j == i)
+        return;
+    size_t dash = 0;
+    if (j < n && s[j] == '-')
+        dash = 1;
+    else if (j + 2 < n && (unsigned char)s[j] == 0xE2 && (unsigned char)s[j + 1] == 0x80 &&
+             ((unsigned char)s[j + 2] == 0x93 || (unsigned char)s[j + 2] == 0x94))
+        dash = 3; /* en dash, em dash */
+    if (!dash)
+        return;
+    size_t k = j + dash;
+    if (k < n && space_width(s + k, n - k) == 0)
+        return; /* "CF -x" or a hyphenated word */
+    *prefix_len = i;
+    *title_off = skip_spaces(s, n, k);
+}
+
+static void finish_punkt(parser *p)
+{
+    ref_punkt *pk = cur_punkt(p);
+    if (!pk)
+        return;
+    close_section(p);
+    int any_text = 0;
+    for (size_t i = 0; i < pk->nsections; i++)
+        any_text |= pk->sections[i].text[0] != '\0';
+    if (!any_text) {
+        warn(p, pk->line, "punkt %d has no text", pk->number);
+        return;
+    }
+    for (size_t i = 0; i < pk->nsections; i++)
+        if (!pk->sections[i].text[0])
+            warn(p, pk->sections[i].line, "heading \"%.60s\" has no text", pk->sections[i].heading);
+}
+
+static void check_number(parser *p, const punkt_line *pl, size_t lineno)
+{
+    if (pl->too_large) {
+        warn(p, lineno, "punkt number too large; stored as 0");
+        return;
+    }
+    if (pl->number == 0) {
+        warn(p, lineno, "punkt line without a number");
+        return;
+    }
+    size_t num = (size_t)pl->number;
+    if (num >= p->first_line_cap) {
+        size_t ncap = p->first_line_cap ? p->first_line_cap : 64;
+        while (ncap <= num)
+            ncap *= 2;
+        size_t *q = realloc(p->first_line_of, ncap * sizeof *q);
+        if (!q) {
+            p->rc = REF_ENOMEM;
+            return;
+        }
+        memset(q + p->first_line_cap, 0, (ncap - p->first_line_cap) * sizeof *q);
+        p->first_line_of = q;
+        p->first_line_cap = ncap;
+    }
+    if (p->first_line_of[num]) {
+        warn(p, lineno, "punkt %d appears again (first at line %zu)", pl->number,
+             p->first_line_of[num]);
+    } else {
+        p->first_line_of[num] = lineno;
+        if (p->prev_number && pl->number != p->prev_number + 1)
+            warn(p, lineno, "punkt %d follows punkt %d: out of sequence", pl->number,
+                 p->prev_number);
+    }
+    p->prev_number = pl->number;
+}
+
+static void start_punkt(parser *p, const punkt_line *pl, size_t lineno)
+{
+    finish_punkt(p);
+    ref_meeting *mt = &p->m->pub;
+    if (!grow(p, (void **)&mt->punkter, &p->cap_punkter, mt->npunkter, sizeof *mt->punkter))
+        return;
+    ref_punkt *pk = &mt->punkter[mt->npunkter];
+    memset(pk, 0, sizeof *pk);
+    size_t plen, toff;
+    split_prefix(pl->rest, pl->nrest, &plen, &toff);
+    const char *t = pl->rest + toff;
+    size_t tn = pl->nrest - toff;
+    trim(&t, &tn);
+    pk->prefix = pstrndup(p, pl->rest, plen);
+    pk->title = pstrndup(p, t, tn);
+    pk->journal = pstrndup(p, "", 0);
+    if (p->rc != REF_OK)
+        return;
+    pk->number = pl->number;
+    pk->line = lineno;
+    mt->npunkter++;
+    p->have_punkt = 1;
+    p->cap_sections = 0;
+    p->have_section = 0;
+    p->expect_journal = 1;
+    check_number(p, pl, lineno);
+    if (!tn)
+        warn(p, lineno, "punkt %d has no title", pl->number);
+}
+
+/* ---- journal numbers -------------------------------------------------- */
+
+/* Labels some case systems write before the number; the number alone is
+ * Albertslund's way. */
+static const char *const journal_labels[] = {
+    "Sagsnr.",    "Sagsnr",      "Sags nr.", "J.nr.",  "J. nr.",  "Jnr.",
+    "Journalnr.", "Journal nr.", "Sagsid.",  "Sagsid", "Sags-id",
+};
+
+/* A single token of letters and digits joined by '.', '-' or '/', with at
+ * least two digits: "00.01.00-A00-3-17", "13/3462". Without a label it must
+ * also contain a joiner, so a lone "2017" stays text. */
+static int journal_token(const char *s, size_t n, int labelled)
+{
+    if (n == 0 || n > MAX_JOURNAL_BYTES || !is_ascii_alnum(s[0]) || !is_ascii_alnum(s[n - 1]))
+        return 0;
+    size_t digits = 0, joiners = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_digit(s[i]))
+            digits++;
+        else if (s[i] == '.' || s[i] == '-' || s[i] == '/')
+            joiners++;
+        else if (!is_ascii_alnum(s[i]))
+            return 0;
+    }
+    return digits >= 2 && (labelled || joiners > 0);
+}
+
+static int match_journal(const line *ln, const char **tok, size_t *ntok)
+{
+    const char *s = ln->s;
+    size_t n = ln->n;
+    int labelled = 0;
+    for (size_t k = 0; k < sizeof journal_labels / sizeof journal_labels[0]; k++) {
+        size_t i = ci_prefix(s, n, journal_labels[k]);
+        if (i && (i == n || !starts_letter(s + i, n - i))) {
+            if (i < n && s[i] == ':')
+                i++;
+            i = skip_spaces(s, n, i);
+            s += i;
+            n -= i;
+            labelled = 1;
+            break;
+        }
+    }
+    if (!journal_token(s, n, labelled))
+        return 0;
+    *tok = s;
+    *ntok = n;
+    return 1;
+}
+
+/* ---- headings --------------------------------------------------------- */
+
+/* The grammar of headings: a keyword, and what may follow it on the line.
+ * Every row also matches with a trailing ':' and as an inline heading
+ * ("Beslutning: Godkendt."). Matching ignores case. */
+enum {
+    SFX_BARE = 0,
+    SFX_AT = 1,    /* " i <body> den <date>", " den <date>", " på …", " (…)":
+                      "Beslutning i Tværgående chefgruppe den 24-05-2013" */
+    SFX_QUOTE = 2, /* " fra …": a quoted earlier decision, see below */
+};
+
+typedef struct heading_rule {
+    const char *keyword;
+    ref_section_kind kind;
+    unsigned suffixes;
+} heading_rule;
+
+/* "Beslutning fra Chefforum, 19. januar 2023, pkt. 7:" (corpus/002, punkt 5)
+ * quotes a decision of an earlier meeting inside this punkt's Historik. It is
+ * not this meeting's decision, so it opens no section: the line and the
+ * quoted text stay in the section around it (Historik there, Sagsfremstilling
+ * elsewhere), and the Beslutning field — what `--decisions` searches — holds
+ * only what this meeting decided. Pinned by test_quoted_decision_stays_in_historik
+ * and by the seed table in tests/test_minutes.c.
+ *
+ * Rows mapped to REF_SECTION_OTHER are other municipalities' headings: they
+ * are recognised, so they end the section before them, but get no field of
+ * their own yet. */
+static const heading_rule heading_rules[] = {
+    {"Anledning", REF_SECTION_ANLEDNING, SFX_BARE},
+    {"Baggrund", REF_SECTION_BAGGRUND, SFX_BARE},
+    {"Sagsfremstilling", REF_SECTION_SAGSFREMSTILLING, SFX_BARE},
+    {"Indstilling", REF_SECTION_INDSTILLING, SFX_AT},
+    {"Beslutning", REF_SECTION_BESLUTNING, SFX_AT | SFX_QUOTE},
+    {"Historik", REF_SECTION_HISTORIK, SFX_BARE},
+    {"Bilag", REF_SECTION_BILAG, SFX_BARE},
+    {"Resumé", REF_SECTION_OTHER, SFX_BARE},
+    {"Resume", REF_SECTION_OTHER, SFX_BARE},
+    {"Sagens kerne", REF_SECTION_OTHER, SFX_BARE},
+    {"Beslutningstema", REF_SECTION_OTHER, SFX_BARE},
+    {"Sagsbeskrivelse", REF_SECTION_OTHER, SFX_BARE},
+    {"Sagens tidligere behandling", REF_SECTION_OTHER, SFX_BARE},
+    {"Tidligere beslutninger", REF_SECTION_OTHER, SFX_BARE},
+    {"Økonomi", REF_SECTION_OTHER, SFX_BARE},
+    {"Økonomiske konsekvenser", REF_SECTION_OTHER, SFX_BARE},
+    {"Bevillingsmæssige konsekvenser", REF_SECTION_OTHER, SFX_BARE},
+    {"Personalemæssige konsekvenser", REF_SECTION_OTHER, SFX_BARE},
+    {"Lovgrundlag", REF_SECTION_OTHER, SFX_BARE},
+    {"Retsgrundlag", REF_SECTION_OTHER, SFX_BARE},
+    {"Høring", REF_SECTION_OTHER, SFX_BARE},
+    {"Tidsplan", REF_SECTION_OTHER, SFX_BARE},
+    {"Kommunikation", REF_SECTION_OTHER, SFX_BARE},
+    {"Kompetence", REF_SECTION_OTHER, SFX_BARE},
+};
+
+typedef enum heading_role {
+    ROLE_TEXT,    /* not a heading */
+    ROLE_QUOTE,   /* a known keyword quoting another meeting: text */
+    ROLE_KNOWN,   /* a row of heading_rules */
+    ROLE_UNKNOWN, /* shaped like a heading, in no row */
+} heading_role;
+
+typedef struct heading_match {
+    heading_role role;
+    ref_section_kind kind;
+    size_t heading_len; /* bytes of the line that are the heading */
+    size_t text_off;    /* where inline text starts, or the line's length */
+} heading_match;
+
+static int ends_sentence(char c)
+{
+    return c == '.' || c == '!' || c == '?' || c == ';' || c == ',';
+}
+
+static int match_rule(const heading_rule *r, const char *s, size_t n, heading_match *hm)
+{
+    size_t i = ci_prefix(s, n, r->keyword);
+    if (!i || (i < n && starts_letter(s + i, n - i)))
+        return 0;
+    size_t j = skip_spaces(s, n, i);
+    heading_match m = {ROLE_KNOWN, r->kind, n, n};
+    if (j < n && s[j] == ':') { /* "Beslutning:" or "Beslutning: Godkendt." */
+        m.heading_len = j + 1;
+        m.text_off = skip_spaces(s, n, j + 1);
+        /* "Tidsplan: uge 12" inside a Sagsfremstilling is a label, and
+         * cutting there costs the section its text (see may_open_other);
+         * only this meeting's own sections are written inline. */
+        if (m.text_off < n && r->kind == REF_SECTION_OTHER)
+            return 0;
+    } else if (j < n) {
+        const char *rest = s + j;
+        size_t nrest = n - j;
+        if (j == i)
+            return 0; /* "Bilag-1" */
+        if ((r->suffixes & SFX_QUOTE) && ci_prefix(rest, nrest, "fra ")) {
+            m.role = ROLE_QUOTE;
+        } else if (!(r->suffixes & SFX_AT) || n > SUFFIXED_HEADING_MAX_BYTES ||
+                   ends_sentence(s[n - 1]) ||
+                   !(ci_prefix(rest, nrest, "i ") || ci_prefix(rest, nrest, "den ") ||
+                     ci_prefix(rest, nrest, "på ") || rest[0] == '(')) {
+            return 0; /* "Økonomi & Stab udsender …" is a sentence */
+        }
+    }
+    *hm = m;
+    return 1;
+}
+
+/* Is S shaped like a heading? Short, capitalised, not a list item, no
+ * sentence punctuation at the end and no ": " label inside ("Oktober 2017:
+ * Orientering …"). Markup (#, whole-line bold) is the author saying "heading",
+ * so it earns a longer allowance. */
+static int heading_shape(const char *s, size_t n, int level)
+{
+    if (n == 0)
+        return 0;
+    if (level <= 6)
+        return n <= MARKUP_HEADING_MAX_BYTES;
+    int plain = level == LEVEL_PLAIN;
+    if (n > (plain ? PLAIN_HEADING_MAX_BYTES : MARKUP_HEADING_MAX_BYTES))
+        return 0;
+    if (!starts_upper(s, n))
+        return 0; /* also rules out "- item", "• item", "1. at …" */
+    if (n >= 2 && (s[1] == ')' || s[1] == '.'))
+        return 0; /* "A) …", "B. …" */
+    char last = s[n - 1];
+    if (ends_sentence(last) || (plain && last == ':'))
+        return 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] == '\t' || (s[i] == ':' && plain))
+            return 0;
+        if (s[i] == '.' && space_width(s + i + 1, n - i - 1) && i + 2 < n &&
+            starts_upper(s + i + 2, n - i - 2))
+            return 0; /* two sentences */
+    }
+    return count_words(s, n, MARKUP_HEADING_MAX_WORDS) <=
+           (size_t)(plain ? PLAIN_HEADING_MAX_WORDS : MARKUP_HEADING_MAX_WORDS);
+}
+
+static heading_match classify_heading(const line *ln)
+{
+    heading_match hm = {ROLE_TEXT, REF_SECTION_OTHER, 0, 0};
+    for (size_t k = 0; k < sizeof heading_rules / sizeof heading_rules[0]; k++)
+        if (match_rule(&heading_rules[k], ln->s, ln->n, &hm))
+            return hm;
+    if (heading_shape(ln->s, ln->n, ln->level)) {
+        hm.role = ROLE_UNKNOWN;
+        hm.kind = REF_SECTION_OTHER;
+        hm.heading_len = hm.text_off = ln->n;
+    }
+    return hm;
+}
+
+/* May an unknown heading-like line open a REF_SECTION_OTHER section here?
+ *
+ * Getting this wrong is not symmetric. A sub-heading left in its section's
+ * text loses nothing: the words stay in the right field. A sub-heading taken
+ * for a section heading moves the rest of the section into "andet": in
+ * corpus/001 punkt 3 the decision has sub-headings "Afdelingsprofiler",
+ * "Konto 6", "Lokaler", and cutting there would hide most of the decision
+ * from a Beslutning search. So inside a known section (Anledning … Bilag) an
+ * unknown heading is a sub-heading and stays text, unless markup ranks it
+ * at least as high as the heading that opened the section ("## Økonomi"
+ * after "## Beslutning"). Where no known heading rules — before the first
+ * heading of a punkt, or in another unknown section — a heading-like line
+ * standing alone between blank lines opens a section. Pinned by
+ * test_subheadings_stay_in_decision and the heading table in
+ * tests/test_minutes.c. */
+static int may_open_other(const parser *p, const line *ln, const line *next)
+{
+    int standalone = p->at_paragraph && (!next->present || next->n == 0);
+    if (ln->level == LEVEL_PLAIN && !standalone)
+        return 0;
+    if (!p->have_section || p->kind == REF_SECTION_NONE || p->kind == REF_SECTION_OTHER)
+        return 1;
+    return ln->level != LEVEL_PLAIN && p->heading_level != LEVEL_PLAIN &&
+           ln->level <= p->heading_level;
+}
+
+/* ---- the header ------------------------------------------------------- */
+
+static const char *const month_names[12] = {
+    "januar", "februar", "marts",     "april",   "maj",      "juni",
+    "juli",   "august",  "september", "oktober", "november", "december",
+};
+
+static size_t read_int(const char *s, size_t n, size_t i, size_t maxdigits, int *out)
+{
+    size_t k = 0;
+    int v = 0;
+    while (i + k < n && k < maxdigits && is_digit(s[i + k]))
+        v = v * 10 + (s[i + k++] - '0');
+    if (i + k < n && is_digit(s[i + k]))
+        return 0; /* too many digits */
+    *out = v;
+    return k;
+}
+
+static int valid_date(int y, int mo, int d)
+{
+    return y >= 1900 && y <= 2199 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
+}
+
+/* Bytes of S naming month MO (0-11): the full name or a three-letter
+ * abbreviation with its dot ("sep.", and "sept."); 0 if none. */
+static size_t month_at(const char *s, size_t n, int mo)
+{
+    size_t w = ci_prefix(s, n, month_names[mo]);
+    if (!w) {
+        char abbr[5];
+        memcpy(abbr, month_names[mo], 4);
+        abbr[3] = '.';
+        abbr[4] = '\0';
+        w = ci_prefix(s, n, abbr);
+        if (!w && mo == 8)
+            w = ci_prefix(s, n, "sept.");
+    }
+    if (w && w < n && starts_letter(s + w, n - w))
+        return 0; /* "marts" must not match "martsmøde" */
+    return w;
+}
+
+/* A date starting at S[I]: "07-09-2017", "7.9.2017", "24/5 2013" is not
+ * one; "2017-09-07"; "7. september 2017", "7 sep. 2017". On success writes
+ * "YYYY-MM-DD" to OUT and returns the bytes used. */
+static size_t date_at(const char *s, size_t n, size_t i, char out[11])
+{
+    int a, b, c;
+    size_t k = read_int(s, n, i, 4, &a), j;
+    if (!k)
+        return 0;
+    j = i + k;
+    if (k == 4 && j + 6 <= n && s[j] == '-') { /* ISO */
+        size_t k2 = read_int(s, n, j + 1, 2, &b);
+        if (k2 == 2 && j + 3 < n && s[j + 3] == '-' && read_int(s, n, j + 4, 2, &c) == 2 &&
+            valid_date(a, b, c)) {
+            snprintf(out, 11, "%04d-%02d-%02d", a, b, c);
+            return j + 6 - i;
+        }
+        return 0;
+    }
+    if (k > 2)
+        return 0;
+    if (j < n && (s[j] == '-' || s[j] == '.' || s[j] == '/')) { /* numeric */
+        char sep = s[j];
+        size_t k2 = read_int(s, n, j + 1, 2, &b);
+        size_t m = j + 1 + k2;
+        if (k2 && m < n && s[m] == sep && read_int(s, n, m + 1, 4, &c) == 4 &&
+            valid_date(c, b, a)) {
+            snprintf(out, 11, "%04d-%02d-%02d", c, b, a);
+            return m + 5 - i;
+        }
+    }
+    if (j < n && s[j] == '.') /* "7. september 2017" */
+        j++;
+    j = skip_spaces(s, n, j);
+    for (int mo = 0; mo < 12; mo++) {
+        size_t w = month_at(s + j, n - j, mo);
+        if (!w)
+            continue;
+        size_t e = skip_spaces(s, n, j + w);
+        if (read_int(s, n, e, 4, &c) == 4 && valid_date(c, mo + 1, a)) {
+            snprintf(out, 11, "%04d-%02d-%02d", c, mo + 1, a);
+            return e + 4 - i;
+        }
+    }
+    return 0;
+}
+
+/* The first date in S, its start in *AT. Each start position costs a bounded
+ * look, so this is linear in N. */
+static int find_date(const char *s, size_t n, char out[11], size_t *at)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!is_digit(s[i]) || (i > 0 && is_digit(s[i - 1])))
+            continue;
+        if (date_at(s, n, i, out)) {
+            *at = i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Words that start the first line of a minutes document, before the body's
+ * name. Longest first. */
+static const char *const doc_kinds[] = {
+    "Referat til mødet i", "Referat fra mødet i", "Beslutningsprotokol", "REFERAT", "Dagsorden",
+};
+
+/* From "REFERAT Chefforum d. 07-09-2017": body "Chefforum", date. */
+static void parse_heading_line(parser *p, const line *ln)
+{
+    ref_meeting *mt = &p->m->pub;
+    mt->heading = pstrndup(p, ln->s, ln->n);
+    char date[11];
+    size_t at = ln->n;
+    if (find_date(ln->s, ln->n, date, &at))
+        p->referat_date = pstrndup(p, date, 10);
+    for (size_t k = 0; k < sizeof doc_kinds / sizeof doc_kinds[0]; k++) {
+        size_t i = ci_prefix(ln->s, ln->n, doc_kinds[k]);
+        if (!i || (i < ln->n && starts_letter(ln->s + i, ln->n - i)))
+            continue;
+        const char *b = ln->s + i;
+        size_t bn = at > i ? at - i : 0;
+        trim(&b, &bn);
+        /* the words that lead up to the date: "d.", "den", "-", "," */
+        static const char *const tails[] = {" d.", " den", " -", ",", " kl."};
+        for (int again = 1; again;) {
+            again = 0;
+            for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+                size_t tl = strlen(tails[t]);
+                if (bn >= tl && ci_equal(b + bn - tl, tl, tails[t])) {
+                    bn -= tl;
+                    trim(&b, &bn);
+                    again = 1;
+                }
+            }
+        }
+        if (bn)
+            mt->body = pstrndup(p, b, bn);
+        break;
+    }
+}
+
+enum header_field { FIELD_DATE, FIELD_PLACE };
+
+static const struct header_label {
+    const char *label;
+    enum header_field field;
+} header_labels[] = {
+    {"Mødedato", FIELD_DATE},
+    {"Dato", FIELD_DATE},
+    {"Mødested", FIELD_PLACE},
+    {"Sted", FIELD_PLACE},
+};
+
+static void header_line(parser *p, const line *ln)
+{
+    ref_meeting *mt = &p->m->pub;
+    if (ci_equal(ln->s, ln->n, "Indholdsfortegnelse") || ci_equal(ln->s, ln->n, "Indhold")) {
+        p->in_toc = 1;
+        return;
+    }
+    if (!p->seen_header_line) {
+        p->seen_header_line = 1;
+        parse_heading_line(p, ln);
+        return;
+    }
+    if (p->in_toc)
+        return;
+    for (size_t k = 0; k < sizeof header_labels / sizeof header_labels[0]; k++) {
+        size_t i = ci_prefix(ln->s, ln->n, header_labels[k].label);
+        if (!i || i == ln->n || (ln->s[i] != ':' && !space_width(ln->s + i, ln->n - i)))
+            continue;
+        if (ln->s[i] == ':')
+            i++;
+        const char *v = ln->s + i;
+        size_t vn = ln->n - i;
+        trim(&v, &vn);
+        if (header_labels[k].field == FIELD_PLACE && !mt->place[0] && vn) {
+            mt->place = pstrndup(p, v, vn);
+        } else if (header_labels[k].field == FIELD_DATE && !p->labelled_date) {
+            char date[11];
+            size_t at;
+            if (find_date(v, vn, date, &at)) {
+                p->labelled_date = pstrndup(p, date, 10);
+                p->labelled_date_line = ln->no;
+            }
+        }
+        return;
+    }
+}
+
+/* A table-of-contents entry: dotted leaders or a tab before a page number
+ * ("CF - Evt.....\t14"). Such lines are never content, even when they look
+ * like punkt lines. */
+static int toc_entry(const line *ln)
+{
+    size_t e = ln->n;
+    while (e > 0 && is_digit(ln->s[e - 1]))
+        e--;
+    if (e == ln->n || e == 0)
+        return 0;
+    size_t digits_at = e;
+    while (e > 0 && is_space((unsigned char)ln->s[e - 1]))
+        e--;
+    if (e < digits_at && ln->s[e] == '\t')
+        return 1;
+    size_t dots = 0;
+    while (e > 0 && ln->s[e - 1] == '.') {
+        e--;
+        dots++;
+    }
+    return dots >= 4;
+}
+
+static void finish_header(parser *p)
+{
+    ref_meeting *mt = &p->m->pub;
+    if (p->referat_date) {
+        mt->date = (char *)p->referat_date;
+        if (p->labelled_date && strcmp(p->referat_date, p->labelled_date) != 0)
+            warn(p, p->labelled_date_line, "meeting date %s differs from %s in the first line",
+                 p->labelled_date, p->referat_date);
+    } else if (p->labelled_date) {
+        mt->date = (char *)p->labelled_date;
+    } else {
+        warn(p, 0, "no meeting date found");
+    }
+    if (!mt->body[0])
+        warn(p, 0, "no committee name found in the first line");
+}
+
+/* ---- the main loop ---------------------------------------------------- */
+
+static void heading_or_text(parser *p, const line *ln, const line *next)
+{
+    heading_match hm = classify_heading(ln);
+    int opens = hm.role == ROLE_KNOWN || (hm.role == ROLE_UNKNOWN && may_open_other(p, ln, next));
+    if (!opens) {
+        append_text(p, ln->s, ln->n, ln->no);
+        p->at_paragraph = 0;
+        return;
+    }
+    const char *h = ln->s;
+    size_t hn = hm.heading_len;
+    trim(&h, &hn);
+    open_section(p, hm.kind, h, hn, ln->no, ln->level);
+    if (hm.text_off < ln->n) {
+        append_text(p, ln->s + hm.text_off, ln->n - hm.text_off, ln->no);
+        p->at_paragraph = 0;
+    } else {
+        p->at_paragraph = 1;
+    }
+}
+
+static void handle_line(parser *p, const line *ln, const line *next)
+{
+    if (ln->n == 0) {
+        if (p->text.len)
+            p->pending_blank = 1;
+        p->at_paragraph = 1;
+        return;
+    }
+    punkt_line pl;
+    int toc = !p->have_punkt && toc_entry(ln);
+    if (!toc && match_punkt_line(ln, &pl)) {
+        if (!p->have_punkt)
+            finish_header(p);
+        start_punkt(p, &pl, ln->no);
+        p->at_paragraph = 1;
+        return;
+    }
+    if (!p->have_punkt) {
+        if (!toc)
+            header_line(p, ln);
+        return;
+    }
+    if (p->expect_journal) {
+        p->expect_journal = 0;
+        const char *tok;
+        size_t ntok;
+        if (match_journal(ln, &tok, &ntok)) {
+            ref_punkt *pk = cur_punkt(p);
+            pk->journal = pstrndup(p, tok, ntok);
+            p->at_paragraph = 1;
+            return;
+        }
+    }
+    heading_or_text(p, ln, next);
+}
+
+static ref_status parse(parser *p, const char *text, size_t len)
+{
+    ref_meeting *mt = &p->m->pub;
+    mt->body = pstrndup(p, "", 0);
+    mt->date = mt->body;
+    mt->place = mt->body;
+    mt->heading = mt->body;
+    p->at_paragraph = 1;
+    cursor c = {text, len, 0, 0};
+    line a = {0}, b = {0};
+    line *cur = &a, *next = &b;
+    next_line(&c, cur);
+    next_line(&c, next);
+    while (cur->present && p->rc == REF_OK) {
+        handle_line(p, cur, next);
+        line *t = cur;
+        cur = next;
+        next = t;
+        next_line(&c, next);
+    }
+    if (ref_buf_status(&a.buf) != REF_OK || ref_buf_status(&b.buf) != REF_OK)
+        p->rc = REF_ENOMEM;
+    if (!p->have_punkt) {
+        finish_header(p);
+        warn(p, 0, "no punkter recognised");
+    }
+    finish_punkt(p);
+    ref_buf_free(&a.buf);
+    ref_buf_free(&b.buf);
+    return p->rc;
+}
+
+ref_status ref_minutes_parse(const char *text, size_t len, ref_meeting **out)
+{
+    if (!out)
+        return REF_EINVAL;
+    *out = NULL;
+    if (!text && len)
+        return REF_EINVAL;
+    meeting_impl *m = calloc(1, sizeof *m);
+    if (!m)
+        return REF_ENOMEM;
+    parser p;
+    memset(&p, 0, sizeof p);
+    p.m = m;
+    ref_status st = parse(&p, text ? text : "", len);
+    ref_buf_free(&p.text);
+    free(p.first_line_of);
+    if (st != REF_OK) {
+        ref_meeting_free(&m->pub);
+        return st;
+    }
+    *out = &m->pub;
+    return REF_OK;
+}
