@@ -19,10 +19,26 @@
  *     and following positions, a token per part, so "2017" finds
  *     "2017-2018" and the journal number is found as typed;
  *   - words are stemmed with Snowball's Danish stemmer (libstemmer, UTF-8);
- *     numbers and codes are not stemmed.
+ *     numbers and codes are not stemmed;
+ *   - between letters only a hyphen joins: "f.eks." and "og/eller" are two
+ *     words each;
+ *   - Danish endings written after an apostrophe on abbreviations ("KL's",
+ *     "pc'er", "Trio'erne") stay in the token's text and span but not in its
+ *     stem: "KL's" has stem "kl". Any other apostrophe ("O'Brien")
+ *     separates words.
+ *
+ * Token order: by position; at one position the whole (CODE, JOINED) comes
+ * before the parts. "IT-systemer" at position p gives JOINED "itsystemer"
+ * (p, span of the whole), WORD "it" (p), WORD "systemer" (p+1), and uses two
+ * positions. "13/3462" gives CODE "13/3462" (p), NUMBER "13" (p), NUMBER
+ * "3462" (p+1). A word, number or part with a digit and a letter ("a00") is
+ * a WORD that is not stemmed; so is a word longer than 100 bytes. A run of
+ * more than 64 joined parts is cut at a joiner into several.
  *
  * A ref_analyzer is per-thread state (libstemmer's stem buffer is reused by
- * each call); make one per thread. It keeps a cache of stems per word. */
+ * each call); make one per thread. It keeps a bounded cache of stems per
+ * word (about 2 MB; emptied when full, so memory stays flat). Do not call
+ * an analyzer from inside its own token callback. */
 #ifndef REFERAT_ANALYSIS_H
 #define REFERAT_ANALYSIS_H
 
@@ -31,6 +47,7 @@
 
 #include "referat/buf.h"
 #include "referat/status.h"
+#include "referat/utf8.h"
 
 typedef enum ref_token_kind {
     REF_TOKEN_WORD,   /* a word: stem is its Snowball stem */
@@ -42,15 +59,20 @@ typedef enum ref_token_kind {
 
 typedef struct ref_token {
     ref_token_kind kind;
-    const char *text;  /* case-folded surface form, NUL-terminated */
+    /* The case-folded surface form, NUL-terminated. Joiners inside it are
+     * ASCII ('-', '.', '/'), an apostrophe is '\'' and soft hyphens are
+     * dropped, so one code has one text however it was typed. */
+    const char *text;
     size_t text_len;
-    const char *stem;  /* the term to index or match, NUL-terminated */
+    /* The term to index or match, NUL-terminated. */
+    const char *stem;
     size_t stem_len;
-    size_t start;      /* byte span [start, end) in the analysed input */
+    /* Byte span [start, end) in the analysed input; never cuts a character. */
+    size_t start;
     size_t end;
-    uint32_t pos;      /* 0-based word position within this call; JOINED,
-                          PART and CODE tokens share the position of the
-                          word they belong to */
+    /* 0-based word position within this call. JOINED, PART and CODE tokens
+     * share the position of the first word they cover. */
+    uint32_t pos;
 } ref_token;
 
 /* Called once per token, in order of position. The strings are valid only
@@ -68,21 +90,19 @@ void ref_analyzer_free(ref_analyzer *analyzer);
 /* Analyse LEN bytes of UTF-8 TEXT, calling FN for each token. Invalid UTF-8
  * bytes are treated as separators (never cut, never passed on). When
  * POSITIONS is non-NULL it receives the number of positions used, so a
- * caller can continue numbering after a gap. */
-ref_status ref_analyze(ref_analyzer *analyzer, const char *text, size_t len,
-                       ref_token_fn fn, void *ctx, uint32_t *positions);
+ * caller can continue numbering after a gap; when FN stops the analysis, it
+ * counts the positions up to the last token FN was given. */
+ref_status ref_analyze(ref_analyzer *analyzer, const char *text, size_t len, ref_token_fn fn,
+                       void *ctx, uint32_t *positions);
 
-/* Stem one already case-folded word (as the chain would). The result is
+/* Stem one already case-folded word (as the chain would: a word with a
+ * digit in it, or longer than 100 bytes, is its own stem). The result is
  * owned by the analyzer and valid until its next call. */
-ref_status ref_analyzer_stem(ref_analyzer *analyzer, const char *word,
-                             size_t len, const char **stem, size_t *stem_len);
+ref_status ref_analyzer_stem(ref_analyzer *analyzer, const char *word, size_t len,
+                             const char **stem, size_t *stem_len);
 
-/* Append the full Unicode case folding of LEN bytes of UTF-8 to OUT.
- * Invalid bytes are copied as U+FFFD. */
-void ref_casefold(const char *text, size_t len, ref_buf *out);
-
-/* Length in bytes of the valid UTF-8 sequence at TEXT (at most LEN bytes
- * available), or 0 if the bytes there are not valid UTF-8. */
-size_t ref_utf8_seq_len(const char *text, size_t len);
+/* ref_casefold() and ref_utf8_seq_len(), once declared here, now live in
+ * referat/utf8.h with the other UTF-8 primitives; it is included above, so
+ * callers of this header see them unchanged. */
 
 #endif

@@ -1,0 +1,649 @@
+/* analysis.c — the Danish analysis chain, as three stages:
+ *
+ *   scan_chunk()   tokenise: find the next run of letters/digits with its
+ *                  inner joiners ('-', '.', '/') and apostrophe ending, fold
+ *                  it into an->fold and record its segments;
+ *   chunk_stage()  decide what the run is (a word, a number, a code, a
+ *                  hyphenated word) and hand each word to
+ *   word_stage()   the per-word stage: stem (through stem_stage() and its
+ *                  cache) and emit. Compound splitting and lemmatisation go
+ *                  here, between the folded word and its stem.
+ *
+ * Each stage passes byte spans into the caller's text through unchanged, as
+ * SQLite FTS5's wrapping tokenizers do, so a snippet can highlight exactly
+ * what matched. This is the only file that includes libstemmer.h (a test
+ * greps for it): one wrapper, one way to stem. */
+#include "referat/analysis.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "referat/utf8.h"
+
+/* Words longer than this are indexed as they are, unstemmed and uncached:
+ * they are never real Danish words (base64, a run of letters without spaces),
+ * and Snowball's time on them is wasted. Pinned by
+ * test_long_input_without_separators. */
+#define STEM_MAX_BYTES 100
+
+/* A code or hyphenated word longer than this many parts is cut into several
+ * at a joiner, so a pathological "1-1-1-…" keeps memory bounded. Real journal
+ * numbers have 6 parts. */
+#define MAX_SEGS 64
+
+/* The stem cache: open addressing, linear probing, keys and stems in one
+ * arena. When it holds CACHE_MAX_ENTRIES entries or its arena is full it is
+ * emptied in one go: memory stays flat on any corpus, and the frequent words
+ * are back after a few sentences. */
+#define CACHE_SLOTS (1u << 16)
+#define CACHE_MAX_ENTRIES (CACHE_SLOTS / 2)
+#define CACHE_ARENA_BYTES (1u << 20)
+
+typedef struct cache_slot {
+    uint32_t hash;
+    uint32_t off; /* key at arena + off, NUL, then stem, NUL */
+    uint8_t klen; /* 0: empty slot */
+    uint8_t slen;
+} cache_slot;
+
+typedef struct stem_cache {
+    cache_slot *slots;
+    char *arena;
+    size_t arena_len;
+    size_t entries;
+} stem_cache;
+
+enum { SEG_LETTER = 1, SEG_DIGIT = 2 };
+
+/* One part of a chunk, between joiners. */
+typedef struct seg {
+    size_t start, end;   /* its bytes in the input */
+    size_t fstart, fend; /* its folded text in an->fold */
+    unsigned flags;      /* SEG_LETTER | SEG_DIGIT */
+    char join;           /* the joiner before it ('-', '.', '/'), 0 for the first */
+} seg;
+
+/* A run of segments as found by scan_chunk(). */
+typedef struct chunk {
+    size_t start, end; /* input span, including an apostrophe ending */
+    size_t nsegs;      /* in an->segs */
+    size_t fold_base;  /* an->fold length without the apostrophe ending */
+    unsigned flags;    /* union of the segments' flags */
+} chunk;
+
+struct ref_analyzer {
+    struct sb_stemmer *stemmer;
+    stem_cache cache;
+    ref_buf fold;   /* the current chunk, folded; joiners and apostrophes as ASCII */
+    ref_buf joined; /* the text of a JOINED token */
+    ref_buf text_scratch;
+    ref_buf stem_scratch;
+    seg segs[MAX_SEGS];
+};
+
+/* One call of ref_analyze(). Errors and the callback's "stop" are sticky:
+ * every stage returns early once either is set, and ref_analyze() looks
+ * once, at the end (SQLite FTS5's pRc pattern). */
+typedef struct run {
+    ref_analyzer *an;
+    const char *text;
+    size_t len;
+    ref_token_fn fn;
+    void *ctx;
+    uint32_t next_pos; /* first position not yet given out */
+    uint32_t used;     /* 1 + the highest position passed to fn */
+    int stop;
+    ref_status rc;
+} run;
+
+/* What the per-word stage gets: one word, folded, with its span. */
+typedef struct word {
+    ref_token_kind kind; /* WORD, NUMBER or JOINED */
+    const char *text;    /* folded surface form, NUL-terminated */
+    size_t text_len;
+    size_t base_len; /* bytes of text before an apostrophe ending: what is stemmed */
+    int stemmable;   /* letters only; numbers and letter-digit mixes are not stemmed */
+    size_t start, end;
+    uint32_t pos;
+} word_item;
+
+/* ---- characters ---------------------------------------------------------- */
+
+/* Decode one character with an ASCII fast path. Returns its length, or 0 for
+ * an invalid byte (which the caller treats as a separator). */
+static inline size_t next_char(const char *s, size_t len, uint32_t *cp, ref_uchar_class *cls)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c < 0x80) {
+        *cp = c;
+        if ((unsigned)((c | 0x20) - 'a') < 26u)
+            *cls = REF_UCHAR_LETTER;
+        else if ((unsigned)(c - '0') < 10u)
+            *cls = REF_UCHAR_DIGIT;
+        else
+            *cls = REF_UCHAR_OTHER;
+        return 1;
+    }
+    size_t n = ref_utf8_decode(s, len, cp);
+    if (n)
+        *cls = ref_uchar_class_of(*cp);
+    return n;
+}
+
+static int starts_word(ref_uchar_class cls)
+{
+    return cls == REF_UCHAR_LETTER || cls == REF_UCHAR_DIGIT;
+}
+
+static int continues_word(ref_uchar_class cls)
+{
+    return cls != REF_UCHAR_OTHER;
+}
+
+/* The joiner CP stands for, as written into folded text, or 0. U+2010 and
+ * U+2011 (typographic and non-breaking hyphen, common in Word documents) join
+ * like '-' so "IT‑systemer" and "IT-systemer" give the same terms. */
+static char joiner_of(uint32_t cp)
+{
+    switch (cp) {
+    case '-':
+    case 0x2010:
+    case 0x2011:
+        return '-';
+    case '.':
+        return '.';
+    case '/':
+        return '/';
+    default:
+        return 0;
+    }
+}
+
+static int is_apostrophe(uint32_t cp)
+{
+    return cp == '\'' || cp == 0x2019;
+}
+
+/* Danish writes the endings of abbreviations after an apostrophe: "KL's",
+ * "pc'er", "Trio'erne", "tv'et". Such an ending stays in the token's text and
+ * span but not in its stem, so "KL's" is found by "KL". Any other apostrophe
+ * ("O'Brien", "rock'n'roll") separates words. Pinned by
+ * test_apostrophe_endings. */
+static const char *const apostrophe_endings[] = {
+    "s", "en", "ens", "er", "erne", "ernes", "ers", "et", "ets",
+};
+
+/* Length of the apostrophe ending at S (just after the apostrophe), or 0. */
+static size_t apostrophe_ending(const char *s, size_t len)
+{
+    size_t n = 0;
+    while (n < len && n < 6 && (unsigned)((s[n] | 0x20) - 'a') < 26u)
+        n++;
+    if (n == 0 || n > 5)
+        return 0;
+    if (n < len) {
+        uint32_t cp;
+        ref_uchar_class cls;
+        if (next_char(s + n, len - n, &cp, &cls) && continues_word(cls))
+            return 0;
+    }
+    for (size_t i = 0; i < sizeof apostrophe_endings / sizeof *apostrophe_endings; i++) {
+        const char *e = apostrophe_endings[i];
+        if (strlen(e) != n)
+            continue;
+        size_t k = 0;
+        while (k < n && (s[k] | 0x20) == e[k])
+            k++;
+        if (k == n)
+            return n;
+    }
+    return 0;
+}
+
+/* ---- stage 1: tokenise --------------------------------------------------- */
+
+/* Append the folding of one character. The caller keeps 8 bytes free, more
+ * than any folding needs (at most 3 code points, 6 bytes in Unicode 14). */
+static inline void fold_put(ref_buf *b, uint32_t cp, const char *src, size_t n)
+{
+    if (cp < 0x80) {
+        b->data[b->len++] = (char)(cp + (((unsigned)(cp - 'A') < 26u) << 5));
+        return;
+    }
+    const char *folded;
+    size_t flen = ref_uchar_fold(cp, &folded);
+    if (flen) {
+        src = folded;
+        n = flen;
+    }
+    memcpy(b->data + b->len, src, n);
+    b->len += n;
+}
+
+/* Consume one segment at *I: letters, marks, digits and ignorables, folded
+ * into an->fold. Returns 0 if out of memory. */
+static int scan_segment(run *r, size_t *i, seg *sg)
+{
+    ref_buf *fold = &r->an->fold;
+    size_t at = *i;
+    sg->start = at;
+    sg->end = at;
+    sg->fstart = fold->len;
+    sg->flags = 0;
+    while (at < r->len) {
+        uint32_t cp;
+        ref_uchar_class cls;
+        size_t n = next_char(r->text + at, r->len - at, &cp, &cls);
+        if (n == 0 || !continues_word(cls))
+            break;
+        if (fold->len + 9 > fold->cap) {
+            ref_buf_reserve(fold, 4096);
+            if (fold->failed)
+                return 0;
+        }
+        switch (cls) {
+        case REF_UCHAR_LETTER:
+        case REF_UCHAR_MARK:
+            sg->flags |= SEG_LETTER;
+            fold_put(fold, cp, r->text + at, n);
+            sg->end = at + n;
+            break;
+        case REF_UCHAR_DIGIT:
+            sg->flags |= SEG_DIGIT;
+            fold_put(fold, cp, r->text + at, n);
+            sg->end = at + n;
+            break;
+        case REF_UCHAR_IGNORABLE:
+            break; /* inside the span, not in the text */
+        case REF_UCHAR_OTHER:
+            break; /* not reached: ended the loop above */
+        }
+        at += n;
+    }
+    sg->fend = fold->len;
+    fold->data[fold->len] = '\0';
+    *i = sg->end; /* trailing ignorables are not part of the word */
+    return 1;
+}
+
+/* Skip separators from *I; if a word starts there, scan the chunk that
+ * starts with it into CK and an->fold, and move *I past it. Returns 0 at the
+ * end of the text. */
+static int scan_chunk(run *r, size_t *i, chunk *ck)
+{
+    ref_analyzer *an = r->an;
+    size_t at = *i;
+    while (at < r->len) {
+        uint32_t cp;
+        ref_uchar_class cls;
+        size_t n = next_char(r->text + at, r->len - at, &cp, &cls);
+        if (n && starts_word(cls))
+            break;
+        at += n ? n : 1; /* an invalid byte is a separator */
+    }
+    if (at >= r->len)
+        return 0;
+
+    ref_buf_reset(&an->fold);
+    ref_buf_reserve(&an->fold, 64);
+    if (an->fold.failed) {
+        r->rc = REF_ENOMEM;
+        return 0;
+    }
+    ck->start = at;
+    ck->nsegs = 0;
+    ck->flags = 0;
+    char join = 0;
+    for (;;) {
+        seg *sg = &an->segs[ck->nsegs];
+        sg->join = join;
+        if (!scan_segment(r, &at, sg)) {
+            r->rc = REF_ENOMEM;
+            return 0;
+        }
+        ck->nsegs++;
+        ck->flags |= sg->flags;
+        ck->end = at;
+        ck->fold_base = an->fold.len;
+        if (at >= r->len)
+            break;
+        uint32_t cp, next_cp;
+        ref_uchar_class cls, next_cls;
+        size_t n = next_char(r->text + at, r->len - at, &cp, &cls);
+        if (n == 0)
+            break;
+        /* A joiner joins only when a word goes on after it: "2017." is
+         * "2017", "Trivsels- og" is "trivsels". */
+        join = joiner_of(cp);
+        if (join && ck->nsegs < MAX_SEGS && at + n < r->len &&
+            next_char(r->text + at + n, r->len - at - n, &next_cp, &next_cls) &&
+            starts_word(next_cls)) {
+            ref_buf_putc(&an->fold, join);
+            at += n;
+            continue;
+        }
+        size_t elen;
+        if (is_apostrophe(cp) && (elen = apostrophe_ending(r->text + at + n, r->len - at - n))) {
+            ref_buf_putc(&an->fold, '\'');
+            for (size_t k = 0; k < elen; k++)
+                ref_buf_putc(&an->fold, (char)(r->text[at + n + k] | 0x20));
+            if (an->fold.failed) {
+                r->rc = REF_ENOMEM;
+                return 0;
+            }
+            at += n + elen;
+            ck->end = at;
+        }
+        break;
+    }
+    *i = at;
+    return 1;
+}
+
+/* ---- stage 3: stem, with the cache --------------------------------------- */
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static void cache_clear(stem_cache *c)
+{
+    memset(c->slots, 0, CACHE_SLOTS * sizeof *c->slots);
+    c->arena_len = 0;
+    c->entries = 0;
+}
+
+/* The slot holding W, or the empty slot where it belongs. */
+static cache_slot *cache_find(stem_cache *c, const char *w, size_t n, uint32_t h)
+{
+    for (uint32_t i = h & (CACHE_SLOTS - 1);; i = (i + 1) & (CACHE_SLOTS - 1)) {
+        cache_slot *s = &c->slots[i];
+        if (s->klen == 0)
+            return s;
+        if (s->hash == h && s->klen == n && memcmp(c->arena + s->off, w, n) == 0)
+            return s;
+    }
+}
+
+/* Copy N bytes to SCRATCH as a C string; NULL when out of memory. */
+static const char *scratch_cstr(ref_buf *scratch, const char *s, size_t n)
+{
+    ref_buf_reset(scratch);
+    ref_buf_append(scratch, s, n);
+    if (scratch->failed)
+        return NULL;
+    return ref_buf_cstr(scratch);
+}
+
+/* The Snowball stem of the folded letters W[0..N): from the cache, or
+ * computed and cached. libstemmer's result lives only until its next call,
+ * so it is copied into the cache arena at once. */
+static ref_status stem_stage(ref_analyzer *an, const char *w, size_t n, const char **stem,
+                             size_t *stem_len)
+{
+    if (n == 0 || n > STEM_MAX_BYTES) {
+        *stem = scratch_cstr(&an->stem_scratch, w, n);
+        *stem_len = n;
+        return *stem ? REF_OK : REF_ENOMEM;
+    }
+    stem_cache *c = &an->cache;
+    uint32_t h = hash_bytes(w, n);
+    cache_slot *s = cache_find(c, w, n, h);
+    if (s->klen) {
+        *stem = c->arena + s->off + n + 1;
+        *stem_len = s->slen;
+        return REF_OK;
+    }
+    const sb_symbol *sb = sb_stemmer_stem(an->stemmer, (const sb_symbol *)w, (int)n);
+    if (!sb)
+        return REF_ENOMEM;
+    size_t sl = (size_t)sb_stemmer_length(an->stemmer);
+    if (sl > STEM_MAX_BYTES)
+        return REF_EINTERNAL; /* Danish Snowball only removes endings */
+    if (c->entries >= CACHE_MAX_ENTRIES || c->arena_len + n + sl + 2 > CACHE_ARENA_BYTES) {
+        cache_clear(c);
+        s = cache_find(c, w, n, h);
+    }
+    char *dst = c->arena + c->arena_len;
+    memcpy(dst, w, n);
+    dst[n] = '\0';
+    memcpy(dst + n + 1, sb, sl);
+    dst[n + 1 + sl] = '\0';
+    *s = (cache_slot){
+        .hash = h, .off = (uint32_t)c->arena_len, .klen = (uint8_t)n, .slen = (uint8_t)sl};
+    c->arena_len += n + sl + 2;
+    c->entries++;
+    *stem = dst + n + 1;
+    *stem_len = sl;
+    return REF_OK;
+}
+
+/* ---- stage 2: words, numbers, codes, hyphenated words -------------------- */
+
+static void emit(run *r, ref_token_kind kind, const char *text, size_t text_len, const char *stem,
+                 size_t stem_len, size_t start, size_t end, uint32_t pos)
+{
+    if (r->stop || r->rc)
+        return;
+    ref_token t = {.kind = kind,
+                   .text = text,
+                   .text_len = text_len,
+                   .stem = stem,
+                   .stem_len = stem_len,
+                   .start = start,
+                   .end = end,
+                   .pos = pos};
+    if (pos + 1 > r->used)
+        r->used = pos + 1;
+    if (r->fn(r->ctx, &t))
+        r->stop = 1;
+}
+
+/* The per-word stage. A compound splitter and a lemmatiser slot in here:
+ * map W's base to its lemma before stem_stage() (budgettet → budget), and
+ * emit REF_TOKEN_PART tokens at W->pos after the word itself. */
+static void word_stage(run *r, const word_item *w)
+{
+    if (r->stop || r->rc)
+        return;
+    ref_analyzer *an = r->an;
+    const char *stem = w->text;
+    size_t stem_len = w->base_len;
+    if (w->stemmable) {
+        r->rc = stem_stage(an, w->text, w->base_len, &stem, &stem_len);
+    } else if (w->base_len != w->text_len) {
+        stem = scratch_cstr(&an->stem_scratch, w->text, w->base_len);
+        if (!stem)
+            r->rc = REF_ENOMEM;
+    }
+    if (r->rc)
+        return;
+    emit(r, w->kind, w->text, w->text_len, stem, stem_len, w->start, w->end, w->pos);
+}
+
+/* Text of an->fold[off, off+n) as a C string: in place when it runs to the
+ * end of the buffer (the common case: a whole word), else copied. */
+static const char *fold_cstr(run *r, size_t off, size_t n)
+{
+    ref_analyzer *an = r->an;
+    if (off + n == an->fold.len)
+        return an->fold.data + off;
+    const char *s = scratch_cstr(&an->text_scratch, an->fold.data + off, n);
+    if (!s)
+        r->rc = REF_ENOMEM;
+    return s;
+}
+
+/* Segment K of CK as a word at POS; the last segment carries the chunk's
+ * apostrophe ending. */
+static void seg_word(run *r, const chunk *ck, size_t k, uint32_t pos)
+{
+    const seg *sg = &r->an->segs[k];
+    int last = k + 1 == ck->nsegs;
+    size_t fend = last ? r->an->fold.len : sg->fend;
+    word_item w = {.kind = sg->flags == SEG_DIGIT ? REF_TOKEN_NUMBER : REF_TOKEN_WORD,
+                   .text_len = fend - sg->fstart,
+                   .base_len = sg->fend - sg->fstart,
+                   .stemmable = sg->flags == SEG_LETTER,
+                   .start = sg->start,
+                   .end = last ? ck->end : sg->end,
+                   .pos = pos};
+    w.text = fold_cstr(r, sg->fstart, w.text_len);
+    if (w.text)
+        word_stage(r, &w);
+}
+
+/* Give out N consecutive positions; the first of them. */
+static uint32_t take_positions(run *r, size_t n)
+{
+    if (r->next_pos > UINT32_MAX - n) {
+        r->rc = REF_ETOOBIG;
+        return 0;
+    }
+    uint32_t p = r->next_pos;
+    r->next_pos += (uint32_t)n;
+    return p;
+}
+
+/* A code: the CODE token for the whole, then its parts as words. */
+static void code_stage(run *r, const chunk *ck)
+{
+    ref_analyzer *an = r->an;
+    uint32_t p = take_positions(r, ck->nsegs);
+    const char *stem = fold_cstr(r, 0, ck->fold_base);
+    if (r->rc)
+        return;
+    /* stem may be text_scratch; the CODE token's text is the whole buffer */
+    emit(r, REF_TOKEN_CODE, an->fold.data, an->fold.len, stem, ck->fold_base, ck->start, ck->end,
+         p);
+    for (size_t k = 0; k < ck->nsegs; k++)
+        seg_word(r, ck, k, p + (uint32_t)k);
+}
+
+/* Segments [A, B) joined by hyphens: the JOINED token for the whole at the
+ * first part's position, then the parts at consecutive positions. */
+static void hyphen_stage(run *r, const chunk *ck, size_t a, size_t b)
+{
+    ref_analyzer *an = r->an;
+    uint32_t p = take_positions(r, b - a);
+    ref_buf *j = &an->joined;
+    ref_buf_reset(j);
+    for (size_t k = a; k < b; k++)
+        ref_buf_append(j, an->fold.data + an->segs[k].fstart,
+                       an->segs[k].fend - an->segs[k].fstart);
+    size_t base_len = j->len;
+    int last = b == ck->nsegs;
+    if (last)
+        ref_buf_append(j, an->fold.data + ck->fold_base, an->fold.len - ck->fold_base);
+    if (j->failed)
+        r->rc = REF_ENOMEM;
+    word_item w = {.kind = REF_TOKEN_JOINED,
+                   .text = ref_buf_cstr(j),
+                   .text_len = j->len,
+                   .base_len = base_len,
+                   .stemmable = 1,
+                   .start = an->segs[a].start,
+                   .end = last ? ck->end : an->segs[b - 1].end,
+                   .pos = p};
+    word_stage(r, &w);
+    for (size_t k = a; k < b; k++)
+        seg_word(r, ck, k, p + (uint32_t)(k - a));
+}
+
+static void chunk_stage(run *r, const chunk *ck)
+{
+    if (ck->nsegs > 1 && (ck->flags & SEG_DIGIT)) {
+        code_stage(r, ck);
+        return;
+    }
+    /* Letters only: '.' and '/' separate ("f.eks.", "og/eller"), hyphens
+     * join. Each hyphen-joined run is a word or a hyphenated word. */
+    size_t a = 0;
+    while (a < ck->nsegs && !r->stop && !r->rc) {
+        size_t b = a + 1;
+        while (b < ck->nsegs && r->an->segs[b].join == '-')
+            b++;
+        if (b - a == 1)
+            seg_word(r, ck, a, take_positions(r, 1));
+        else
+            hyphen_stage(r, ck, a, b);
+        a = b;
+    }
+}
+
+/* ---- public API ---------------------------------------------------------- */
+
+ref_status ref_analyzer_new(ref_analyzer **out)
+{
+    *out = NULL;
+    ref_analyzer *an = calloc(1, sizeof *an);
+    if (!an)
+        return REF_ENOMEM;
+    an->cache.slots = calloc(CACHE_SLOTS, sizeof *an->cache.slots);
+    an->cache.arena = malloc(CACHE_ARENA_BYTES);
+    if (!an->cache.slots || !an->cache.arena) {
+        ref_analyzer_free(an);
+        return REF_ENOMEM;
+    }
+    /* sb_stemmer_new returns NULL both for an unknown language and for
+     * failed allocation; with our fixed arguments the first means a broken
+     * libstemmer, so call it internal. */
+    an->stemmer = sb_stemmer_new("danish", "UTF_8");
+    if (!an->stemmer) {
+        ref_analyzer_free(an);
+        return REF_EINTERNAL;
+    }
+    *out = an;
+    return REF_OK;
+}
+
+void ref_analyzer_free(ref_analyzer *an)
+{
+    if (!an)
+        return;
+    if (an->stemmer)
+        sb_stemmer_delete(an->stemmer);
+    free(an->cache.slots);
+    free(an->cache.arena);
+    ref_buf_free(&an->fold);
+    ref_buf_free(&an->joined);
+    ref_buf_free(&an->text_scratch);
+    ref_buf_free(&an->stem_scratch);
+    free(an);
+}
+
+ref_status ref_analyze(ref_analyzer *an, const char *text, size_t len, ref_token_fn fn, void *ctx,
+                       uint32_t *positions)
+{
+    run r = {.an = an, .text = text, .len = len, .fn = fn, .ctx = ctx};
+    size_t i = 0;
+    chunk ck;
+    while (!r.stop && !r.rc && scan_chunk(&r, &i, &ck))
+        chunk_stage(&r, &ck);
+    if (positions)
+        *positions = r.stop ? r.used : r.next_pos;
+    return r.rc;
+}
+
+ref_status ref_analyzer_stem(ref_analyzer *an, const char *word, size_t len, const char **stem,
+                             size_t *stem_len)
+{
+    /* As the chain would: a word with a digit in it is not stemmed. */
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        ref_uchar_class cls;
+        size_t n = next_char(word + i, len - i, &cp, &cls);
+        if (n && cls == REF_UCHAR_DIGIT) {
+            *stem = scratch_cstr(&an->stem_scratch, word, len);
+            *stem_len = len;
+            return *stem ? REF_OK : REF_ENOMEM;
+        }
+        i += n ? n : 1;
+    }
+    return stem_stage(an, word, len, stem, stem_len);
+}
