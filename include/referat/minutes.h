@@ -14,29 +14,8 @@
 
 #include <stddef.h>
 
+#include "referat/section.h"
 #include "referat/status.h"
-
-/* Section kinds. The order is the order of the field table in fields.h. */
-#define REF_SECTION_LIST(X)                                                    \
-    X(REF_SECTION_NONE, "tekst")         /* text before any heading */          \
-    X(REF_SECTION_ANLEDNING, "anledning")                                      \
-    X(REF_SECTION_BAGGRUND, "baggrund")                                        \
-    X(REF_SECTION_SAGSFREMSTILLING, "sagsfremstilling")                        \
-    X(REF_SECTION_INDSTILLING, "indstilling")                                  \
-    X(REF_SECTION_BESLUTNING, "beslutning")                                    \
-    X(REF_SECTION_HISTORIK, "historik")                                        \
-    X(REF_SECTION_BILAG, "bilag")                                              \
-    X(REF_SECTION_OTHER, "andet")        /* any other heading-like line */
-
-typedef enum ref_section_kind {
-#define REF_SECTION_ENUM(name, key) name,
-    REF_SECTION_LIST(REF_SECTION_ENUM)
-#undef REF_SECTION_ENUM
-    REF_SECTION_COUNT
-} ref_section_kind;
-
-/* Lower-case Danish key of a kind ("beslutning", "andet", …); static. */
-const char *ref_section_kind_key(ref_section_kind kind);
 
 typedef struct ref_section {
     ref_section_kind kind;
