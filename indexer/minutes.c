@@ -25,7 +25,6 @@
 
 #include "referat/buf.h"
 
-
 /* ---- limits ----------------------------------------------------------- */
 
 enum {
@@ -1003,6 +1002,22 @@ static int find_date(const char *s, size_t n, char out[11], size_t *at)
     return 0;
 }
 
+/* Where " d. 7…" or " den 7…" starts in S, or N: what introduces a date
+ * even when the date itself is not valid. */
+static size_t date_lead(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != ' ')
+            continue;
+        size_t w = ci_prefix(s + i, n - i, " d. ");
+        if (!w)
+            w = ci_prefix(s + i, n - i, " den ");
+        if (w && i + w < n && is_digit(s[i + w]))
+            return i;
+    }
+    return n;
+}
+
 /* Words that start the first line of a minutes document, before the body's
  * name. Longest first. */
 static const char *const doc_kinds[] = {
@@ -1024,6 +1039,8 @@ static void parse_heading_line(parser *p, const line *ln)
             continue;
         const char *b = ln->s + i;
         size_t bn = at > i ? at - i : 0;
+        if (at == ln->n)
+            bn = date_lead(b, ln->n - i); /* "Chefforum d. 32-13-2017" */
         trim(&b, &bn);
         /* the words that lead up to the date: "d.", "den", "-", "," */
         static const char *const tails[] = {" d.", " den", " -", ",", " kl."};
