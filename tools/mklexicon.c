@@ -378,7 +378,7 @@ static void read_dic(const char *path)
 
 /* ---- curated list ---- */
 
-enum curated_class { C_PARTICLE, C_SHORT_OK, C_NOSPLIT, C_BAD_HEAD, C_ADMIN };
+enum curated_class { C_PARTICLE, C_SHORT_OK, C_NOSPLIT, C_BAD_HEAD, C_ADMIN, C_LINK0 };
 
 typedef struct curated {
     enum curated_class cls;
@@ -396,7 +396,7 @@ static void read_curated(const char *path)
         enum curated_class cls;
     } classes[] = {{"particle", C_PARTICLE}, {"short_ok", C_SHORT_OK},
                    {"nosplit", C_NOSPLIT},   {"bad_head", C_BAD_HEAD},
-                   {"admin", C_ADMIN}};
+                   {"admin", C_ADMIN},       {"link0", C_LINK0}};
     FILE *f = fopen(path, "r");
     if (!f)
         die("%s: %s", path, strerror(errno));
@@ -561,7 +561,7 @@ static void apply_curated(void)
     static const uint16_t bit[] = {
         [C_PARTICLE] = REF_LEXF_PARTICLE, [C_SHORT_OK] = REF_LEXF_SHORT_OK,
         [C_NOSPLIT] = REF_LEXF_NOSPLIT,   [C_BAD_HEAD] = REF_LEXF_BAD_HEAD,
-        [C_ADMIN] = REF_LEXF_ADMIN | REF_LEXF_SHORT_OK};
+        [C_ADMIN] = REF_LEXF_ADMIN | REF_LEXF_SHORT_OK, [C_LINK0] = 0};
     int bad = 0;
     for (size_t i = 0; i < n_cur; i++)
         if (lemma_id(cur[i].word) < 0) {
@@ -574,6 +574,8 @@ static void apply_curated(void)
     for (size_t i = 0; i < n_cur; i++) {
         long id = lemma_id(cur[i].word);
         lemma_flags[id] |= bit[cur[i].cls];
+        if (cur[i].cls == C_LINK0) /* the base form links without a letter */
+            emit(cur[i].word, strlen(cur[i].word), (uint32_t)id, REF_LEXK_MOD);
         if (cur[i].cls == C_ADMIN) {
             /* an abbreviation used as a plain word: it stands alone, heads a
              * compound and modifies one without a linking element */
