@@ -28,8 +28,11 @@ static int char_starts(const char *word, size_t len, unsigned char *at)
     size_t i = 0;
     while (i < len) {
         unsigned char c = (unsigned char)word[i];
-        size_t k = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3
-                 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+        size_t k = c < 0x80                ? 1
+                   : c >= 0xc2 && c < 0xe0 ? 2
+                   : c >= 0xe0 && c < 0xf0 ? 3
+                   : c >= 0xf0 && c < 0xf5 ? 4
+                                           : 0;
         if (k == 0 || i + k > len)
             return 0;
         for (size_t j = 1; j < k; j++)
@@ -77,8 +80,7 @@ static int usable_lemma(const ctx *c, uint32_t lemma)
 }
 
 /* The short-part guard, on the part's stem (linking element excluded). */
-static int long_enough(const ctx *c, const char *s, size_t stem_bytes,
-                       uint32_t lemma, int has_link)
+static int long_enough(const ctx *c, const char *s, size_t stem_bytes, uint32_t lemma, int has_link)
 {
     size_t chars = utf8_chars(s, stem_bytes);
     if (chars >= 4)
@@ -118,8 +120,7 @@ static int as_modifier(const ctx *c, const char *s, size_t len, cand *out)
             uint32_t link = pass == 2 || bound ? 0 : e[i].tail_len;
             /* a bound form ending in a linking letter (langtids-) has one */
             int has_link = link > 0 || (bound && (s[len - 1] == 's' || s[len - 1] == 'e'));
-            if (!long_enough(c, s, len - link, e[i].lemma, has_link) ||
-                !attested(c, e[i].lemma))
+            if (!long_enough(c, s, len - link, e[i].lemma, has_link) || !attested(c, e[i].lemma))
                 continue;
             *out = (cand){e[i].lemma, link, pass == 2, bound};
             return 1;
@@ -134,8 +135,8 @@ static int as_modifier(const ctx *c, const char *s, size_t len, cand *out)
  * (splitting a dictionary lemma) the head must be a base form itself: a
  * lemma does not end in an inflected word (kampagne is not kamp + agne,
  * the plural of agn). */
-static int as_head(const ctx *c, const char *s, size_t len,
-                   size_t prev_linked_chars, int lemma_mode, cand *out)
+static int as_head(const ctx *c, const char *s, size_t len, size_t prev_linked_chars,
+                   int lemma_mode, cand *out)
 {
     ref_lex_entry e[MAX_READINGS];
     size_t n = ref_lexicon_lookup(c->lex, s, len, e, MAX_READINGS);
@@ -192,9 +193,8 @@ typedef struct dp_cell {
 
 /* Splits S (N bytes, character starts in AT) into modifiers + head. Returns
  * the number of parts (≥ 2) written to OUT, or 0 when no split passes. */
-static size_t dp_split(const ctx *c, const char *s, size_t n,
-                       const unsigned char *at, int lemma_mode,
-                       ref_compound_part *out, size_t max)
+static size_t dp_split(const ctx *c, const char *s, size_t n, const unsigned char *at,
+                       int lemma_mode, ref_compound_part *out, size_t max)
 {
     dp_cell cell[REF_COMPOUND_MAX_WORD + 1];
     memset(cell, 0, (n + 1) * sizeof *cell);
@@ -241,12 +241,12 @@ static size_t dp_split(const ctx *c, const char *s, size_t n,
     if (!best_ok)
         return 0;
     size_t np = (size_t)best.parts;
-    out[np - 1] = (ref_compound_part){(uint32_t)best_i, (uint32_t)(n - best_i),
-                                      0, best_head.lemma, 1};
+    out[np - 1] =
+        (ref_compound_part){(uint32_t)best_i, (uint32_t)(n - best_i), 0, best_head.lemma, 1};
     for (size_t k = np - 1, j = best_i; k-- > 0;) {
         const dp_cell *d = &cell[j];
-        out[k] = (ref_compound_part){d->from, (uint32_t)(j - d->from),
-                                     d->part.link_len, d->part.lemma, 0};
+        out[k] = (ref_compound_part){d->from, (uint32_t)(j - d->from), d->part.link_len,
+                                     d->part.lemma, 0};
         j = d->from;
     }
     return np;
@@ -283,13 +283,12 @@ static size_t split_lemma(const ctx *c, uint32_t lemma, size_t n, size_t tail,
 /* Splits a part again if it is long and a lexicon word (arbejdsgangs →
  * arbejds + gangs); P is replaced in place by the parts. Returns the new
  * number of parts in OUT (P is OUT[i]). */
-static size_t refine(const ctx *c, const char *s, ref_compound_part *out,
-                     size_t np, size_t i, size_t max, int depth)
+static size_t refine(const ctx *c, const char *s, ref_compound_part *out, size_t np, size_t i,
+                     size_t max, int depth)
 {
     ref_compound_part p = out[i];
     if (p.lemma == REF_COMPOUND_NO_LEMMA ||
-        utf8_chars(s + p.start, p.len - p.link_len) < REFINE_CHARS ||
-        depth >= MAX_DEPTH)
+        utf8_chars(s + p.start, p.len - p.link_len) < REFINE_CHARS || depth >= MAX_DEPTH)
         return np;
     ref_lex_entry e[MAX_READINGS];
     size_t ne = ref_lexicon_lookup(c->lex, s + p.start, p.len, e, MAX_READINGS);
@@ -303,8 +302,7 @@ static size_t refine(const ctx *c, const char *s, ref_compound_part *out,
     if (!found)
         return np;
     ref_compound_part sub[REF_COMPOUND_MAX_PARTS];
-    size_t ns = split_lemma(c, p.lemma, p.len, tail, sub,
-                            REF_COMPOUND_MAX_PARTS, depth);
+    size_t ns = split_lemma(c, p.lemma, p.len, tail, sub, REF_COMPOUND_MAX_PARTS, depth);
     if (ns < 2 || np - 1 + ns > max)
         return np;
     for (size_t k = 0; k < ns; k++) {
@@ -323,8 +321,8 @@ static size_t dp_refine(const ctx *c, const char *s, size_t n, int lemma_mode,
                         ref_compound_part *out, size_t max, int depth)
 {
     unsigned char at[REF_COMPOUND_MAX_WORD + 1];
-    if (n > REF_COMPOUND_MAX_WORD || depth > MAX_DEPTH || max < 2 ||
-        !char_starts(s, n, at) || utf8_chars(s, n) < MIN_SPLIT_CHARS)
+    if (n > REF_COMPOUND_MAX_WORD || depth > MAX_DEPTH || max < 2 || !char_starts(s, n, at) ||
+        utf8_chars(s, n) < MIN_SPLIT_CHARS)
         return 0;
     size_t np = dp_split(c, s, n, at, lemma_mode, out, max);
     for (size_t i = 0; i < np; i++) {
@@ -336,8 +334,7 @@ static size_t dp_refine(const ctx *c, const char *s, size_t n, int lemma_mode,
 }
 
 /* The core: S[0..n) has no hyphen. Returns parts (≥ 2) or 0. */
-static size_t split_span(const ctx *c, const char *s, size_t n,
-                         ref_compound_part *out, size_t max)
+static size_t split_span(const ctx *c, const char *s, size_t n, ref_compound_part *out, size_t max)
 {
     if (n > REF_COMPOUND_MAX_WORD || utf8_chars(s, n) < MIN_SPLIT_CHARS)
         return 0;
@@ -401,8 +398,7 @@ static int fold_digraphs(const char *s, size_t n, char *o)
 }
 
 /* Splits one hyphen-free piece: returns ≥ 1 parts (1 = whole). */
-static size_t split_piece(const ctx *c, const char *s, size_t n,
-                          ref_compound_part *out, size_t max)
+static size_t split_piece(const ctx *c, const char *s, size_t n, ref_compound_part *out, size_t max)
 {
     size_t np = split_span(c, s, n, out, max);
     if (np < 2 && n <= REF_COMPOUND_MAX_WORD) {
@@ -411,16 +407,14 @@ static size_t split_piece(const ctx *c, const char *s, size_t n,
             np = split_span(c, folded, n, out, max);
     }
     if (np < 2) {
-        out[0] = (ref_compound_part){0, (uint32_t)n, 0,
-                                     first_lemma(c->lex, s, n), 1};
+        out[0] = (ref_compound_part){0, (uint32_t)n, 0, first_lemma(c->lex, s, n), 1};
         np = 1;
     }
     return np;
 }
 
-ref_status ref_compound_split(const ref_lexicon *lex, const char *word,
-                              size_t len, const ref_compound_veto *veto,
-                              ref_compound_part *parts, size_t max,
+ref_status ref_compound_split(const ref_lexicon *lex, const char *word, size_t len,
+                              const ref_compound_veto *veto, ref_compound_part *parts, size_t max,
                               size_t *nparts)
 {
     if (!lex || !word || !parts || !nparts || max == 0)
@@ -430,12 +424,10 @@ ref_status ref_compound_split(const ref_lexicon *lex, const char *word,
     ref_compound_part buf[REF_COMPOUND_MAX_PARTS];
     size_t np = 0;
     if (len > REF_COMPOUND_MAX_WORD || !memchr(word, '-', len)) {
-        np = len > REF_COMPOUND_MAX_WORD
-                 ? 0
-                 : split_piece(&c, word, len, buf, REF_COMPOUND_MAX_PARTS);
+        np = len > REF_COMPOUND_MAX_WORD ? 0
+                                         : split_piece(&c, word, len, buf, REF_COMPOUND_MAX_PARTS);
         if (np == 0) {
-            buf[0] = (ref_compound_part){0, (uint32_t)len, 0,
-                                         REF_COMPOUND_NO_LEMMA, 1};
+            buf[0] = (ref_compound_part){0, (uint32_t)len, 0, REF_COMPOUND_NO_LEMMA, 1};
             np = 1;
         }
     } else {
@@ -449,8 +441,8 @@ ref_status ref_compound_split(const ref_lexicon *lex, const char *word,
             while (next < len && word[next] == '-')
                 next++;
             if (end > i) {
-                size_t k = split_piece(&c, word + i, end - i, buf + np,
-                                       REF_COMPOUND_MAX_PARTS - np);
+                size_t k =
+                    split_piece(&c, word + i, end - i, buf + np, REF_COMPOUND_MAX_PARTS - np);
                 for (size_t j = np; j < np + k; j++) {
                     buf[j].start += (uint32_t)i;
                     buf[j].is_head = 0;
@@ -469,8 +461,7 @@ ref_status ref_compound_split(const ref_lexicon *lex, const char *word,
             i = next;
         }
         if (np == REF_COMPOUND_MAX_PARTS && i < len) {
-            buf[0] = (ref_compound_part){0, (uint32_t)len, 0,
-                                         REF_COMPOUND_NO_LEMMA, 1};
+            buf[0] = (ref_compound_part){0, (uint32_t)len, 0, REF_COMPOUND_NO_LEMMA, 1};
             np = 1;
         }
         buf[np - 1].is_head = 1;
@@ -502,10 +493,8 @@ const char *ref_compound_part_text(const ref_lexicon *lex, const char *word,
 }
 
 ref_status ref_compound_subterms(const ref_lexicon *lex, const char *word,
-                                 const ref_compound_part *parts, size_t nparts,
-                                 char *buf, size_t buf_size,
-                                 ref_compound_sub *subs, size_t max,
-                                 size_t *nsubs)
+                                 const ref_compound_part *parts, size_t nparts, char *buf,
+                                 size_t buf_size, ref_compound_sub *subs, size_t max, size_t *nsubs)
 {
     if (!lex || !word || !parts || !buf || !subs || !nsubs)
         return REF_EINVAL;
@@ -542,10 +531,10 @@ ref_status ref_compound_subterms(const ref_lexicon *lex, const char *word,
             memcpy(buf + used, joined, jl);
             buf[used + jl] = '\0';
             const ref_compound_part *last = &parts[first + count - 1];
-            subs[(*nsubs)++] = (ref_compound_sub){
-                (uint32_t)first, (uint32_t)count, parts[first].start,
-                last->start + last->len - last->link_len, (uint32_t)used,
-                (uint32_t)jl};
+            subs[(*nsubs)++] =
+                (ref_compound_sub){(uint32_t)first,    (uint32_t)count,
+                                   parts[first].start, last->start + last->len - last->link_len,
+                                   (uint32_t)used,     (uint32_t)jl};
             used += jl + 1;
         }
     return REF_OK;

@@ -32,8 +32,7 @@ extern const unsigned char ref_lexicon_blob_end[];
 
 static int section_ok(const ref_lex_header *h, uint32_t off, uint64_t bytes)
 {
-    return off % 8 == 0 && off <= h->total_size &&
-           bytes <= (uint64_t)h->total_size - off;
+    return off % 8 == 0 && off <= h->total_size && bytes <= (uint64_t)h->total_size - off;
 }
 
 /* Checks the header and that every section lies inside the blob, so a
@@ -48,13 +47,12 @@ static ref_status attach(ref_lexicon *lex, const void *data, size_t size)
         return REF_EDB_CORRUPT;
     if (h->version != REF_LEX_VERSION)
         return REF_EDB_VERSION;
-    if (h->total_size > size || h->n_slots == 0 ||
-        h->n_lemmas > REF_LEX_MAX_LEMMAS ||
+    if (h->total_size > size || h->n_slots == 0 || h->n_lemmas > REF_LEX_MAX_LEMMAS ||
         !section_ok(h, h->off_lemma_off, 4ull * (h->n_lemmas + 1ull)) ||
         !section_ok(h, h->off_lemma_flags, 2ull * h->n_lemmas) ||
         !section_ok(h, h->off_suffix_off, 4ull * (h->n_suffixes + 1ull)) ||
-        !section_ok(h, h->off_slots, 8ull * h->n_slots) ||
-        h->off_lemma_pool > h->total_size || h->off_suffix_pool > h->total_size)
+        !section_ok(h, h->off_slots, 8ull * h->n_slots) || h->off_lemma_pool > h->total_size ||
+        h->off_suffix_pool > h->total_size)
         return REF_EDB_CORRUPT;
     lex->base = data;
     lex->size = size;
@@ -65,8 +63,7 @@ static ref_status attach(ref_lexicon *lex, const void *data, size_t size)
     lex->suffix_pool = (const char *)lex->base + h->off_suffix_pool;
     lex->slots = (const uint64_t *)(lex->base + h->off_slots);
     if ((uint64_t)h->off_lemma_pool + lex->lemma_off[h->n_lemmas] > h->total_size ||
-        (uint64_t)h->off_suffix_pool + lex->suffix_off[h->n_suffixes] >
-            h->total_size)
+        (uint64_t)h->off_suffix_pool + lex->suffix_off[h->n_suffixes] > h->total_size)
         return REF_EDB_CORRUPT;
     return REF_OK;
 }
@@ -160,8 +157,7 @@ size_t ref_lexicon_size(const ref_lexicon *lex)
     return lex->h.total_size;
 }
 
-const char *ref_lexicon_lemma(const ref_lexicon *lex, uint32_t lemma,
-                              size_t *len)
+const char *ref_lexicon_lemma(const ref_lexicon *lex, uint32_t lemma, size_t *len)
 {
     if (lemma >= lex->h.n_lemmas)
         return NULL;
@@ -177,8 +173,7 @@ unsigned ref_lexicon_lemma_flags(const ref_lexicon *lex, uint32_t lemma)
 
 /* Whether slot S spells FORM: the lemma's first PREFIX bytes, then the
  * suffix string. */
-static int slot_matches(const ref_lexicon *lex, uint64_t s, const char *form,
-                        size_t len)
+static int slot_matches(const ref_lexicon *lex, uint64_t s, const char *form, size_t len)
 {
     uint32_t lemma = REF_LEX_SLOT_LEMMA(s) - 1;
     uint32_t prefix = REF_LEX_SLOT_PREFIX(s);
@@ -189,12 +184,11 @@ static int slot_matches(const ref_lexicon *lex, uint64_t s, const char *form,
     uint32_t suffix_len = lex->suffix_off[suffix + 1] - lex->suffix_off[suffix] - 1;
     return prefix <= lemma_len && prefix + suffix_len == len &&
            memcmp(form, lex->lemma_pool + lex->lemma_off[lemma], prefix) == 0 &&
-           memcmp(form + prefix, lex->suffix_pool + lex->suffix_off[suffix],
-                  suffix_len) == 0;
+           memcmp(form + prefix, lex->suffix_pool + lex->suffix_off[suffix], suffix_len) == 0;
 }
 
-size_t ref_lexicon_lookup(const ref_lexicon *lex, const char *form, size_t len,
-                          ref_lex_entry *out, size_t max)
+size_t ref_lexicon_lookup(const ref_lexicon *lex, const char *form, size_t len, ref_lex_entry *out,
+                          size_t max)
 {
     if (len == 0 || len > REF_LEX_MAX_FORM)
         return 0;
@@ -224,8 +218,8 @@ size_t ref_lexicon_lookup(const ref_lexicon *lex, const char *form, size_t len,
 
 enum { MAX_READINGS = 16 };
 
-size_t ref_lexicon_lemmas(const ref_lexicon *lex, const char *word,
-                          size_t len, uint32_t *lemmas, size_t max)
+size_t ref_lexicon_lemmas(const ref_lexicon *lex, const char *word, size_t len, uint32_t *lemmas,
+                          size_t max)
 {
     ref_lex_entry e[MAX_READINGS];
     size_t n = ref_lexicon_lookup(lex, word, len, e, MAX_READINGS);

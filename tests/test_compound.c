@@ -45,16 +45,15 @@ static void render(const char *word, char *out, size_t size)
 {
     ref_compound_part parts[REF_COMPOUND_MAX_PARTS];
     size_t n = 0;
-    assert_int_equal(ref_compound_split(lex, word, strlen(word), NULL, parts,
-                                        REF_COMPOUND_MAX_PARTS, &n),
-                     REF_OK);
+    assert_int_equal(
+        ref_compound_split(lex, word, strlen(word), NULL, parts, REF_COMPOUND_MAX_PARTS, &n),
+        REF_OK);
     size_t used = 0;
     out[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const char *t = ref_compound_part_text(lex, word, &parts[i], &len);
-        used += (size_t)snprintf(out + used, size - used, "%s%.*s",
-                                 i ? " " : "", (int)len, t);
+        used += (size_t)snprintf(out + used, size - used, "%s%.*s", i ? " " : "", (int)len, t);
         assert_true(used < size);
     }
 }
@@ -65,7 +64,8 @@ static const struct {
     const char *word, *parts, *why;
 } split_cases[] = {
     {"langtidssygefraværet", "langtids syge fraværet", "three parts, bound langtids-"},
-    {"sygefraværskonsulenten", "syge fravær konsulenten", "linking s, lexicalised sygefravær refined"},
+    {"sygefraværskonsulenten", "syge fravær konsulenten",
+     "linking s, lexicalised sygefravær refined"},
     {"sygefraværsstatistikken", "syge fravær statistikken", "twofold suffix head"},
     {"sygefraværet", "syge fraværet", "known word split through its lemma"},
     {"udbudsplanen", "udbud planen", "udbud reached through linking s"},
@@ -89,8 +89,8 @@ static void test_split_table(void **state)
         char got[512];
         render(split_cases[i].word, got, sizeof got);
         if (strcmp(got, split_cases[i].parts) != 0)
-            fail_msg("%s: got \"%s\", want \"%s\" (%s)", split_cases[i].word,
-                     got, split_cases[i].parts, split_cases[i].why);
+            fail_msg("%s: got \"%s\", want \"%s\" (%s)", split_cases[i].word, got,
+                     split_cases[i].parts, split_cases[i].why);
     }
 }
 
@@ -102,22 +102,19 @@ static void test_no_substring_parts(void **state)
     static const struct {
         const char *word, *banned;
     } cases[] = {
-        {"planlægning", "anlæg"},     {"planlægningen", "anlæg"},
-        {"forældreansvar", "ældre"},  {"forældrebestyrelsen", "ældre"},
-        {"forældrene", "ældre"},      {"samarbejdsaftalen", "sam"},
+        {"planlægning", "anlæg"},         {"planlægningen", "anlæg"}, {"forældreansvar", "ældre"},
+        {"forældrebestyrelsen", "ældre"}, {"forældrene", "ældre"},    {"samarbejdsaftalen", "sam"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ref_compound_part parts[REF_COMPOUND_MAX_PARTS];
         size_t n;
         const char *w = cases[i].word;
-        assert_int_equal(ref_compound_split(lex, w, strlen(w), NULL, parts,
-                                            REF_COMPOUND_MAX_PARTS, &n),
-                         REF_OK);
+        assert_int_equal(
+            ref_compound_split(lex, w, strlen(w), NULL, parts, REF_COMPOUND_MAX_PARTS, &n), REF_OK);
         for (size_t k = 0; k < n; k++) {
             size_t len;
             const char *t = ref_compound_part_text(lex, w, &parts[k], &len);
-            if (len == strlen(cases[i].banned) &&
-                memcmp(t, cases[i].banned, len) == 0)
+            if (len == strlen(cases[i].banned) && memcmp(t, cases[i].banned, len) == 0)
                 fail_msg("%s yields part %s", w, cases[i].banned);
         }
     }
@@ -129,8 +126,7 @@ static void test_spans_cover_word(void **state)
     const char *w = "langtidssygefraværet";
     ref_compound_part p[REF_COMPOUND_MAX_PARTS];
     size_t n;
-    assert_int_equal(ref_compound_split(lex, w, strlen(w), NULL, p,
-                                        REF_COMPOUND_MAX_PARTS, &n),
+    assert_int_equal(ref_compound_split(lex, w, strlen(w), NULL, p, REF_COMPOUND_MAX_PARTS, &n),
                      REF_OK);
     assert_int_equal(n, 3);
     /* langtids | syge | fraværet: byte spans, the head carries the inflection */
@@ -142,8 +138,7 @@ static void test_spans_cover_word(void **state)
     assert_int_equal(p[2].len, strlen(w) - 12);
     assert_true(p[2].is_head && !p[0].is_head && !p[1].is_head);
     const char *w2 = "sygefraværskonsulenten";
-    assert_int_equal(ref_compound_split(lex, w2, strlen(w2), NULL, p,
-                                        REF_COMPOUND_MAX_PARTS, &n),
+    assert_int_equal(ref_compound_split(lex, w2, strlen(w2), NULL, p, REF_COMPOUND_MAX_PARTS, &n),
                      REF_OK);
     assert_int_equal(n, 3);
     assert_int_equal(p[1].link_len, 1); /* fraværs: the linking s */
@@ -166,11 +161,9 @@ static void test_subterms(void **state)
         size_t n, ns;
         char buf[512];
         ref_compound_sub subs[16];
-        assert_int_equal(ref_compound_split(lex, w, strlen(w), NULL, p,
-                                            REF_COMPOUND_MAX_PARTS, &n),
+        assert_int_equal(ref_compound_split(lex, w, strlen(w), NULL, p, REF_COMPOUND_MAX_PARTS, &n),
                          REF_OK);
-        assert_int_equal(ref_compound_subterms(lex, w, p, n, buf, sizeof buf,
-                                               subs, 16, &ns),
+        assert_int_equal(ref_compound_subterms(lex, w, p, n, buf, sizeof buf, subs, 16, &ns),
                          REF_OK);
         int found = 0;
         for (size_t k = 0; k < ns; k++) {
@@ -189,11 +182,9 @@ static void test_lemmas(void **state)
     static const struct {
         const char *word, *lemma;
     } cases[] = {
-        {"budgettet", "budget"},     {"budgetterne", "budget"},
-        {"dagsordenen", "dagsorden"}, {"processen", "proces"},
-        {"trivslen", "trivsel"},     {"udbuddet", "udbud"},
-        {"forældrene", "forælder"},  {"leder", "leder"},
-        {"statistikken", "statistik"},
+        {"budgettet", "budget"},    {"budgetterne", "budget"}, {"dagsordenen", "dagsorden"},
+        {"processen", "proces"},    {"trivslen", "trivsel"},   {"udbuddet", "udbud"},
+        {"forældrene", "forælder"}, {"leder", "leder"},        {"statistikken", "statistik"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         uint32_t ids[8];
@@ -227,18 +218,15 @@ static void test_frequency_veto(void **state)
     ref_compound_veto veto = {attested_stub, NULL};
     ref_compound_part p[REF_COMPOUND_MAX_PARTS];
     size_t n;
-    assert_int_equal(ref_compound_split(lex, "kampagne", 8, NULL, p,
-                                        REF_COMPOUND_MAX_PARTS, &n),
+    assert_int_equal(ref_compound_split(lex, "kampagne", 8, NULL, p, REF_COMPOUND_MAX_PARTS, &n),
                      REF_OK);
     assert_int_equal(n, 2);
-    assert_int_equal(ref_compound_split(lex, "kampagne", 8, &veto, p,
-                                        REF_COMPOUND_MAX_PARTS, &n),
+    assert_int_equal(ref_compound_split(lex, "kampagne", 8, &veto, p, REF_COMPOUND_MAX_PARTS, &n),
                      REF_OK);
     assert_int_equal(n, 1);
     /* attested parts still split */
-    assert_int_equal(ref_compound_split(lex, "udbudsplanen", 12, &veto, p,
-                                        REF_COMPOUND_MAX_PARTS, &n),
-                     REF_OK);
+    assert_int_equal(
+        ref_compound_split(lex, "udbudsplanen", 12, &veto, p, REF_COMPOUND_MAX_PARTS, &n), REF_OK);
     assert_int_equal(n, 2);
 }
 
@@ -270,9 +258,9 @@ static void test_odd_input(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ref_compound_part p[REF_COMPOUND_MAX_PARTS];
         size_t n;
-        assert_int_equal(ref_compound_split(lex, cases[i].s, cases[i].len, NULL,
-                                            p, REF_COMPOUND_MAX_PARTS, &n),
-                         REF_OK);
+        assert_int_equal(
+            ref_compound_split(lex, cases[i].s, cases[i].len, NULL, p, REF_COMPOUND_MAX_PARTS, &n),
+            REF_OK);
         assert_true(n >= 1 && n <= REF_COMPOUND_MAX_PARTS);
         size_t at = 0;
         for (size_t k = 0; k < n; k++) {
@@ -284,8 +272,7 @@ static void test_odd_input(void **state)
         char buf[256];
         ref_compound_sub subs[8];
         size_t ns;
-        ref_status st = ref_compound_subterms(lex, cases[i].s, p, n, buf,
-                                              sizeof buf, subs, 8, &ns);
+        ref_status st = ref_compound_subterms(lex, cases[i].s, p, n, buf, sizeof buf, subs, 8, &ns);
         assert_true(st == REF_OK || st == REF_ETOOBIG);
     }
     assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
@@ -298,8 +285,7 @@ typedef struct stemmer {
 } stemmer;
 
 /* Reads "ae"/"oe"/"aa" as æ/ø/å, then stems; result in OUT. */
-static void stem_folded(stemmer *s, const char *w, size_t len, char *out,
-                        size_t size)
+static void stem_folded(stemmer *s, const char *w, size_t len, char *out, size_t size)
 {
     char f[512];
     size_t k = 0;
@@ -333,25 +319,23 @@ static size_t gold_stems(stemmer *sb, char *parts, char stems[][STEM_LEN])
     return n;
 }
 
-static void score_row(stemmer *sb, const char *word, char *gold_parts,
-                      score *sc, int verbose)
+static void score_row(stemmer *sb, const char *word, char *gold_parts, score *sc, int verbose)
 {
     char gold[MAX_STEMS][STEM_LEN], pred[MAX_STEMS][STEM_LEN];
     int negative = strcmp(word, gold_parts) == 0;
     size_t ng = gold_stems(sb, gold_parts, gold);
     ref_compound_part p[REF_COMPOUND_MAX_PARTS];
     size_t np;
-    assert_int_equal(ref_compound_split(lex, word, strlen(word), NULL, p,
-                                        REF_COMPOUND_MAX_PARTS, &np),
-                     REF_OK);
+    assert_int_equal(
+        ref_compound_split(lex, word, strlen(word), NULL, p, REF_COMPOUND_MAX_PARTS, &np), REF_OK);
     char shown[512] = "";
     size_t used = 0;
     for (size_t i = 0; i < np; i++) {
         size_t len;
         const char *t = ref_compound_part_text(lex, word, &p[i], &len);
         stem_folded(sb, t, len, pred[i], STEM_LEN);
-        used += (size_t)snprintf(shown + used, sizeof shown - used, "%s%.*s",
-                                 i ? " " : "", (int)len, t);
+        used += (size_t)snprintf(shown + used, sizeof shown - used, "%s%.*s", i ? " " : "",
+                                 (int)len, t);
     }
     if (negative) {
         sc->negatives++;
@@ -419,8 +403,7 @@ static void test_gold(void **state)
     double neg = (double)sc.negatives_whole / (double)sc.negatives;
     printf("gold: %zu compounds, %zu negatives\n"
            "  exact %.3f  part P %.3f  part R %.3f  negatives whole %zu/%zu (%.3f)\n",
-           sc.compounds, sc.negatives, exact, prec, rec, sc.negatives_whole,
-           sc.negatives, neg);
+           sc.compounds, sc.negatives, exact, prec, rec, sc.negatives_whole, sc.negatives, neg);
     assert_true(prec >= 0.95);
     assert_true(rec >= 0.93);
     assert_true(neg >= 0.90);
@@ -431,10 +414,22 @@ static void test_throughput(void **state)
 {
     (void)state;
     static const char *words[] = {
-        "langtidssygefraværet", "sygefraværskonsulenten", "udbudsplanen",
-        "forældreansvar", "planlægningen", "konsulenter", "kommunalbestyrelsen",
-        "børne- og", "dagtilbudsområdet", "ældreudvalget", "budgetopfølgning",
-        "beskæftigelsesindsatsen", "og", "at", "vedtaget", "administrationen",
+        "langtidssygefraværet",
+        "sygefraværskonsulenten",
+        "udbudsplanen",
+        "forældreansvar",
+        "planlægningen",
+        "konsulenter",
+        "kommunalbestyrelsen",
+        "børne- og",
+        "dagtilbudsområdet",
+        "ældreudvalget",
+        "budgetopfølgning",
+        "beskæftigelsesindsatsen",
+        "og",
+        "at",
+        "vedtaget",
+        "administrationen",
     };
     size_t nw = sizeof words / sizeof *words, total = 0;
     clock_t t0 = clock();
@@ -442,8 +437,8 @@ static void test_throughput(void **state)
         for (size_t i = 0; i < nw; i++) {
             ref_compound_part p[REF_COMPOUND_MAX_PARTS];
             size_t n;
-            ref_compound_split(lex, words[i], strlen(words[i]), NULL, p,
-                               REF_COMPOUND_MAX_PARTS, &n);
+            ref_compound_split(lex, words[i], strlen(words[i]), NULL, p, REF_COMPOUND_MAX_PARTS,
+                               &n);
             total++;
         }
     double s = (double)(clock() - t0) / CLOCKS_PER_SEC;
@@ -453,14 +448,10 @@ static void test_throughput(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_split_table),
-        cmocka_unit_test(test_no_substring_parts),
-        cmocka_unit_test(test_spans_cover_word),
-        cmocka_unit_test(test_subterms),
-        cmocka_unit_test(test_lemmas),
-        cmocka_unit_test(test_frequency_veto),
-        cmocka_unit_test(test_odd_input),
-        cmocka_unit_test(test_gold),
+        cmocka_unit_test(test_split_table),      cmocka_unit_test(test_no_substring_parts),
+        cmocka_unit_test(test_spans_cover_word), cmocka_unit_test(test_subterms),
+        cmocka_unit_test(test_lemmas),           cmocka_unit_test(test_frequency_veto),
+        cmocka_unit_test(test_odd_input),        cmocka_unit_test(test_gold),
         cmocka_unit_test(test_throughput),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -243,8 +243,7 @@ static void read_aff(const char *path)
     while (fgets(line, sizeof line, f)) {
         char *tok[6];
         int nt = 0;
-        for (char *p = strtok(line, " \t\r\n"); p && nt < 6;
-             p = strtok(NULL, " \t\r\n"))
+        for (char *p = strtok(line, " \t\r\n"); p && nt < 6; p = strtok(NULL, " \t\r\n"))
             tok[nt++] = p;
         if (nt < 5 || strcmp(tok[0], "SFX") != 0)
             continue;
@@ -274,10 +273,10 @@ static void read_aff(const char *path)
 /* ---- lemmas ---- */
 
 typedef struct entry {
-    char *word;   /* folded, trailing '-' of a bound entry removed */
-    char *lemma;  /* folded lemma (the word itself, or its st: field) */
+    char *word;  /* folded, trailing '-' of a bound entry removed */
+    char *lemma; /* folded lemma (the word itself, or its st: field) */
     flagset flags;
-    int upper;    /* the dictionary writes it capitalised */
+    int upper; /* the dictionary writes it capitalised */
     int irregular;
 } entry;
 
@@ -308,14 +307,12 @@ static int usable(const char *w)
     if (!*w)
         return 0;
     for (const unsigned char *u = (const unsigned char *)w; *u; u++)
-        if (*u == ' ' || *u == '.' || *u == '\'' || *u == '-' ||
-            isdigit(*u) || *u == '/')
+        if (*u == ' ' || *u == '.' || *u == '\'' || *u == '-' || isdigit(*u) || *u == '/')
             return 0;
     return 1;
 }
 
-static void add_entry(const char *word, size_t wlen, const char *flags,
-                      size_t flen, const char *st)
+static void add_entry(const char *word, size_t wlen, const char *flags, size_t flen, const char *st)
 {
     entry e;
     memset(&e, 0, sizeof e);
@@ -332,8 +329,7 @@ static void add_entry(const char *word, size_t wlen, const char *flags,
     e.lemma = st ? xstrndup(st, strlen(st)) : xstrndup(e.word, strlen(e.word));
     fold_lower(e.lemma);
     e.irregular = st != NULL;
-    if (!usable(e.word) || !usable(e.lemma) ||
-        strlen(e.word) > REF_LEX_MAX_FORM) {
+    if (!usable(e.word) || !usable(e.lemma) || strlen(e.word) > REF_LEX_MAX_FORM) {
         free(e.word);
         free(e.lemma);
         return;
@@ -367,8 +363,7 @@ static void read_dic(const char *path)
         }
         char *slash = strchr(line, '/');
         if (slash)
-            add_entry(line, (size_t)(slash - line), slash + 1,
-                      strlen(slash + 1), st);
+            add_entry(line, (size_t)(slash - line), slash + 1, strlen(slash + 1), st);
         else
             add_entry(line, strlen(line), "", 0, st);
     next:;
@@ -394,9 +389,8 @@ static void read_curated(const char *path)
     static const struct {
         const char *name;
         enum curated_class cls;
-    } classes[] = {{"particle", C_PARTICLE}, {"short_ok", C_SHORT_OK},
-                   {"nosplit", C_NOSPLIT},   {"bad_head", C_BAD_HEAD},
-                   {"admin", C_ADMIN},       {"link0", C_LINK0}};
+    } classes[] = {{"particle", C_PARTICLE}, {"short_ok", C_SHORT_OK}, {"nosplit", C_NOSPLIT},
+                   {"bad_head", C_BAD_HEAD}, {"admin", C_ADMIN},       {"link0", C_LINK0}};
     FILE *f = fopen(path, "r");
     if (!f)
         die("%s: %s", path, strerror(errno));
@@ -409,8 +403,7 @@ static void read_curated(const char *path)
         if (!cls)
             continue;
         size_t k = 0;
-        while (k < sizeof classes / sizeof *classes &&
-               strcmp(classes[k].name, cls) != 0)
+        while (k < sizeof classes / sizeof *classes && strcmp(classes[k].name, cls) != 0)
             k++;
         if (k == sizeof classes / sizeof *classes)
             die("%s:%d: unknown list '%s'", path, lineno, cls);
@@ -484,8 +477,7 @@ static void emit(const char *form, size_t len, uint32_t lemma, unsigned kind)
     arena_len += len + 1;
 }
 
-static void expand(const char *root, size_t rlen, const flagset *flags,
-                   int depth, uint32_t lemma)
+static void expand(const char *root, size_t rlen, const flagset *flags, int depth, uint32_t lemma)
 {
     uint32_t cps[REF_LEX_MAX_FORM + 1];
     size_t ncp = decode_all(root, rlen, cps, REF_LEX_MAX_FORM + 1);
@@ -495,8 +487,7 @@ static void expand(const char *root, size_t rlen, const flagset *flags,
         const affix_class *c = &sfx[flags->f[fi]];
         for (size_t ri = 0; ri < c->n; ri++) {
             const rule *r = &c->rules[ri];
-            if (r->strip_len > rlen ||
-                memcmp(root + rlen - r->strip_len, r->strip, r->strip_len) ||
+            if (r->strip_len > rlen || memcmp(root + rlen - r->strip_len, r->strip, r->strip_len) ||
                 !cond_match(r, cps, ncp))
                 continue;
             char form[2 * REF_LEX_MAX_FORM + 2];
@@ -514,8 +505,7 @@ static void expand(const char *root, size_t rlen, const flagset *flags,
                 continue;
             }
             if (!has(cf, F_NEEDAFFIX))
-                emit(form, flen, lemma,
-                     REF_LEXK_WORD | (has(cf, F_END) ? REF_LEXK_HEAD : 0));
+                emit(form, flen, lemma, REF_LEXK_WORD | (has(cf, F_END) ? REF_LEXK_HEAD : 0));
             if (depth < MAX_DEPTH)
                 expand(form, flen, cf, depth + 1, lemma);
         }
@@ -558,15 +548,19 @@ static void expand_entries(void)
 
 static void apply_curated(void)
 {
-    static const uint16_t bit[] = {
-        [C_PARTICLE] = REF_LEXF_PARTICLE, [C_SHORT_OK] = REF_LEXF_SHORT_OK,
-        [C_NOSPLIT] = REF_LEXF_NOSPLIT,   [C_BAD_HEAD] = REF_LEXF_BAD_HEAD,
-        [C_ADMIN] = REF_LEXF_ADMIN | REF_LEXF_SHORT_OK, [C_LINK0] = 0};
+    static const uint16_t bit[] = {[C_PARTICLE] = REF_LEXF_PARTICLE,
+                                   [C_SHORT_OK] = REF_LEXF_SHORT_OK,
+                                   [C_NOSPLIT] = REF_LEXF_NOSPLIT,
+                                   [C_BAD_HEAD] = REF_LEXF_BAD_HEAD,
+                                   [C_ADMIN] = REF_LEXF_ADMIN | REF_LEXF_SHORT_OK,
+                                   [C_LINK0] = 0};
     int bad = 0;
     for (size_t i = 0; i < n_cur; i++)
         if (lemma_id(cur[i].word) < 0) {
-            fprintf(stderr, "mklexicon: curated line %d: '%s' is not a "
-                    "hunspell-da lemma\n", cur[i].line, cur[i].word);
+            fprintf(stderr,
+                    "mklexicon: curated line %d: '%s' is not a "
+                    "hunspell-da lemma\n",
+                    cur[i].line, cur[i].word);
             bad = 1;
         }
     if (bad)
@@ -700,8 +694,7 @@ static uint64_t *build_slots(uint32_t *n_slots)
         while (slots[s])
             s = s + 1 == n ? 0 : s + 1;
         uint64_t v = (uint64_t)(r->lemma + 1) | ((uint64_t)prefix_of(r) << 20) |
-                     ((uint64_t)r->kind << 26) | ((uint64_t)r->suffix << 32) |
-                     ((h >> 48) << 48);
+                     ((uint64_t)r->kind << 26) | ((uint64_t)r->suffix << 32) | ((h >> 48) << 48);
         slots[s] = v;
     }
     *n_slots = n;

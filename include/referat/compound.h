@@ -77,9 +77,8 @@ typedef struct ref_compound_veto {
  * compound" (one part, the whole word, is_head set). VETO may be NULL.
  * REF_EINVAL for NULL arguments or MAX == 0; REF_ETOOBIG if the split has
  * more than MAX parts (never when MAX ≥ REF_COMPOUND_MAX_PARTS). */
-ref_status ref_compound_split(const ref_lexicon *lex, const char *word,
-                              size_t len, const ref_compound_veto *veto,
-                              ref_compound_part *parts, size_t max,
+ref_status ref_compound_split(const ref_lexicon *lex, const char *word, size_t len,
+                              const ref_compound_veto *veto, ref_compound_part *parts, size_t max,
                               size_t *nparts);
 
 /* The text to index for PART of WORD: a modifier's lemma ("arbejds" →
@@ -95,9 +94,9 @@ const char *ref_compound_part_text(const ref_lexicon *lex, const char *word,
  * syge+fraværs+konsulenten it is "sygefravær" (a modifier that ends the run
  * is given as its lemma); "fraværkonsulent" is no word and is not given. */
 typedef struct ref_compound_sub {
-    uint32_t first;    /* index of the first part of the run */
-    uint32_t count;    /* number of parts in the run (≥ 2) */
-    uint32_t start;    /* byte span of the run in the word */
+    uint32_t first; /* index of the first part of the run */
+    uint32_t count; /* number of parts in the run (≥ 2) */
+    uint32_t start; /* byte span of the run in the word */
     uint32_t end;
     uint32_t text_off; /* the joined word: BUF + text_off, text_len bytes, */
     uint32_t text_len; /* NUL-terminated */
@@ -111,9 +110,8 @@ typedef struct ref_compound_sub {
  * REF_ETOOBIG when BUF or SUBS ran out (the results so far are valid). A
  * split of fewer than 3 parts has none. */
 ref_status ref_compound_subterms(const ref_lexicon *lex, const char *word,
-                                 const ref_compound_part *parts, size_t nparts,
-                                 char *buf, size_t buf_size,
-                                 ref_compound_sub *subs, size_t max,
+                                 const ref_compound_part *parts, size_t nparts, char *buf,
+                                 size_t buf_size, ref_compound_sub *subs, size_t max,
                                  size_t *nsubs);
 
 #endif

@@ -81,21 +81,20 @@ size_t ref_lexicon_size(const ref_lexicon *lex);
 /* All readings of the LEN-byte case-folded FORM: stores up to MAX of them
  * in OUT and returns how many there are in all (may exceed MAX). 0 when the
  * form is unknown. Allocates nothing; safe from any thread. */
-size_t ref_lexicon_lookup(const ref_lexicon *lex, const char *form, size_t len,
-                          ref_lex_entry *out, size_t max);
+size_t ref_lexicon_lookup(const ref_lexicon *lex, const char *form, size_t len, ref_lex_entry *out,
+                          size_t max);
 
 /* The lemma(s) of a standalone word form: budgettet → budget, forældrene →
  * forælder, leder → leder, lede. Stores up to MAX distinct lemma ids in
  * LEMMAS and returns how many were stored; 0 when the word is unknown. The
  * lemma equal to the word itself, if any, comes first, then the others in
  * lemma order, so the choice is deterministic. */
-size_t ref_lexicon_lemmas(const ref_lexicon *lex, const char *word,
-                          size_t len, uint32_t *lemmas, size_t max);
+size_t ref_lexicon_lemmas(const ref_lexicon *lex, const char *word, size_t len, uint32_t *lemmas,
+                          size_t max);
 
 /* The lemma string of id LEMMA (NUL-terminated, owned by the lexicon) and
  * its length in *LEN (if LEN is non-NULL). NULL for an invalid id. */
-const char *ref_lexicon_lemma(const ref_lexicon *lex, uint32_t lemma,
-                              size_t *len);
+const char *ref_lexicon_lemma(const ref_lexicon *lex, uint32_t lemma, size_t *len);
 
 /* REF_LEXF_* bits of LEMMA (0 for an invalid id). */
 unsigned ref_lexicon_lemma_flags(const ref_lexicon *lex, uint32_t lemma);
