@@ -452,18 +452,18 @@ int ref_reader_wants_path(const char *path)
     return 0;
 }
 
-/* Read the whole of F into RAW. A compressed file may legitimately be larger
- * than MAX_BYTES only if it is gzip; the plain-file bound is checked here so a
- * huge file is not read at all. */
+/* Read the whole of F into RAW. */
 static ref_status slurp(FILE *f, ref_buf *raw, const char **detail)
 {
     struct stat sb;
-    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        *detail = "is a directory";
-        return REF_EIO;
+    if (fstat(fileno(f), &sb) == 0) {
+        if (S_ISDIR(sb.st_mode)) {
+            *detail = "is a directory";
+            return REF_EIO;
+        }
+        if (sb.st_size > 0)
+            ref_buf_reserve(raw, (size_t)sb.st_size);
     }
-    if (fstat(fileno(f), &sb) == 0 && sb.st_size > 0)
-        ref_buf_reserve(raw, (size_t)sb.st_size);
     char chunk[65536];
     size_t got;
     while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
@@ -496,6 +496,8 @@ ref_status ref_text_read_file(const char *path, size_t max_bytes, ref_text *out,
         *detail = "cannot open file";
         return REF_EIO;
     }
+    /* The plain-file bound is checked before reading, so a huge file is not
+     * read at all; a gzip file is bounded by its decompressed size. */
     struct stat sb;
     if (max_bytes && !ends_gz(path) && fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
         (unsigned long long)sb.st_size > (unsigned long long)max_bytes) {
