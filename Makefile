@@ -67,14 +67,17 @@ $(B)/%.o: %.cc
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
 $(LIB_A): $(call obj,$(LIB_SRC))
+	@mkdir -p $(dir $@)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(IDX_A): $(call obj,$(IDX_SRC))
+	@mkdir -p $(dir $@)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(SRCH_A): $(call obj,$(SRCH_SRC))
+	@mkdir -p $(dir $@)
 	@rm -f $@
 	ar rcs $@ $^
 

@@ -23,6 +23,8 @@ void ref_buf_reserve(ref_buf *b, size_t n)
         b->failed = 1;
         return;
     }
+    if (!b->data)
+        p[0] = '\0';
     b->data = p;
     b->cap = cap;
 }

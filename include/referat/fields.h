@@ -1,0 +1,57 @@
+/* fields.h — the one table of what Referat puts in the index.
+ *
+ * Field names of the query language, Xapian term prefixes, value slots and
+ * field weights are defined here once; the index writer and the query
+ * parser both read this table, so the two sides cannot drift (notmuch's
+ * lib/prefix.cc does the same). */
+#ifndef REFERAT_FIELDS_H
+#define REFERAT_FIELDS_H
+
+#include <stddef.h>
+
+#include "referat/section.h"
+
+typedef enum ref_field_type {
+    REF_FIELD_TEXT,    /* analysed words with positions, under PREFIX */
+    REF_FIELD_BOOLEAN, /* exact filter terms: PREFIX + folded value */
+} ref_field_type;
+
+typedef struct ref_field {
+    const char *name;     /* query-language name: "titel", "beslutning", … */
+    const char *prefix;   /* Xapian term prefix */
+    ref_field_type type;
+    int section;          /* ref_section_kind the field indexes, or -1 */
+    unsigned weight;      /* wdf added per occurrence to the free-text
+                             (unprefixed) term: BM25 with field weights */
+} ref_field;
+
+/* Value slots. */
+enum {
+    REF_SLOT_DATE = 0,   /* "YYYYMMDD": sort and date ranges */
+    REF_SLOT_PUNKT = 1,  /* Xapian sortable_serialise(number) */
+    REF_SLOT_YEAR = 2,   /* "YYYY" (facets) */
+    REF_SLOT_BODY = 3,   /* body as written (facets) */
+    REF_SLOT_SECTIONS = 4, /* one byte per section kind present (facets) */
+};
+
+/* Prefixes that are not query fields. */
+#define REF_PREFIX_UNIQUE "Q"     /* one per punkt: Q + source key + '#' + ordinal */
+#define REF_PREFIX_SOURCE "XF"    /* every punkt of a file: XF + source key */
+#define REF_PREFIX_HASDECISION "XKbeslutning" /* punkt has a Beslutning section */
+
+/* Positions: a gap between the title and sections so a phrase never spans
+ * two of them (notmuch's message.cc leaves 100 for the same reason). */
+#define REF_POSITION_GAP 100
+
+/* The table, terminated by an entry with name NULL. */
+extern const ref_field ref_fields[];
+
+/* The field with query name NAME (case-insensitive ASCII/UTF-8 lower-case
+ * compare of LEN bytes), or NULL. Accepts aliases ("title", "aar", "year"). */
+const ref_field *ref_field_by_name(const char *name, size_t len);
+/* The text field for section kind KIND (never NULL for a valid kind). */
+const ref_field *ref_field_for_section(ref_section_kind kind);
+/* The field named NAME exactly as in the table (for code, not users). */
+const ref_field *ref_field_get(const char *name);
+
+#endif

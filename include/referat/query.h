@@ -1,0 +1,49 @@
+/* query.h — Referat's query language, parsed into a Xapian query.
+ *
+ * Syntax (documented for users in README.md and referat-search --help):
+ *   words            every word must match (ranked by BM25 with field weights)
+ *   "exact phrase"   the words in this order, adjacent
+ *   a OR b           either (also ELLER)
+ *   NOT a, -a        must not match (also IKKE)
+ *   ( … )            grouping
+ *   budget*          words starting with "budget"
+ *   field:value      titel: beslutning: indstilling: sagsfremstilling:
+ *                    anledning: baggrund: historik: bilag: (text fields, value
+ *                    a word, phrase or wildcard); udvalg: (body), sagsnr:
+ *                    (journal number), år:2017 or år:2015..2017,
+ *                    dato:2017-09-07 or dato:2016-01-01..2018-12-31
+ * A word is analysed by the same chain as the index (analysis.h), so
+ * "IT-systemer" matches as a whole or as the phrase of its parts, and a
+ * journal number typed bare matches the journal number.
+ *
+ * The parsed query also knows which analysed terms it looks for, so the
+ * snippet builder can mark them (ref_query_matches). */
+#ifndef REFERAT_QUERY_H
+#define REFERAT_QUERY_H
+
+#include <stddef.h>
+
+#include "referat/analysis.h"
+#include "referat/status.h"
+#include "referat/xdb.h"
+
+typedef struct ref_query_opts {
+    int decisions_only; /* free text matches only in the Beslutning section */
+} ref_query_opts;
+
+typedef struct ref_query ref_query;
+
+/* Parse TEXT. On REF_EQUERY, *ERRMSG (when ERRMSG is non-NULL) receives a
+ * malloc'd message for the user ("missing closing quote", "the query is
+ * empty", …). The query owns its Xapian query; free with ref_query_free. */
+ref_status ref_query_parse(ref_analyzer *analyzer, const char *text, const ref_query_opts *opts,
+                           ref_query **out, char **errmsg);
+void ref_query_free(ref_query *q);
+
+ref_xquery *ref_query_xquery(ref_query *q);
+int ref_query_root(const ref_query *q);
+
+/* 1 if TOKEN (from analysing stored text) is one the query looks for. */
+int ref_query_matches(const ref_query *q, const ref_token *token);
+
+#endif

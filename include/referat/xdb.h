@@ -1,0 +1,145 @@
+/* xdb.h — Referat's small C API over Xapian.
+ *
+ * The only C++ in the project is lib/xdb.cc, which implements this header.
+ * Every entry point catches every exception (Xapian::Error, std::bad_alloc,
+ * std::exception, ...) and turns it into a ref_status plus a message kept on
+ * the handle (ref_xdb_errmsg), so nothing C++ ever reaches C. The wrapper has
+ * no knowledge of minutes or fields: terms, values and data are bytes chosen
+ * by the caller (see fields.h for what they mean).
+ *
+ * Handles: ref_xdb (a database, opened for reading or writing), ref_xdoc (a
+ * document being built), ref_xquery (a query under construction: an arena of
+ * nodes referred to by int ids), ref_xresults (one page of hits). Each has a
+ * _new/_open and a _free/_close; the caller owns what it opened. */
+#ifndef REFERAT_XDB_H
+#define REFERAT_XDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "referat/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ref_xdb ref_xdb;
+typedef struct ref_xdoc ref_xdoc;
+typedef struct ref_xquery ref_xquery;
+typedef struct ref_xresults ref_xresults;
+
+typedef enum ref_xdb_mode {
+    REF_XDB_READ,  /* read-only; fails with REF_EDB_NOTFOUND if absent */
+    REF_XDB_WRITE, /* create or open for writing; REF_EDB_LOCKED if another
+                      writer holds it */
+} ref_xdb_mode;
+
+/* Open the database at PATH. On failure *OUT is NULL and, when ERRMSG is
+ * non-NULL, *ERRMSG receives a malloc'd message the caller frees. */
+ref_status ref_xdb_open(const char *path, ref_xdb_mode mode, ref_xdb **out, char **errmsg);
+/* Close (committing nothing that was not committed) and free. NULL is ok. */
+void ref_xdb_close(ref_xdb *db);
+/* The message of the last failed call on DB ("" if none); owned by DB. */
+const char *ref_xdb_errmsg(const ref_xdb *db);
+/* Read handles: move to the latest committed revision. */
+ref_status ref_xdb_reopen(ref_xdb *db);
+ref_status ref_xdb_doccount(ref_xdb *db, uint32_t *count);
+/* Number of documents indexed by TERM (0 if none). */
+ref_status ref_xdb_termfreq(ref_xdb *db, const char *term, uint32_t *freq);
+
+/* --- writing ------------------------------------------------------------ */
+ref_status ref_xdoc_new(ref_xdoc **out);
+void ref_xdoc_free(ref_xdoc *doc);
+/* A term at a position (for phrase search), adding WDF_INC to its wdf. */
+ref_status ref_xdoc_add_posting(ref_xdoc *doc, const char *term, uint32_t pos, uint32_t wdf_inc);
+/* A term without position; WDF_INC 0 makes a boolean (filter-only) term. */
+ref_status ref_xdoc_add_term(ref_xdoc *doc, const char *term, uint32_t wdf_inc);
+ref_status ref_xdoc_set_value(ref_xdoc *doc, unsigned slot, const void *bytes, size_t len);
+ref_status ref_xdoc_set_data(ref_xdoc *doc, const void *bytes, size_t len);
+
+/* Add DOC, replacing any document that carries UNIQUE_TERM (which DOC must
+ * carry too). DOC is not consumed. */
+ref_status ref_xdb_replace(ref_xdb *db, const char *unique_term, const ref_xdoc *doc);
+/* Delete every document that carries TERM. */
+ref_status ref_xdb_delete_by_term(ref_xdb *db, const char *term);
+/* Make everything written so far durable and visible to readers, atomically. */
+ref_status ref_xdb_commit(ref_xdb *db);
+ref_status ref_xdb_set_metadata(ref_xdb *db, const char *key, const char *value);
+/* The value of KEY as a malloc'd NUL-terminated string the caller frees
+ * ("" when the key is absent). */
+ref_status ref_xdb_get_metadata(ref_xdb *db, const char *key, char **value);
+/* Call FN for every metadata key starting with PREFIX (key and value). A
+ * nonzero return from FN stops the walk. */
+typedef int (*ref_xdb_kv_fn)(void *ctx, const char *key, const char *value);
+ref_status ref_xdb_metadata_walk(ref_xdb *db, const char *prefix, ref_xdb_kv_fn fn, void *ctx);
+/* Call FN for every term starting with PREFIX with its document frequency. */
+typedef int (*ref_xdb_term_fn)(void *ctx, const char *term, uint32_t termfreq);
+ref_status ref_xdb_term_walk(ref_xdb *db, const char *prefix, ref_xdb_term_fn fn, void *ctx);
+
+/* --- queries ------------------------------------------------------------ */
+/* Node ids are >= 0. A failed constructor returns -1 and makes the builder
+ * fail (sticky): ref_xdb_search then returns the first error. */
+typedef enum ref_xop {
+    REF_XOP_AND,
+    REF_XOP_OR,
+    REF_XOP_AND_NOT,   /* first child minus the others */
+    REF_XOP_FILTER,    /* first child, filtered by the others (no weight) */
+    REF_XOP_AND_MAYBE, /* first child; the others only add weight */
+    REF_XOP_PHRASE,    /* children are terms in order, adjacent */
+    REF_XOP_NEAR,      /* children within a window of positions */
+    REF_XOP_SYNONYM,   /* children weighted as one term */
+} ref_xop;
+
+ref_status ref_xquery_new(ref_xquery **out);
+void ref_xquery_free(ref_xquery *q);
+int ref_xquery_term(ref_xquery *q, const char *term, uint32_t wqf);
+/* WINDOW: for PHRASE/NEAR, the position window (0 = number of children). */
+int ref_xquery_op(ref_xquery *q, ref_xop op, const int *children, size_t n, uint32_t window);
+int ref_xquery_scale(ref_xquery *q, int child, double factor);
+/* Documents whose value in SLOT lies in [LO, HI] (byte-wise); NULL for an
+ * open end. */
+int ref_xquery_value_range(ref_xquery *q, unsigned slot, const char *lo, const char *hi);
+/* Every term starting with PREFIX (at most MAX_EXPANSION of the most
+ * frequent), weighted as one term. */
+int ref_xquery_wildcard(ref_xquery *q, const char *prefix, uint32_t max_expansion);
+int ref_xquery_match_all(ref_xquery *q);
+int ref_xquery_match_nothing(ref_xquery *q);
+/* Human-readable description of a node (Xapian's), malloc'd; for --explain. */
+char *ref_xquery_describe(ref_xquery *q, int node);
+
+/* --- searching ---------------------------------------------------------- */
+typedef enum ref_xsort {
+    REF_XSORT_RELEVANCE,
+    REF_XSORT_VALUE_ASC,  /* by value slot, then relevance */
+    REF_XSORT_VALUE_DESC,
+} ref_xsort;
+
+typedef struct ref_xsearch_opts {
+    uint32_t offset;
+    uint32_t limit;     /* 0 = every hit */
+    ref_xsort sort;
+    unsigned sort_slot;
+} ref_xsearch_opts;
+
+typedef struct ref_xhit {
+    uint32_t docid;
+    double score;
+    uint32_t rank;      /* 0-based, over the whole result set */
+    const char *data;   /* the document's stored data; owned by the results */
+    size_t data_len;
+} ref_xhit;
+
+ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearch_opts *opts,
+                          ref_xresults **out);
+size_t ref_xresults_size(const ref_xresults *r);
+/* Total number of matching documents (exact when the page holds them all,
+ * otherwise Xapian's estimate). */
+uint32_t ref_xresults_total(const ref_xresults *r);
+const ref_xhit *ref_xresults_hit(const ref_xresults *r, size_t i);
+void ref_xresults_free(ref_xresults *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,153 @@
+#include "referat/present.h"
+
+#include <string.h>
+
+#include "referat/minutes.h"
+
+void ref_json_string(ref_buf *out, const char *s, size_t len)
+{
+    ref_buf_putc(out, '"');
+    size_t run = 0; /* bytes copied verbatim in one go */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        ref_buf_append(out, s + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"':
+            ref_buf_puts(out, "\\\"");
+            break;
+        case '\\':
+            ref_buf_puts(out, "\\\\");
+            break;
+        case '\n':
+            ref_buf_puts(out, "\\n");
+            break;
+        case '\t':
+            ref_buf_puts(out, "\\t");
+            break;
+        case '\r':
+            ref_buf_puts(out, "\\r");
+            break;
+        default:
+            ref_buf_printf(out, "\\u%04x", c);
+            break;
+        }
+    }
+    ref_buf_append(out, s + run, len - run);
+    ref_buf_putc(out, '"');
+}
+
+static const char *snippet_text(const ref_hit *hit)
+{
+    return hit->section >= 0 ? hit->record->sections[hit->section].text : "";
+}
+
+/* Append TEXT[from, to) with newlines flattened to spaces: a snippet is one
+ * line. Runs of whitespace become one space. */
+static void put_flat(ref_buf *out, const char *text, size_t from, size_t to)
+{
+    int space = 0;
+    for (size_t i = from; i < to; i++) {
+        char c = text[i];
+        if (c == '\n' || c == '\t' || c == ' ' || c == '\r') {
+            space = 1;
+            continue;
+        }
+        if (space && out->len && out->data[out->len - 1] != ' ')
+            ref_buf_putc(out, ' ');
+        space = 0;
+        ref_buf_putc(out, c);
+    }
+    if (space)
+        ref_buf_putc(out, ' ');
+}
+
+void ref_present_snippet(ref_buf *out, const ref_hit *hit, const char *open, const char *close)
+{
+    const char *text = snippet_text(hit);
+    const ref_snippet *sn = &hit->snippet;
+    if (hit->section < 0)
+        return;
+    if (sn->cut_start)
+        ref_buf_puts(out, "…");
+    size_t at = sn->start;
+    for (size_t i = 0; i < sn->nspans; i++) {
+        put_flat(out, text, at, sn->spans[i].start);
+        ref_buf_puts(out, open);
+        put_flat(out, text, sn->spans[i].start, sn->spans[i].end);
+        ref_buf_puts(out, close);
+        at = sn->spans[i].end;
+    }
+    put_flat(out, text, at, sn->end);
+    /* Trim a trailing space left by flattening. */
+    while (out->len && out->data[out->len - 1] == ' ')
+        ref_buf_truncate(out, out->len - 1);
+    if (sn->cut_end)
+        ref_buf_puts(out, "…");
+}
+
+static void json_key_str(ref_buf *out, const char *key, const char *value)
+{
+    ref_buf_printf(out, ",\"%s\":", key);
+    ref_json_string(out, value ? value : "", value ? strlen(value) : 0);
+}
+
+void ref_present_json_hit(ref_buf *out, const ref_hit *hit)
+{
+    const ref_record *r = hit->record;
+    ref_buf tmp = REF_BUF_INIT;
+    ref_buf_printf(out, "{\"rank\":%u,\"score\":%.6g", hit->rank, hit->score);
+    json_key_str(out, "id", r->id);
+    json_key_str(out, "body", r->body);
+    json_key_str(out, "date", r->date);
+    ref_buf_printf(out, ",\"punkt\":%d", r->punkt);
+    json_key_str(out, "title", r->title);
+    json_key_str(out, "journal", r->journal);
+    json_key_str(out, "section",
+                 hit->section >= 0 ? ref_section_kind_key(r->sections[hit->section].kind) : "");
+    ref_present_snippet(&tmp, hit, "<mark>", "</mark>");
+    json_key_str(out, "snippet", ref_buf_cstr(&tmp));
+    ref_buf_reset(&tmp);
+    ref_present_snippet(&tmp, hit, "", "");
+    json_key_str(out, "snippet_text", ref_buf_cstr(&tmp));
+    ref_buf_puts(out, ",\"matches\":[");
+    const char *text = snippet_text(hit);
+    for (size_t i = 0; i < hit->snippet.nspans; i++) {
+        const ref_span *sp = &hit->snippet.spans[i];
+        if (i)
+            ref_buf_putc(out, ',');
+        ref_json_string(out, text + sp->start, sp->end - sp->start);
+    }
+    ref_buf_putc(out, ']');
+    json_key_str(out, "source", r->source);
+    ref_buf_puts(out, "}\n");
+    ref_buf_free(&tmp);
+}
+
+void ref_present_text_hit(ref_buf *out, const ref_hit *hit, const ref_present_opts *opts)
+{
+    const ref_record *r = hit->record;
+    const char *bold = opts->color ? "\033[1m" : "";
+    const char *dim = opts->color ? "\033[2m" : "";
+    const char *reset = opts->color ? "\033[0m" : "";
+    ref_buf_printf(out, "%u. %s%s%s", hit->rank, bold, r->title[0] ? r->title : "(uden titel)",
+                   reset);
+    ref_buf_putc(out, '\n');
+    ref_buf_printf(out, "   %s%s %s, punkt %d", dim, r->body[0] ? r->body : "(ukendt udvalg)",
+                   r->date[0] ? r->date : "(ukendt dato)", r->punkt);
+    if (r->journal[0])
+        ref_buf_printf(out, ", sagsnr. %s", r->journal);
+    ref_buf_printf(out, " (score %.2f)%s\n", hit->score, reset);
+    if (hit->section >= 0) {
+        ref_buf_printf(out, "   [%s] ", ref_section_kind_key(r->sections[hit->section].kind));
+        if (opts->color)
+            ref_present_snippet(out, hit, "\033[1;31m", "\033[0m");
+        else
+            ref_present_snippet(out, hit, "", "");
+        ref_buf_putc(out, '\n');
+    }
+    if (opts->show_source)
+        ref_buf_printf(out, "   %s%s%s\n", dim, r->source, reset);
+}

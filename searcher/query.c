@@ -1,0 +1,542 @@
+#include "referat/query.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "referat/buf.h"
+#include "referat/fields.h"
+
+/* Deep nesting is never useful and must not exhaust the stack. */
+#define MAX_DEPTH 32
+#define WILDCARD_MAX_EXPANSION 200
+
+struct ref_query {
+    ref_xquery *xq;
+    int root;
+    /* Terms to highlight: stems of positive word terms, NUL-separated. */
+    ref_buf stems;
+    /* Wildcard prefixes (folded), NUL-separated. */
+    ref_buf prefixes;
+};
+
+typedef enum lex_kind {
+    LEX_END,
+    LEX_LPAREN,
+    LEX_RPAREN,
+    LEX_WORD,
+    LEX_PHRASE,
+    LEX_OR,
+    LEX_AND,
+    LEX_NOT,
+} lex_kind;
+
+typedef struct lexeme {
+    lex_kind kind;
+    int negated;            /* written with a leading '-' */
+    const ref_field *field; /* field:… , or NULL */
+    const char *text;       /* word or phrase text (not NUL-terminated) */
+    size_t len;
+} lexeme;
+
+typedef struct parser {
+    const char *s, *end;
+    lexeme cur;
+    ref_analyzer *an;
+    ref_query *q;
+    const ref_query_opts *opts;
+    ref_status status;
+    char *errmsg;
+    int depth;
+} parser;
+
+static void fail(parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(parser *p, const char *fmt, ...)
+{
+    if (p->status != REF_OK)
+        return;
+    p->status = REF_EQUERY;
+    ref_buf b = REF_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    ref_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    p->errmsg = ref_buf_detach(&b);
+}
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+static int is_word_end(char c) { return is_space(c) || c == '(' || c == ')' || c == '"'; }
+
+static int keyword(const char *t, size_t n, const char *kw)
+{
+    return strlen(kw) == n && memcmp(t, kw, n) == 0;
+}
+
+/* Read the next lexeme into p->cur. */
+static void next(parser *p)
+{
+    lexeme *l = &p->cur;
+    memset(l, 0, sizeof *l);
+    while (p->s < p->end && is_space(*p->s))
+        p->s++;
+    if (p->s >= p->end) {
+        l->kind = LEX_END;
+        return;
+    }
+    if (*p->s == '(' || *p->s == ')') {
+        l->kind = *p->s == '(' ? LEX_LPAREN : LEX_RPAREN;
+        p->s++;
+        return;
+    }
+    if (*p->s == '-' && p->s + 1 < p->end && !is_space(p->s[1]) && p->s[1] != '-') {
+        l->negated = 1;
+        p->s++;
+    }
+    /* field:value — only a known field name makes a field ("kl.:" or a
+     * time "9:00" stays text). */
+    const char *w = p->s;
+    while (w < p->end && !is_word_end(*w) && *w != ':')
+        w++;
+    if (w < p->end && *w == ':' && w > p->s && w + 1 < p->end && !is_space(w[1])) {
+        const ref_field *f = ref_field_by_name(p->s, (size_t)(w - p->s));
+        if (f) {
+            l->field = f;
+            p->s = w + 1;
+        }
+    }
+    if (p->s < p->end && *p->s == '"') {
+        const char *start = ++p->s;
+        const char *close = memchr(start, '"', (size_t)(p->end - start));
+        if (!close) {
+            fail(p, "missing closing quote (\") after: %.*s", (int)(p->end - start), start);
+            l->kind = LEX_END;
+            return;
+        }
+        l->kind = LEX_PHRASE;
+        l->text = start;
+        l->len = (size_t)(close - start);
+        p->s = close + 1;
+        return;
+    }
+    const char *start = p->s;
+    while (p->s < p->end && !is_word_end(*p->s))
+        p->s++;
+    l->kind = LEX_WORD;
+    l->text = start;
+    l->len = (size_t)(p->s - start);
+    if (!l->field && !l->negated) {
+        if (keyword(start, l->len, "OR") || keyword(start, l->len, "ELLER"))
+            l->kind = LEX_OR;
+        else if (keyword(start, l->len, "AND") || keyword(start, l->len, "OG"))
+            l->kind = LEX_AND;
+        else if (keyword(start, l->len, "NOT") || keyword(start, l->len, "IKKE"))
+            l->kind = LEX_NOT;
+    }
+}
+
+/* --- compiling words --------------------------------------------------- */
+
+typedef struct term_list {
+    int nodes[64];
+    size_t n;
+    int whole; /* JOINED/CODE token of the first position, or -1 */
+    uint32_t last_pos;
+} term_list;
+
+typedef struct word_ctx {
+    parser *p;
+    const char *prefix; /* term prefix of the field ("" for free text) */
+    int highlight;
+    term_list list;
+    ref_buf term;
+} word_ctx;
+
+static int make_term(word_ctx *c, const char *stem)
+{
+    ref_buf_reset(&c->term);
+    ref_buf_puts(&c->term, c->prefix);
+    ref_buf_puts(&c->term, stem);
+    if (ref_buf_status(&c->term) != REF_OK) {
+        c->p->status = REF_ENOMEM;
+        return -1;
+    }
+    return ref_xquery_term(c->p->q->xq, c->term.data, 1);
+}
+
+static void remember_stem(ref_query *q, const char *stem)
+{
+    ref_buf_append(&q->stems, stem, strlen(stem) + 1);
+}
+
+static int collect_token(void *vctx, const ref_token *tok)
+{
+    word_ctx *c = vctx;
+    if (c->highlight)
+        remember_stem(c->p->q, tok->stem);
+    switch (tok->kind) {
+    case REF_TOKEN_JOINED:
+    case REF_TOKEN_CODE:
+        if (tok->pos == 0 && c->list.whole < 0)
+            c->list.whole = make_term(c, tok->stem);
+        return 0;
+    case REF_TOKEN_PART:
+        return 0;
+    case REF_TOKEN_WORD:
+    case REF_TOKEN_NUMBER:
+        break;
+    }
+    if (c->list.n == sizeof c->list.nodes / sizeof c->list.nodes[0])
+        return 1; /* a phrase of 64 words is plenty */
+    c->list.nodes[c->list.n++] = make_term(c, tok->stem);
+    c->list.last_pos = tok->pos;
+    return 0;
+}
+
+/* The query node for TEXT analysed as one word or a phrase: a single term,
+ * the phrase of its terms, or (for "IT-systemer", "2017-2018") the whole
+ * term OR the phrase of its parts. -2 when the text has no terms. */
+static int compile_text(parser *p, const char *prefix, const char *text, size_t len, int highlight)
+{
+    word_ctx c = {.p = p, .prefix = prefix, .highlight = highlight, .term = REF_BUF_INIT};
+    c.list.whole = -1;
+    ref_status st = ref_analyze(p->an, text, len, collect_token, &c, NULL);
+    ref_buf_free(&c.term);
+    if (st != REF_OK && p->status == REF_OK)
+        p->status = st;
+    if (p->status != REF_OK)
+        return -1;
+    for (size_t i = 0; i < c.list.n; i++)
+        if (c.list.nodes[i] < 0)
+            return -1;
+    int parts = -2;
+    if (c.list.n == 1)
+        parts = c.list.nodes[0];
+    else if (c.list.n > 1)
+        parts = ref_xquery_op(p->q->xq, REF_XOP_PHRASE, c.list.nodes, c.list.n, 0);
+    if (c.list.whole < 0 || parts == -2)
+        return c.list.whole >= 0 ? c.list.whole : parts;
+    int both[2] = {c.list.whole, parts};
+    return ref_xquery_op(p->q->xq, REF_XOP_OR, both, 2, 0);
+}
+
+static int compile_wildcard(parser *p, const char *prefix, const char *text, size_t len)
+{
+    ref_buf folded = REF_BUF_INIT, term = REF_BUF_INIT;
+    ref_casefold(text, len, &folded);
+    int node = -2;
+    if (ref_buf_status(&folded) == REF_OK && folded.len > 0) {
+        /* Terms are stems: "budget*" must also reach "budg" (budget's stem)
+         * and everything under it, so expand both the prefix as typed and
+         * its stem. */
+        const char *stem = NULL;
+        size_t stem_len = 0;
+        int nodes[2];
+        size_t n = 0;
+        ref_buf_puts(&term, prefix);
+        ref_buf_append(&term, folded.data, folded.len);
+        nodes[n++] = ref_xquery_wildcard(p->q->xq, term.data, WILDCARD_MAX_EXPANSION);
+        if (ref_analyzer_stem(p->an, folded.data, folded.len, &stem, &stem_len) == REF_OK &&
+            stem_len > 0 && stem_len < folded.len) {
+            ref_buf_reset(&term);
+            ref_buf_puts(&term, prefix);
+            ref_buf_append(&term, stem, stem_len);
+            nodes[n++] = ref_xquery_wildcard(p->q->xq, term.data, WILDCARD_MAX_EXPANSION);
+        }
+        node = n == 1 ? nodes[0] : ref_xquery_op(p->q->xq, REF_XOP_SYNONYM, nodes, n, 0);
+        ref_buf_append(&p->q->prefixes, folded.data, folded.len + 1);
+    }
+    if (ref_buf_status(&folded) != REF_OK || ref_buf_status(&term) != REF_OK)
+        p->status = REF_ENOMEM;
+    ref_buf_free(&folded);
+    ref_buf_free(&term);
+    return node;
+}
+
+/* "2017" or "2015..2017" for år:, "2017-09-07" or "a..b" for dato:. */
+static int parse_date(const char *s, size_t n, int is_end, char out[9])
+{
+    int y = 0, m = 0, d = 0;
+    char tmp[16];
+    if (n >= sizeof tmp)
+        return 0;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    int used = 0;
+    if (sscanf(tmp, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 && (size_t)used == n) {
+        if (m < 1 || m > 12 || d < 1 || d > 31)
+            return 0;
+    } else if (sscanf(tmp, "%4d%n", &y, &used) == 1 && (size_t)used == n && n == 4) {
+        m = is_end ? 12 : 1;
+        d = is_end ? 31 : 1;
+    } else {
+        return 0;
+    }
+    snprintf(out, 9, "%04d%02d%02d", y, m, d);
+    return 1;
+}
+
+static int compile_date(parser *p, const lexeme *l)
+{
+    const char *dots = NULL;
+    for (const char *s = l->text; s + 1 < l->text + l->len; s++)
+        if (s[0] == '.' && s[1] == '.') {
+            dots = s;
+            break;
+        }
+    char lo[9], hi[9];
+    const char *a = l->text;
+    size_t alen = dots ? (size_t)(dots - a) : l->len;
+    const char *b = dots ? dots + 2 : l->text;
+    size_t blen = dots ? (size_t)(l->text + l->len - b) : l->len;
+    int ok_lo = alen == 0 || parse_date(a, alen, 0, lo);
+    int ok_hi = blen == 0 || parse_date(b, blen, 1, hi);
+    if (!ok_lo || !ok_hi || (alen == 0 && blen == 0)) {
+        fail(p, "%s:%.*s is not a date: write a year (2017), a date (2017-09-07) or a range "
+                "(2016-01-01..2018-12-31)",
+             l->field->name, (int)l->len, l->text);
+        return -1;
+    }
+    return ref_xquery_value_range(p->q->xq, REF_SLOT_DATE, alen ? lo : NULL, blen ? hi : NULL);
+}
+
+static int compile_boolean(parser *p, const lexeme *l)
+{
+    if (strcmp(l->field->name, "år") == 0 || strcmp(l->field->name, "dato") == 0)
+        return compile_date(p, l);
+    ref_buf term = REF_BUF_INIT;
+    ref_buf_puts(&term, l->field->prefix);
+    ref_casefold(l->text, l->len, &term);
+    int node = -1;
+    if (ref_buf_status(&term) == REF_OK)
+        node = ref_xquery_term(p->q->xq, term.data, 1);
+    else
+        p->status = REF_ENOMEM;
+    ref_buf_free(&term);
+    return node;
+}
+
+/* A word or phrase lexeme, with its field and whether it counts for
+ * highlighting (negated terms are never highlighted). */
+static int compile_lexeme(parser *p, const lexeme *l, int highlight)
+{
+    if (l->field && l->field->type == REF_FIELD_BOOLEAN)
+        return compile_boolean(p, l);
+    const char *prefix = l->field ? l->field->prefix : "";
+    if (!l->field && p->opts->decisions_only)
+        prefix = ref_field_get("beslutning")->prefix;
+    if (l->kind == LEX_WORD && l->len > 1 && l->text[l->len - 1] == '*')
+        return compile_wildcard(p, prefix, l->text, l->len - 1);
+    return compile_text(p, prefix, l->text, l->len, highlight);
+}
+
+/* --- grammar ----------------------------------------------------------- */
+/*   or_expr  := and_expr (OR and_expr)*
+ *   and_expr := unary ([AND] unary)*
+ *   unary    := NOT unary | -primary | primary
+ *   primary  := '(' or_expr ')' | [field:] (word | "phrase")
+ * Each returns a node id, -2 for "nothing" (text with no terms), -1 on
+ * error. Negation is returned through *NEG so AND can build AND_NOT. */
+
+static int parse_or(parser *p);
+
+static int parse_primary(parser *p, int negated)
+{
+    if (p->cur.kind == LEX_LPAREN) {
+        if (++p->depth > MAX_DEPTH) {
+            fail(p, "too many nested parentheses (at most %d)", MAX_DEPTH);
+            return -1;
+        }
+        next(p);
+        int node = parse_or(p);
+        if (p->status != REF_OK)
+            return -1;
+        if (p->cur.kind != LEX_RPAREN) {
+            fail(p, "missing closing parenthesis ')'");
+            return -1;
+        }
+        p->depth--;
+        next(p);
+        return node;
+    }
+    if (p->cur.kind == LEX_WORD || p->cur.kind == LEX_PHRASE) {
+        lexeme l = p->cur;
+        next(p);
+        return compile_lexeme(p, &l, !negated);
+    }
+    if (p->cur.kind == LEX_RPAREN)
+        fail(p, "unexpected ')' without a matching '('");
+    else if (p->cur.kind == LEX_END)
+        fail(p, "the query ends where a word was expected");
+    else
+        fail(p, "an operator (OR, AND, NOT) where a word was expected");
+    return -1;
+}
+
+static int parse_unary(parser *p, int *neg)
+{
+    *neg = 0;
+    if (p->cur.kind == LEX_NOT) {
+        next(p);
+        int inner_neg;
+        int node = parse_unary(p, &inner_neg);
+        *neg = !inner_neg;
+        return node;
+    }
+    if (p->cur.negated) {
+        *neg = 1;
+        return parse_primary(p, 1);
+    }
+    return parse_primary(p, 0);
+}
+
+static int starts_operand(const parser *p)
+{
+    lex_kind k = p->cur.kind;
+    return k == LEX_WORD || k == LEX_PHRASE || k == LEX_LPAREN || k == LEX_NOT;
+}
+
+static int parse_and(parser *p)
+{
+    int pos[64], negs[64];
+    size_t npos = 0, nneg = 0;
+    for (;;) {
+        int neg;
+        int node = parse_unary(p, &neg);
+        if (p->status != REF_OK)
+            return -1;
+        if (node >= 0) {
+            if (neg && nneg < 64)
+                negs[nneg++] = node;
+            else if (!neg && npos < 64)
+                pos[npos++] = node;
+        }
+        if (p->cur.kind == LEX_AND)
+            next(p);
+        if (!starts_operand(p))
+            break;
+    }
+    int node = -2;
+    if (npos == 1)
+        node = pos[0];
+    else if (npos > 1)
+        node = ref_xquery_op(p->q->xq, REF_XOP_AND, pos, npos, 0);
+    if (nneg == 0)
+        return node;
+    /* Only negations: everything but them. */
+    int all[65];
+    all[0] = node >= 0 ? node : ref_xquery_match_all(p->q->xq);
+    memcpy(all + 1, negs, nneg * sizeof *negs);
+    return ref_xquery_op(p->q->xq, REF_XOP_AND_NOT, all, nneg + 1, 0);
+}
+
+static int parse_or(parser *p)
+{
+    int alts[64];
+    size_t n = 0;
+    for (;;) {
+        int node = parse_and(p);
+        if (p->status != REF_OK)
+            return -1;
+        if (node >= 0 && n < 64)
+            alts[n++] = node;
+        if (p->cur.kind != LEX_OR)
+            break;
+        next(p);
+    }
+    if (n == 0)
+        return -2;
+    return n == 1 ? alts[0] : ref_xquery_op(p->q->xq, REF_XOP_OR, alts, n, 0);
+}
+
+ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_opts *opts,
+                           ref_query **out, char **errmsg)
+{
+    static const ref_query_opts no_opts = {0};
+    if (errmsg)
+        *errmsg = NULL;
+    if (!out || !an || !text)
+        return REF_EINVAL;
+    *out = NULL;
+    ref_query *q = calloc(1, sizeof *q);
+    if (!q)
+        return REF_ENOMEM;
+    ref_status st = ref_xquery_new(&q->xq);
+    if (st != REF_OK) {
+        free(q);
+        return st;
+    }
+    parser p = {.s = text, .end = text + strlen(text), .an = an, .q = q,
+                .opts = opts ? opts : &no_opts, .status = REF_OK};
+    next(&p);
+    int root = -2;
+    if (p.status == REF_OK && p.cur.kind == LEX_END)
+        fail(&p, "the query is empty: give one or more words to search for");
+    if (p.status == REF_OK)
+        root = parse_or(&p);
+    if (p.status == REF_OK && p.cur.kind != LEX_END)
+        fail(&p, "unexpected ')' without a matching '('");
+    if (p.status == REF_OK && root == -2)
+        fail(&p, "the query has no searchable words");
+    if (p.status == REF_OK && p.opts->decisions_only) {
+        /* Only punkter with a decision: with a pure NOT query the free-text
+         * prefix does not apply, so filter explicitly. */
+        int both[2] = {root, ref_xquery_term(q->xq, REF_PREFIX_HASDECISION, 1)};
+        root = ref_xquery_op(q->xq, REF_XOP_FILTER, both, 2, 0);
+    }
+    if (p.status == REF_OK && root < 0) {
+        /* A node constructor failed inside the wrapper. */
+        fail(&p, "the query could not be built");
+        p.status = REF_EINTERNAL;
+    }
+    if (p.status == REF_OK && (ref_buf_status(&q->stems) != REF_OK ||
+                               ref_buf_status(&q->prefixes) != REF_OK))
+        p.status = REF_ENOMEM;
+    if (p.status != REF_OK) {
+        if (errmsg)
+            *errmsg = p.errmsg;
+        else
+            free(p.errmsg);
+        ref_query_free(q);
+        return p.status;
+    }
+    free(p.errmsg);
+    q->root = root;
+    *out = q;
+    return REF_OK;
+}
+
+void ref_query_free(ref_query *q)
+{
+    if (!q)
+        return;
+    ref_xquery_free(q->xq);
+    ref_buf_free(&q->stems);
+    ref_buf_free(&q->prefixes);
+    free(q);
+}
+
+ref_xquery *ref_query_xquery(ref_query *q) { return q->xq; }
+
+int ref_query_root(const ref_query *q) { return q->root; }
+
+static int in_list(const ref_buf *list, const char *s, size_t n, int prefix_match)
+{
+    for (size_t at = 0; at < list->len;) {
+        const char *item = list->data + at;
+        size_t len = strlen(item);
+        if (prefix_match ? (len <= n && memcmp(item, s, len) == 0)
+                         : (len == n && memcmp(item, s, n) == 0))
+            return 1;
+        at += len + 1;
+    }
+    return 0;
+}
+
+int ref_query_matches(const ref_query *q, const ref_token *tok)
+{
+    return in_list(&q->stems, tok->stem, tok->stem_len, 0) ||
+           in_list(&q->prefixes, tok->text, tok->text_len, 1);
+}

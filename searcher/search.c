@@ -1,0 +1,213 @@
+#include "referat/search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "referat/analysis.h"
+#include "referat/buf.h"
+#include "referat/fields.h"
+#include "referat/query.h"
+#include "referat/xdb.h"
+
+struct ref_searcher {
+    ref_xdb *db;
+    ref_analyzer *analyzer;
+};
+
+ref_status ref_searcher_open(const char *db_path, ref_searcher **out, char **errmsg)
+{
+    if (errmsg)
+        *errmsg = NULL;
+    if (!out || !db_path)
+        return REF_EINVAL;
+    *out = NULL;
+    ref_searcher *s = calloc(1, sizeof *s);
+    if (!s)
+        return REF_ENOMEM;
+    ref_status st = ref_analyzer_new(&s->analyzer);
+    if (st == REF_OK)
+        st = ref_xdb_open(db_path, REF_XDB_READ, &s->db, errmsg);
+    if (st != REF_OK) {
+        ref_searcher_close(s);
+        return st;
+    }
+    *out = s;
+    return REF_OK;
+}
+
+void ref_searcher_close(ref_searcher *s)
+{
+    if (!s)
+        return;
+    ref_xdb_close(s->db);
+    ref_analyzer_free(s->analyzer);
+    free(s);
+}
+
+ref_status ref_searcher_reopen(ref_searcher *s) { return ref_xdb_reopen(s->db); }
+
+/* Preference among sections that show the match equally well: the
+ * decision first, then the recommendation, then the order of the punkt. */
+static int section_rank(ref_section_kind kind)
+{
+    switch (kind) {
+    case REF_SECTION_BESLUTNING:
+        return 3;
+    case REF_SECTION_INDSTILLING:
+        return 2;
+    case REF_SECTION_NONE:
+    case REF_SECTION_ANLEDNING:
+    case REF_SECTION_BAGGRUND:
+    case REF_SECTION_SAGSFREMSTILLING:
+    case REF_SECTION_HISTORIK:
+    case REF_SECTION_BILAG:
+    case REF_SECTION_OTHER:
+    case REF_SECTION_COUNT:
+        break;
+    }
+    return 1;
+}
+
+static int better(const ref_snippet *a, ref_section_kind ka, const ref_snippet *b,
+                  ref_section_kind kb)
+{
+    if (a->ndistinct != b->ndistinct)
+        return a->ndistinct > b->ndistinct;
+    if (a->nspans != b->nspans)
+        return a->nspans > b->nspans;
+    return section_rank(ka) > section_rank(kb);
+}
+
+/* Choose the section and snippet of HIT. */
+static ref_status pick_snippet(ref_searcher *s, const ref_query *q, const ref_search_opts *opts,
+                               ref_hit *hit)
+{
+    const ref_record *rec = hit->record;
+    size_t target = opts->snippet_bytes ? opts->snippet_bytes : REF_SNIPPET_DEFAULT_BYTES;
+    hit->section = -1;
+    for (size_t i = 0; i < rec->nsections; i++) {
+        const ref_record_section *sec = &rec->sections[i];
+        if (opts->decisions_only && sec->kind != REF_SECTION_BESLUTNING)
+            continue;
+        if (!sec->text[0])
+            continue;
+        ref_snippet cand;
+        ref_status st = ref_snippet_make(s->analyzer, q, sec->text, strlen(sec->text), target,
+                                         &cand);
+        if (st != REF_OK)
+            return st;
+        if (hit->section < 0 ||
+            better(&cand, sec->kind, &hit->snippet, rec->sections[hit->section].kind)) {
+            ref_snippet_clear(&hit->snippet);
+            hit->snippet = cand;
+            hit->section = (int)i;
+        } else {
+            ref_snippet_clear(&cand);
+        }
+    }
+    return REF_OK;
+}
+
+static ref_xsort xsort_of(ref_sort sort)
+{
+    switch (sort) {
+    case REF_SORT_RELEVANCE:
+        return REF_XSORT_RELEVANCE;
+    case REF_SORT_DATE:
+        return REF_XSORT_VALUE_ASC;
+    case REF_SORT_DATE_DESC:
+        return REF_XSORT_VALUE_DESC;
+    }
+    return REF_XSORT_RELEVANCE;
+}
+
+static char *dup_msg(const char *a, const char *b)
+{
+    ref_buf m = REF_BUF_INIT;
+    ref_buf_puts(&m, a);
+    if (b && *b) {
+        ref_buf_puts(&m, ": ");
+        ref_buf_puts(&m, b);
+    }
+    return ref_buf_detach(&m);
+}
+
+ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
+                               ref_search_result **out, char **errmsg)
+{
+    if (errmsg)
+        *errmsg = NULL;
+    if (!out)
+        return REF_EINVAL;
+    *out = NULL;
+    if (!s || !query || !opts)
+        return REF_EINVAL;
+    ref_query_opts qopts = {.decisions_only = opts->decisions_only};
+    ref_query *q = NULL;
+    ref_status st = ref_query_parse(s->analyzer, query, &qopts, &q, errmsg);
+    if (st != REF_OK)
+        return st;
+    ref_xsearch_opts xo = {
+        .offset = opts->offset,
+        .limit = opts->limit,
+        .sort = xsort_of(opts->sort),
+        .sort_slot = REF_SLOT_DATE,
+    };
+    ref_xresults *xr = NULL;
+    st = ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr);
+    if (st == REF_EDB_MODIFIED) {
+        /* The indexer committed under us: read the new revision once. */
+        if (ref_xdb_reopen(s->db) == REF_OK)
+            st = ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr);
+    }
+    if (st != REF_OK) {
+        if (errmsg)
+            *errmsg = dup_msg(ref_status_str(st), ref_xdb_errmsg(s->db));
+        ref_query_free(q);
+        return st;
+    }
+    ref_search_result *r = calloc(1, sizeof *r);
+    size_t n = ref_xresults_size(xr);
+    if (r)
+        r->hits = calloc(n ? n : 1, sizeof *r->hits);
+    if (!r || !r->hits) {
+        free(r);
+        ref_xresults_free(xr);
+        ref_query_free(q);
+        return REF_ENOMEM;
+    }
+    r->total = ref_xresults_total(xr);
+    for (size_t i = 0; st == REF_OK && i < n; i++) {
+        const ref_xhit *xh = ref_xresults_hit(xr, i);
+        ref_hit *h = &r->hits[r->nhits];
+        h->rank = xh->rank + 1;
+        h->score = xh->score;
+        st = ref_record_decode(xh->data, xh->data_len, &h->record);
+        if (st == REF_OK) {
+            r->nhits++;
+            st = pick_snippet(s, q, opts, h);
+        }
+    }
+    ref_xresults_free(xr);
+    ref_query_free(q);
+    if (st != REF_OK) {
+        if (errmsg)
+            *errmsg = dup_msg(ref_status_str(st), "while reading the stored punkter");
+        ref_search_result_free(r);
+        return st;
+    }
+    *out = r;
+    return REF_OK;
+}
+
+void ref_search_result_free(ref_search_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nhits; i++) {
+        ref_record_free(r->hits[i].record);
+        ref_snippet_clear(&r->hits[i].snippet);
+    }
+    free(r->hits);
+    free(r);
+}

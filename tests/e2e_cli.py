@@ -1,0 +1,176 @@
+"""End-to-end tests of the real binaries: referat-index and referat-search.
+
+They run bin/referat-index on copies of the bundled corpus in a temporary
+folder and check referat-search's JSON Lines (the contract documented in
+include/referat/present.h and README.md), its text output, messages and exit
+codes. REFERAT_BIN names the folder of the binaries (bin/ by default).
+"""
+import gzip
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, os.environ.get("REFERAT_BIN", "bin"))
+CORPUS = os.path.join(ROOT, "corpus")
+JSON_KEYS = {"rank", "score", "id", "body", "date", "punkt", "title", "journal",
+             "section", "snippet", "snippet_text", "matches", "source"}
+
+
+def run(prog, *args, env=None):
+    e = dict(os.environ)
+    e.pop("REFERAT_DB", None)
+    if env:
+        e.update(env)
+    return subprocess.run([os.path.join(BIN, prog), *args], capture_output=True,
+                          text=True, env=e, timeout=120)
+
+
+class Indexed(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="referat-e2e-")
+        cls.db = os.path.join(cls.tmp, "db")
+        r = run("referat-index", "--db", cls.db, CORPUS)
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def search(self, *args):
+        r = run("referat-search", "--db", self.db, "--format", "json", *args)
+        hits = [json.loads(line) for line in r.stdout.splitlines()]
+        return r, hits
+
+    def test_json_lines_carry_the_documented_keys(self):
+        r, hits = self.search("--limit", "0", "chefforum")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertGreater(len(hits), 10)
+        for i, h in enumerate(hits):
+            self.assertEqual(set(h), JSON_KEYS)
+            self.assertEqual(h["rank"], i + 1)
+            self.assertRegex(h["date"], r"^\d{4}-\d{2}-\d{2}$")
+            self.assertIsInstance(h["punkt"], int)
+            self.assertTrue(os.path.isfile(h["source"]), h["source"])
+        scores = [h["score"] for h in hits]
+        self.assertEqual(scores, sorted(scores, reverse=True))
+
+    def test_sygefravaer_first_hit(self):
+        _, hits = self.search("sygefravær")
+        self.assertEqual((hits[0]["date"], hits[0]["punkt"]), ("2017-09-07", 9))
+
+    def test_decisions_udbud_first_hit_and_snippet_from_the_decision(self):
+        _, hits = self.search("--decisions", "udbud")
+        self.assertEqual((hits[0]["date"], hits[0]["punkt"]), ("2023-01-31", 6))
+        self.assertEqual(hits[0]["section"], "beslutning")
+        self.assertIn("<mark>udbud</mark>", hits[0]["snippet"])
+        self.assertIn("udbud", hits[0]["matches"])
+        self.assertNotIn("<mark>", hits[0]["snippet_text"])
+
+    def test_environment_names_the_default_database(self):
+        r = run("referat-search", "--format", "json", "budget", env={"REFERAT_DB": self.db})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.strip())
+
+    def test_no_hits_exit_one(self):
+        r, hits = self.search("xylofonundervisning")
+        self.assertEqual((r.returncode, hits), (1, []))
+
+    def test_malformed_query_is_a_message_and_exit_two(self):
+        for q in ['"ikke lukket', "(budget", ""]:
+            r, _ = self.search(q)
+            self.assertEqual(r.returncode, 2, q)
+            self.assertIn("referat-search:", r.stderr)
+            self.assertNotIn("Traceback", r.stderr)
+
+    def test_text_output_shows_body_date_punkt_title_journal(self):
+        r = run("referat-search", "--db", self.db, "--color", "never", "sygefravær")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("Orientering om Sygefraværstatistik for 1. halvår 2017", r.stdout)
+        self.assertIn("Chefforum 2017-09-07, punkt 9", r.stdout)
+        self.assertIn("sagsnr. 81.28.00-P05-1-17", r.stdout)
+        colored = run("referat-search", "--db", self.db, "--color", "always", "sygefravær")
+        self.assertIn("\033[1;31m", colored.stdout)
+
+    def test_help_documents_options_and_exit_status(self):
+        for prog in ("referat-search", "referat-index"):
+            r = run(prog, "--help")
+            self.assertEqual(r.returncode, 0)
+            self.assertIn("Usage:", r.stdout)
+            self.assertIn("Exit status", r.stdout)
+
+
+class BadInput(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="referat-e2e-")
+        self.db = os.path.join(self.tmp, "db")
+        self.src = os.path.join(self.tmp, "in")
+        shutil.copytree(CORPUS, self.src)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_broken_files_are_named_and_skipped_and_the_rest_indexed(self):
+        with open(os.path.join(self.src, "empty.txt"), "w"):
+            pass
+        with open(os.path.join(self.src, "noise.txt"), "wb") as f:
+            f.write(bytes(range(256)) * 8)
+        with open(os.path.join(self.src, "truncated.txt.gz"), "wb") as f:
+            f.write(gzip.compress(b"Punkt 1: Alpha\n\nBeslutning\n\nGodkendt.\n" * 50)[:40])
+        missing = os.path.join(self.tmp, "missing-folder")
+        r = run("referat-index", "--db", self.db, self.src, missing)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        for name in ("empty.txt", "noise.txt", "truncated.txt.gz", "missing-folder"):
+            self.assertIn(name, r.stderr)
+        self.assertIn("5 files indexed (37 punkter", r.stderr)
+        _, = [line for line in r.stderr.splitlines() if "skipped" in line and "empty.txt" in line]
+        r = run("referat-search", "--db", self.db, "--format", "json", "--limit", "0", "chefforum")
+        self.assertEqual(r.returncode, 0)
+
+    def test_invalid_utf8_is_reported_with_its_line(self):
+        with open(os.path.join(CORPUS, "004_693509ccfd0fbea2.txt"), "rb") as f:
+            text = f.read()
+        lines = text.split(b"\n")
+        lines[20] = lines[20] + b" \xff\xfe ugyldig"
+        with open(os.path.join(self.src, "bad-utf8.md"), "wb") as f:
+            f.write(b"\n".join(lines))
+        r = run("referat-index", "--db", self.db, self.src)
+        self.assertIn("bad-utf8.md:21", r.stderr)
+
+    def test_second_indexer_is_told_the_database_is_locked(self):
+        # A real first indexer holds the write lock: it is given a large
+        # folder and stopped (SIGSTOP) while it works.
+        big = os.path.join(self.tmp, "big")
+        os.mkdir(big)
+        for i in range(40):
+            for name in os.listdir(CORPUS):
+                shutil.copy(os.path.join(CORPUS, name), os.path.join(big, f"{i:02d}-{name}"))
+        first = subprocess.Popen([os.path.join(BIN, "referat-index"), "-q", "--db", self.db, big],
+                                 stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(0.3)
+            first.send_signal(signal.SIGSTOP)
+            r = run("referat-index", "--db", self.db, self.src)
+            if first.poll() is not None:
+                self.skipTest("the first indexer finished before it could be stopped")
+            self.assertEqual(r.returncode, 4, r.stderr)
+            self.assertIn("locked by another indexer", r.stderr)
+        finally:
+            first.send_signal(signal.SIGCONT)
+            first.wait()
+        self.assertEqual(first.returncode, 0)
+
+    def test_missing_database_is_a_clear_message(self):
+        r = run("referat-search", "--db", os.path.join(self.tmp, "nope"), "budget")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("referat-index", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
