@@ -7,6 +7,29 @@
  * first heading of a punkt becomes an unlabelled section (REF_SECTION_NONE),
  * and problems are reported as warnings with line numbers.
  *
+ * What the indexer can rely on (pinned by tests/test_minutes.c):
+ *   - Text before the first punkt line is the header: the first line gives
+ *     `heading`, `body` and `date`; "Mødedato"/"Mødested" lines give date and
+ *     place; the table of contents (and any other header text) is kept in
+ *     no punkt.
+ *   - A section's kind comes from its heading (a table in minutes.c). Known
+ *     headings of other municipalities (Resumé, Sagens kerne, Økonomi, …)
+ *     are REF_SECTION_OTHER. A punkt may hold two sections of one kind
+ *     ("Beslutning" then "Beslutning:"); index them all.
+ *   - A short unknown heading-like line inside a known section is a
+ *     sub-heading and stays in that section's text, so a decision's
+ *     sub-headings stay in the Beslutning.
+ *   - "Beslutning fra <body>, <date>, pkt. N:" quotes an earlier meeting's
+ *     decision: it opens no section, and it and the quoted text stay in the
+ *     section around them (usually Historik). REF_SECTION_BESLUTNING holds
+ *     only this meeting's decisions.
+ *   - Warnings (English, for a log): duplicate or out-of-sequence punkt
+ *     numbers, a punkt line without a number or title, a number too large,
+ *     a punkt with no text, a heading with no text, no punkter, no date or
+ *     committee found, two header dates that disagree. At most 1000 are
+ *     kept, then one "further warnings suppressed".
+ *   - Cost is linear in LEN; nothing recurses.
+ *
  * Ownership: ref_minutes_parse() allocates one ref_meeting; everything it
  * points to is owned by it and released by ref_meeting_free(). */
 #ifndef REFERAT_MINUTES_H
