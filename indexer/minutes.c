@@ -390,7 +390,7 @@ static void warn(parser *p, size_t lineno, const char *fmt, ...)
     ref_meeting *mt = &p->m->pub;
     if (p->rc != REF_OK || mt->nwarnings > MAX_WARNINGS)
         return;
-    char msg[256];
+    char msg[512]; /* headings in messages are at most MARKUP_HEADING_MAX_BYTES */
     if (mt->nwarnings == MAX_WARNINGS) {
         snprintf(msg, sizeof msg, "further warnings suppressed");
         lineno = 0;
@@ -597,7 +597,7 @@ static void finish_punkt(parser *p)
     }
     for (size_t i = 0; i < pk->nsections; i++)
         if (!pk->sections[i].text[0])
-            warn(p, pk->sections[i].line, "heading \"%.60s\" has no text", pk->sections[i].heading);
+            warn(p, pk->sections[i].line, "heading \"%s\" has no text", pk->sections[i].heading);
 }
 
 static void check_number(parser *p, const punkt_line *pl, size_t lineno)
