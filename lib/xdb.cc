@@ -375,7 +375,9 @@ int ref_xquery_term(ref_xquery *q, const char *term, uint32_t wqf)
 
 int ref_xquery_op(ref_xquery *q, ref_xop op, const int *children, size_t n, uint32_t window)
 {
-    if (!q)
+    // A failed builder keeps its first error: check before the children,
+    // which are often the -1 of that failure (test_sticky_error_keeps_the_first_message).
+    if (!q || q->status != REF_OK)
         return -1;
     for (size_t i = 0; i < n; i++) {
         if (!valid_node(q, children[i])) {
@@ -399,9 +401,11 @@ int ref_xquery_op(ref_xquery *q, ref_xop op, const int *children, size_t n, uint
 
 int ref_xquery_scale(ref_xquery *q, int child, double factor)
 {
-    if (!q || !valid_node(q, child)) {
-        if (q)
-            q->status = REF_EINVAL;
+    if (!q || q->status != REF_OK)
+        return -1;
+    if (!valid_node(q, child)) {
+        q->status = REF_EINVAL;
+        q->errmsg = "invalid query node";
         return -1;
     }
     return add_node(q, [&] {
