@@ -20,6 +20,18 @@ typedef struct posting_ctx {
     ref_status status;
 } posting_ctx;
 
+/* Add PREFIX + STEM at POS with WDF. */
+static ref_status add_prefixed(posting_ctx *c, const char *prefix, const char *suffix,
+                               const ref_token *tok, uint32_t pos, unsigned wdf)
+{
+    ref_buf_reset(&c->term);
+    ref_buf_puts(&c->term, prefix);
+    ref_buf_puts(&c->term, suffix);
+    ref_buf_append(&c->term, tok->stem, tok->stem_len);
+    ref_status st = ref_buf_status(&c->term);
+    return st == REF_OK ? ref_xdoc_add_posting(c->doc, c->term.data, pos, wdf) : st;
+}
+
 static int add_token(void *vctx, const ref_token *tok)
 {
     posting_ctx *c = vctx;
@@ -28,14 +40,17 @@ static int add_token(void *vctx, const ref_token *tok)
      * digits) are never searched for anyway. */
     if (tok->stem_len > MAX_TERM_BYTES)
         return 0;
-    ref_status st = ref_xdoc_add_posting(c->doc, tok->stem, pos, c->weight);
-    if (st == REF_OK && c->field) {
-        ref_buf_reset(&c->term);
-        ref_buf_puts(&c->term, c->field->prefix);
-        ref_buf_append(&c->term, tok->stem, tok->stem_len);
-        st = ref_buf_status(&c->term);
-        if (st == REF_OK)
-            st = ref_xdoc_add_posting(c->doc, c->term.data, pos, 1);
+    ref_status st;
+    if (tok->kind == REF_TOKEN_PART) {
+        /* A part counts once, whatever the field: the query side scales
+         * part matches below whole-word matches. */
+        st = add_prefixed(c, REF_PREFIX_PART, "", tok, pos, 1);
+        if (st == REF_OK && c->field)
+            st = add_prefixed(c, c->field->prefix, REF_PART_SUFFIX, tok, pos, 1);
+    } else {
+        st = ref_xdoc_add_posting(c->doc, tok->stem, pos, c->weight);
+        if (st == REF_OK && c->field)
+            st = add_prefixed(c, c->field->prefix, "", tok, pos, 1);
     }
     if (st != REF_OK) {
         c->status = st;

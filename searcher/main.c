@@ -33,6 +33,9 @@ static const char usage[] =
     "      --sort ORDER       relevance (default), date (oldest first), -date\n"
     "  -f, --format FORMAT    text (default) or json (JSON Lines: one hit per line)\n"
     "      --color WHEN       highlight matches: auto (default), always, never\n"
+    "      --synonyms FILE    more abbreviations/synonyms (default: $REFERAT_SYNONYMS);\n"
+    "                         lines 'apv, arbejdspladsvurdering' (two-way) or\n"
+    "                         'med => medudvalg' (one-way); '#' starts a comment\n"
     "  -h, --help             show this help and exit\n"
     "\n"
     "Query language:\n"
@@ -48,6 +51,9 @@ static const char usage[] =
     "  sagsnr:00.01.00-A00-3-17  that journal number (typing it bare works too)\n"
     "  år:2017, år:2015..2017 meetings in those years\n"
     "  dato:2016-01-01..2018-12-31  meetings in that date range\n"
+    "Words also match inside compounds (udbud finds udbudsplanen), in any\n"
+    "inflection (budget finds budgettet), spelt with ae/oe/aa for æ/ø/å, and\n"
+    "through abbreviations (APV, KB, ØU, KKR, TCG, CF, MED, KL, …).\n"
     "\n"
     "JSON Lines keys: rank, score, id, body, date (YYYY-MM-DD), punkt, title,\n"
     "journal, section, snippet (matches in <mark>…</mark>), snippet_text, matches,\n"
@@ -57,6 +63,7 @@ static const char usage[] =
 
 typedef struct cli {
     const char *db_path;
+    const char *synonyms;
     ref_search_opts search;
     int json;
     int color; /* -1 auto */
@@ -81,7 +88,8 @@ static int parse_args(int argc, char **argv, cli *c)
         {"limit", required_argument, NULL, 'n'},  {"offset", required_argument, NULL, 'O'},
         {"sort", required_argument, NULL, 'S'},   {"format", required_argument, NULL, 'f'},
         {"color", required_argument, NULL, 'C'},  {"colour", required_argument, NULL, 'C'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"synonyms", required_argument, NULL, 'Y'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int ch;
     while ((ch = getopt_long(argc, argv, "d:bn:f:h", longopts, NULL)) != -1) {
@@ -137,6 +145,9 @@ static int parse_args(int argc, char **argv, cli *c)
                 return -1;
             }
             break;
+        case 'Y':
+            c->synonyms = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             exit(EXIT_FOUND);
@@ -170,6 +181,19 @@ static int run(const cli *c, const char *query)
                                        : "");
         free(errmsg);
         return EXIT_DB;
+    }
+    if (c->synonyms) {
+        size_t line = 0;
+        st = ref_searcher_load_synonyms(s, c->synonyms, &line);
+        if (st != REF_OK) {
+            if (line)
+                fprintf(stderr, "referat-search: %s:%zu: expected 'a, b, c' or 'a => b, c'\n",
+                        c->synonyms, line);
+            else
+                fprintf(stderr, "referat-search: %s: %s\n", c->synonyms, ref_status_str(st));
+            ref_searcher_close(s);
+            return EXIT_USAGE;
+        }
     }
     ref_search_result *r = NULL;
     st = ref_searcher_search(s, query, &c->search, &r, &errmsg);
@@ -207,7 +231,12 @@ static int run(const cli *c, const char *query)
 
 int main(int argc, char **argv)
 {
-    cli c = {.db_path = getenv("REFERAT_DB"), .search = {.limit = 10}, .color = -1};
+    cli c = {.db_path = getenv("REFERAT_DB"),
+             .synonyms = getenv("REFERAT_SYNONYMS"),
+             .search = {.limit = 10},
+             .color = -1};
+    if (c.synonyms && !*c.synonyms)
+        c.synonyms = NULL;
     if (!c.db_path || !*c.db_path)
         c.db_path = "referat.db";
     if (parse_args(argc, argv, &c) != 0) {

@@ -139,32 +139,29 @@ static void next(parser *p)
 
 /* --- compiling words --------------------------------------------------- */
 
+/* Compound parts weigh less than the word itself: a punkt where the query
+ * word stands as a word ranks above one where it is only part of a compound
+ * (tests/test_search.c: test_whole_word_ranks_above_compound_part). */
+#define PART_WEIGHT 0.5
+/* A compound typed in the query ("sygefraværsstatistik") also finds its
+ * parts used apart ("statistik over sygefravær"), below the compound. */
+#define SPLIT_QUERY_WEIGHT 0.4
+#define MAX_WORDS 64
+#define MAX_PARTS 16
+
 typedef struct term_list {
-    int nodes[64];
-    size_t n;
-    int whole; /* JOINED/CODE token of the first position, or -1 */
-    uint32_t last_pos;
+    char *stems[MAX_WORDS];   /* stem per position (WORD/NUMBER tokens) */
+    char *parts[MAX_PARTS];   /* PART stems of the first position */
+    size_t n, nparts;
+    char *whole;              /* JOINED/CODE stem of the first position */
 } term_list;
 
 typedef struct word_ctx {
     parser *p;
-    const char *prefix; /* term prefix of the field ("" for free text) */
     int highlight;
     term_list list;
-    ref_buf term;
+    int failed;
 } word_ctx;
-
-static int make_term(word_ctx *c, const char *stem)
-{
-    ref_buf_reset(&c->term);
-    ref_buf_puts(&c->term, c->prefix);
-    ref_buf_puts(&c->term, stem);
-    if (ref_buf_status(&c->term) != REF_OK) {
-        c->p->status = REF_ENOMEM;
-        return -1;
-    }
-    return ref_xquery_term(c->p->q->xq, c->term.data, 1);
-}
 
 static void remember_stem(ref_query *q, const char *stem)
 {
@@ -174,52 +171,122 @@ static void remember_stem(ref_query *q, const char *stem)
 static int collect_token(void *vctx, const ref_token *tok)
 {
     word_ctx *c = vctx;
+    char **slot = NULL;
     if (c->highlight)
         remember_stem(c->p->q, tok->stem);
     switch (tok->kind) {
     case REF_TOKEN_JOINED:
     case REF_TOKEN_CODE:
-        if (tok->pos == 0 && c->list.whole < 0)
-            c->list.whole = make_term(c, tok->stem);
-        return 0;
+        if (tok->pos == 0 && !c->list.whole)
+            slot = &c->list.whole;
+        break;
     case REF_TOKEN_PART:
-        return 0;
+        if (tok->pos == 0 && c->list.nparts < MAX_PARTS)
+            slot = &c->list.parts[c->list.nparts++];
+        break;
     case REF_TOKEN_WORD:
     case REF_TOKEN_NUMBER:
+        if (c->list.n == MAX_WORDS)
+            return 1; /* a phrase of 64 words is plenty */
+        slot = &c->list.stems[c->list.n++];
         break;
     }
-    if (c->list.n == sizeof c->list.nodes / sizeof c->list.nodes[0])
-        return 1; /* a phrase of 64 words is plenty */
-    c->list.nodes[c->list.n++] = make_term(c, tok->stem);
-    c->list.last_pos = tok->pos;
+    if (slot) {
+        *slot = strdup(tok->stem);
+        if (!*slot) {
+            c->failed = 1;
+            return 1;
+        }
+    }
     return 0;
 }
 
-/* The query node for TEXT analysed as one word or a phrase: a single term,
- * the phrase of its terms, or (for "IT-systemer", "2017-2018") the whole
- * term OR the phrase of its parts. -2 when the text has no terms. */
+static void term_list_free(term_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->stems[i]);
+    for (size_t i = 0; i < l->nparts; i++)
+        free(l->parts[i]);
+    free(l->whole);
+}
+
+static int term_node(parser *p, const char *prefix, const char *suffix, const char *stem)
+{
+    ref_buf t = REF_BUF_INIT;
+    ref_buf_puts(&t, prefix);
+    ref_buf_puts(&t, suffix);
+    ref_buf_puts(&t, stem);
+    int node = -1;
+    if (ref_buf_status(&t) == REF_OK)
+        node = ref_xquery_term(p->q->xq, t.data, 1);
+    else
+        p->status = REF_ENOMEM;
+    ref_buf_free(&t);
+    return node;
+}
+
+/* STEM as a word, or as a part of a compound (weighted down). PREFIX is
+ * the field's ("" for free text). */
+static int word_or_part(parser *p, const char *prefix, const char *stem)
+{
+    int whole = term_node(p, prefix, "", stem);
+    int part = *prefix ? term_node(p, prefix, REF_PART_SUFFIX, stem)
+                       : term_node(p, REF_PREFIX_PART, "", stem);
+    int scaled = ref_xquery_scale(p->q->xq, part, PART_WEIGHT);
+    int both[2] = {whole, scaled};
+    return ref_xquery_op(p->q->xq, REF_XOP_OR, both, 2, 0);
+}
+
+/* One word typed in the query: the word, the word as a compound part, and,
+ * if the word is itself a compound, all its parts together. */
+static int compile_single(parser *p, const char *prefix, const term_list *l)
+{
+    int node = word_or_part(p, prefix, l->stems[0]);
+    if (l->nparts < 2)
+        return node;
+    int parts[MAX_PARTS];
+    for (size_t i = 0; i < l->nparts; i++)
+        parts[i] = word_or_part(p, prefix, l->parts[i]);
+    int all = ref_xquery_op(p->q->xq, REF_XOP_AND, parts, l->nparts, 0);
+    int alts[2] = {node, ref_xquery_scale(p->q->xq, all, SPLIT_QUERY_WEIGHT)};
+    return ref_xquery_op(p->q->xq, REF_XOP_OR, alts, 2, 0);
+}
+
+/* The query node for TEXT analysed as one word or a phrase: a single word
+ * (with its compound parts), the phrase of its words — whole words only, so
+ * a phrase never matches a part by accident — or, for "IT-systemer" and
+ * "2017-2018", the whole OR the phrase of its parts. -2 when the text has
+ * no terms. */
 static int compile_text(parser *p, const char *prefix, const char *text, size_t len, int highlight)
 {
-    word_ctx c = {.p = p, .prefix = prefix, .highlight = highlight, .term = REF_BUF_INIT};
-    c.list.whole = -1;
+    word_ctx c = {.p = p, .highlight = highlight};
     ref_status st = ref_analyze(p->an, text, len, collect_token, &c, NULL);
-    ref_buf_free(&c.term);
+    if (st == REF_OK && c.failed)
+        st = REF_ENOMEM;
     if (st != REF_OK && p->status == REF_OK)
         p->status = st;
-    if (p->status != REF_OK)
-        return -1;
-    for (size_t i = 0; i < c.list.n; i++)
-        if (c.list.nodes[i] < 0)
-            return -1;
-    int parts = -2;
-    if (c.list.n == 1)
-        parts = c.list.nodes[0];
-    else if (c.list.n > 1)
-        parts = ref_xquery_op(p->q->xq, REF_XOP_PHRASE, c.list.nodes, c.list.n, 0);
-    if (c.list.whole < 0 || parts == -2)
-        return c.list.whole >= 0 ? c.list.whole : parts;
-    int both[2] = {c.list.whole, parts};
-    return ref_xquery_op(p->q->xq, REF_XOP_OR, both, 2, 0);
+    int node = -2;
+    if (p->status == REF_OK) {
+        const term_list *l = &c.list;
+        int parts = -2;
+        if (l->n == 1)
+            parts = compile_single(p, prefix, l);
+        else if (l->n > 1) {
+            int nodes[MAX_WORDS];
+            for (size_t i = 0; i < l->n; i++)
+                nodes[i] = term_node(p, prefix, "", l->stems[i]);
+            parts = ref_xquery_op(p->q->xq, REF_XOP_PHRASE, nodes, l->n, 0);
+        }
+        int whole = l->whole ? term_node(p, prefix, "", l->whole) : -2;
+        if (whole == -2 || parts == -2)
+            node = whole != -2 ? whole : parts;
+        else {
+            int both[2] = {whole, parts};
+            node = ref_xquery_op(p->q->xq, REF_XOP_OR, both, 2, 0);
+        }
+    }
+    term_list_free(&c.list);
+    return p->status == REF_OK ? node : -1;
 }
 
 static int compile_wildcard(parser *p, const char *prefix, const char *text, size_t len)
@@ -318,6 +385,81 @@ static int compile_boolean(parser *p, const lexeme *l)
     return node;
 }
 
+/* --- spellings and synonyms -------------------------------------------- */
+
+/* Replace every FROM by TO in the NUL-terminated IN; 0 if none. */
+static int replace_all(const char *in, const char *from, const char *to, ref_buf *out)
+{
+    size_t nfrom = strlen(from);
+    int n = 0;
+    ref_buf_reset(out);
+    for (const char *s = in; *s;) {
+        if (strncmp(s, from, nfrom) == 0) {
+            ref_buf_puts(out, to);
+            s += nfrom;
+            n++;
+        } else {
+            ref_buf_putc(out, *s++);
+        }
+    }
+    return n;
+}
+
+typedef struct alt_ctx {
+    parser *p;
+    const char *prefix;
+    int highlight;
+    int nodes[16];
+    size_t n;
+} alt_ctx;
+
+static void add_alt_text(alt_ctx *a, const char *text)
+{
+    if (a->n == sizeof a->nodes / sizeof a->nodes[0] || a->p->status != REF_OK)
+        return;
+    int node = compile_text(a->p, a->prefix, text, strlen(text), a->highlight);
+    if (node >= 0)
+        a->nodes[a->n++] = node;
+}
+
+static void add_synonym(void *ctx, const char *alternative) { add_alt_text(ctx, alternative); }
+
+/* NODE, OR the same text spelt with æ/ø/å for ae/oe/aa (users without a
+ * Danish keyboard), OR with aa for å (older minutes and place names), OR
+ * its synonyms. */
+static int add_alternatives(parser *p, const char *prefix, const lexeme *l, int highlight,
+                            int node)
+{
+    alt_ctx a = {.p = p, .prefix = prefix, .highlight = highlight};
+    a.nodes[a.n++] = node;
+    ref_buf folded = REF_BUF_INIT, var = REF_BUF_INIT, tmp = REF_BUF_INIT;
+    ref_casefold(l->text, l->len, &folded);
+    if (ref_buf_status(&folded) == REF_OK) {
+        const char *f = ref_buf_cstr(&folded);
+        int changed = replace_all(f, "ae", "æ", &var);
+        ref_buf_append(&tmp, ref_buf_cstr(&var), var.len);
+        changed += replace_all(ref_buf_cstr(&tmp), "oe", "ø", &var);
+        ref_buf_reset(&tmp);
+        ref_buf_append(&tmp, ref_buf_cstr(&var), var.len);
+        changed += replace_all(ref_buf_cstr(&tmp), "aa", "å", &var);
+        if (changed)
+            add_alt_text(&a, ref_buf_cstr(&var));
+        if (replace_all(f, "å", "aa", &var))
+            add_alt_text(&a, ref_buf_cstr(&var));
+        if (p->opts->synonyms)
+            ref_synonyms_expand(p->opts->synonyms, f, add_synonym, &a);
+    }
+    if (ref_buf_status(&folded) != REF_OK || ref_buf_status(&var) != REF_OK ||
+        ref_buf_status(&tmp) != REF_OK)
+        p->status = REF_ENOMEM;
+    ref_buf_free(&folded);
+    ref_buf_free(&var);
+    ref_buf_free(&tmp);
+    if (p->status != REF_OK)
+        return -1;
+    return a.n == 1 ? node : ref_xquery_op(p->q->xq, REF_XOP_OR, a.nodes, a.n, 0);
+}
+
 /* A word or phrase lexeme, with its field and whether it counts for
  * highlighting (negated terms are never highlighted). */
 static int compile_lexeme(parser *p, const lexeme *l, int highlight)
@@ -329,7 +471,10 @@ static int compile_lexeme(parser *p, const lexeme *l, int highlight)
         prefix = ref_field_get("beslutning")->prefix;
     if (l->kind == LEX_WORD && l->len > 1 && l->text[l->len - 1] == '*')
         return compile_wildcard(p, prefix, l->text, l->len - 1);
-    return compile_text(p, prefix, l->text, l->len, highlight);
+    int node = compile_text(p, prefix, l->text, l->len, highlight);
+    if (node < 0)
+        return node;
+    return add_alternatives(p, prefix, l, highlight, node);
 }
 
 /* --- grammar ----------------------------------------------------------- */

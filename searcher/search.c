@@ -12,6 +12,7 @@
 struct ref_searcher {
     ref_xdb *db;
     ref_analyzer *analyzer;
+    ref_synonyms *synonyms;
 };
 
 ref_status ref_searcher_open(const char *db_path, ref_searcher **out, char **errmsg)
@@ -25,6 +26,8 @@ ref_status ref_searcher_open(const char *db_path, ref_searcher **out, char **err
     if (!s)
         return REF_ENOMEM;
     ref_status st = ref_analyzer_new(&s->analyzer);
+    if (st == REF_OK)
+        st = ref_synonyms_new(&s->synonyms);
     if (st == REF_OK)
         st = ref_xdb_open(db_path, REF_XDB_READ, &s->db, errmsg);
     if (st != REF_OK) {
@@ -41,10 +44,16 @@ void ref_searcher_close(ref_searcher *s)
         return;
     ref_xdb_close(s->db);
     ref_analyzer_free(s->analyzer);
+    ref_synonyms_free(s->synonyms);
     free(s);
 }
 
 ref_status ref_searcher_reopen(ref_searcher *s) { return ref_xdb_reopen(s->db); }
+
+ref_status ref_searcher_load_synonyms(ref_searcher *s, const char *path, size_t *line)
+{
+    return ref_synonyms_load(s->synonyms, path, line);
+}
 
 /* Preference among sections that show the match equally well: the
  * decision first, then the recommendation, then the order of the punkt. */
@@ -142,7 +151,7 @@ ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_sea
     *out = NULL;
     if (!s || !query || !opts)
         return REF_EINVAL;
-    ref_query_opts qopts = {.decisions_only = opts->decisions_only};
+    ref_query_opts qopts = {.decisions_only = opts->decisions_only, .synonyms = s->synonyms};
     ref_query *q = NULL;
     ref_status st = ref_query_parse(s->analyzer, query, &qopts, &q, errmsg);
     if (st != REF_OK)

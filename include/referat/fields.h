@@ -28,7 +28,7 @@ typedef struct ref_field {
 /* Value slots. */
 enum {
     REF_SLOT_DATE = 0,   /* "YYYYMMDD": sort and date ranges */
-    REF_SLOT_PUNKT = 1,  /* Xapian sortable_serialise(number) */
+    REF_SLOT_PUNKT = 1,  /* number, zero-padded to 6 digits: byte order is numeric order */
     REF_SLOT_YEAR = 2,   /* "YYYY" (facets) */
     REF_SLOT_BODY = 3,   /* body as written (facets) */
     REF_SLOT_SECTIONS = 4, /* one byte per section kind present (facets) */
@@ -38,6 +38,15 @@ enum {
 #define REF_PREFIX_UNIQUE "Q"     /* one per punkt: Q + source key + '#' + ordinal */
 #define REF_PREFIX_SOURCE "XF"    /* every punkt of a file: XF + source key */
 #define REF_PREFIX_HASDECISION "XKbeslutning" /* punkt has a Beslutning section */
+
+/* Compound parts (REF_TOKEN_PART from the analysis chain) go under their
+ * own prefixes at the compound's position: free text under "XC", a field's
+ * under the field prefix + "C" ("XBC" for the decision). The query "fravær"
+ * then reaches "sygefraværet" through one term lookup, weighted below a
+ * standalone match, and a quoted phrase, which uses whole words only, never
+ * matches a part by accident. */
+#define REF_PREFIX_PART "XC"
+#define REF_PART_SUFFIX "C"
 
 /* Positions: a gap between the title and sections so a phrase never spans
  * two of them (notmuch's message.cc leaves 100 for the same reason). */

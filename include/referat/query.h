@@ -12,6 +12,8 @@
  *                    a word, phrase or wildcard); udvalg: (body), sagsnr:
  *                    (journal number), år:2017 or år:2015..2017,
  *                    dato:2017-09-07 or dato:2016-01-01..2018-12-31
+ * A word also finds its spellings with ae/oe/aa for æ/ø/å (and old "aa"
+ * for å), and the abbreviations and synonyms of synonyms.h.
  * A word is analysed by the same chain as the index (analysis.h), so
  * "IT-systemer" matches as a whole or as the phrase of its parts, and a
  * journal number typed bare matches the journal number.
@@ -25,10 +27,12 @@
 
 #include "referat/analysis.h"
 #include "referat/status.h"
+#include "referat/synonyms.h"
 #include "referat/xdb.h"
 
 typedef struct ref_query_opts {
     int decisions_only; /* free text matches only in the Beslutning section */
+    const ref_synonyms *synonyms; /* abbreviations to expand, or NULL */
 } ref_query_opts;
 
 typedef struct ref_query ref_query;

@@ -54,6 +54,10 @@ void ref_searcher_close(ref_searcher *s);
 /* Pick up what an indexer committed since the database was opened. */
 ref_status ref_searcher_reopen(ref_searcher *s);
 
+/* Add the synonyms in PATH (synonyms.h's format) to the built-in ones.
+ * REF_EINVAL with *LINE set on a syntax error. */
+ref_status ref_searcher_load_synonyms(ref_searcher *s, const char *path, size_t *line);
+
 /* Search for QUERY. On REF_EQUERY (and database errors) *ERRMSG receives a
  * malloc'd message for the user. Free the result with ref_search_result_free. */
 ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
