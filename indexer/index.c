@@ -204,6 +204,11 @@ static void report_warnings(ref_indexer *ix, const char *path, const ref_meeting
     }
 }
 
+static ref_status add_spelling(void *ctx, const char *word)
+{
+    return ref_xdb_add_spelling(((ref_indexer *)ctx)->db, word, 1);
+}
+
 /* Write the punkter of a parsed file. Old punkter of the file go first, in
  * the same commit, so a reader never sees both or neither. */
 static ref_status write_meeting(ref_indexer *ix, const char *path, const char *key,
@@ -215,7 +220,8 @@ static ref_status write_meeting(ref_indexer *ix, const char *path, const char *k
         ref_xdoc *doc = NULL;
         st = ref_xdoc_new(&doc);
         if (st == REF_OK)
-            st = ref_punktdoc_build(ix->analyzer, m, i, path, key, doc, &unique);
+            st = ref_punktdoc_build(ix->analyzer, m, i, path, key, doc, &unique, add_spelling,
+                                    ix);
         if (st == REF_OK)
             st = ref_xdb_replace(ix->db, unique.data, doc);
         ref_xdoc_free(doc);

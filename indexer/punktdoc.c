@@ -16,6 +16,8 @@ typedef struct posting_ctx {
     const ref_field *field; /* NULL: free text only */
     unsigned weight;
     uint32_t base;          /* position of this text's first token */
+    ref_punktdoc_word_fn word_fn;
+    void *word_ctx;
     ref_buf term;
     ref_status status;
 } posting_ctx;
@@ -49,6 +51,9 @@ static int add_token(void *vctx, const ref_token *tok)
             st = add_prefixed(c, c->field->prefix, REF_PART_SUFFIX, tok, pos, 1);
     } else {
         st = ref_xdoc_add_posting(c->doc, tok->stem, pos, c->weight);
+        if (st == REF_OK && c->word_fn && tok->kind == REF_TOKEN_WORD && tok->text_len >= 3 &&
+            tok->text_len <= 40 && !(tok->text[0] >= '0' && tok->text[0] <= '9'))
+            st = c->word_fn(c->word_ctx, tok->text);
         if (st == REF_OK && c->field)
             st = add_prefixed(c, c->field->prefix, "", tok, pos, 1);
     }
@@ -178,10 +183,14 @@ static ref_status index_section(ref_analyzer *an, posting_ctx *c, const ref_sect
 
 ref_status ref_punktdoc_build(ref_analyzer *an, const ref_meeting *m, size_t ordinal,
                               const char *source_path, const char *source_key, ref_xdoc *doc,
-                              ref_buf *unique)
+                              ref_buf *unique, ref_punktdoc_word_fn word_fn, void *word_ctx)
 {
     const ref_punkt *p = &m->punkter[ordinal];
-    posting_ctx c = {.doc = doc, .term = REF_BUF_INIT, .status = REF_OK};
+    posting_ctx c = {.doc = doc,
+                     .term = REF_BUF_INIT,
+                     .status = REF_OK,
+                     .word_fn = word_fn,
+                     .word_ctx = word_ctx};
     ref_buf tmp = REF_BUF_INIT;
     uint32_t pos = 0;
 

@@ -356,6 +356,32 @@ ref_status ref_xdb_term_walk(ref_xdb *db, const char *prefix, ref_xdb_term_fn fn
     });
 }
 
+ref_status ref_xdb_add_spelling(ref_xdb *db, const char *word, uint32_t freq)
+{
+    ref_status st = need_writer(db);
+    if (st != REF_OK)
+        return st;
+    if (!word || !*word)
+        return REF_EINVAL;
+    return guard(&db->errmsg, [&] { db->wdb->add_spelling(word, freq ? freq : 1); });
+}
+
+ref_status ref_xdb_spelling_suggestion(ref_xdb *db, const char *word, unsigned max_edit,
+                                       char **out)
+{
+    if (!db || !word || !out)
+        return REF_EINVAL;
+    *out = nullptr;
+    std::string s;
+    ref_status st = guard(&db->errmsg, [&] {
+        s = db->db->get_spelling_suggestion(word, max_edit ? max_edit : 2);
+    });
+    if (st != REF_OK || s.empty())
+        return st;
+    *out = dup_cstr(s);
+    return *out ? REF_OK : REF_ENOMEM;
+}
+
 ref_status ref_xquery_new(ref_xquery **out)
 {
     if (!out)

@@ -205,6 +205,9 @@ static int run(const cli *c, const char *query)
     }
     ref_present_opts po = {.color = c->color, .show_source = 1};
     ref_buf out = REF_BUF_INIT;
+    if (r->corrected)
+        fprintf(c->json ? stderr : stdout, "Ingen punkter fundet for: %s. Viser resultater for: %s\n\n",
+                query, r->suggestion);
     if (!c->json && r->nhits == 0)
         fprintf(stderr, "Ingen punkter fundet for: %s\n", query);
     if (!c->json && r->nhits)
@@ -220,6 +223,10 @@ static int run(const cli *c, const char *query)
         }
         fwrite(out.data, 1, out.len, stdout);
     }
+    /* In JSON Lines every stdout line is a hit; the suggestion goes to
+     * stderr there. */
+    if (r->suggestion && !r->corrected)
+        fprintf(c->json ? stderr : stdout, "Mente du: %s\n", r->suggestion);
     int code = r->nhits ? EXIT_FOUND : EXIT_NOTHING;
     ref_buf_free(&out);
     ref_search_result_free(r);

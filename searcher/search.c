@@ -141,7 +141,67 @@ static char *dup_msg(const char *a, const char *b)
     return ref_buf_detach(&m);
 }
 
-ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
+static int is_operator(const char *w, size_t n)
+{
+    static const char *ops[] = {"OR", "AND", "NOT", "ELLER", "OG", "IKKE"};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strlen(ops[i]) == n && memcmp(ops[i], w, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* A plain word worth correcting: letters only (ASCII or any UTF-8 letter
+ * byte), at least 3 bytes; not an operator, field, phrase, negation or
+ * wildcard. */
+static int correctable(const char *w, size_t n)
+{
+    if (n < 3 || is_operator(w, n))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            return 0;
+    }
+    return 1;
+}
+
+/* "Mente du": each plain word of QUERY that the index does not know,
+ * replaced by the nearest word it does know (Xapian's spelling table, filled
+ * by the indexer). NULL when nothing changes. */
+static char *suggest(ref_searcher *s, const char *query)
+{
+    ref_buf out = REF_BUF_INIT, folded = REF_BUF_INIT;
+    int changed = 0;
+    for (const char *p = query; *p;) {
+        size_t n = strcspn(p, " \t\n");
+        char *fix = NULL;
+        if (correctable(p, n)) {
+            ref_buf_reset(&folded);
+            ref_casefold(p, n, &folded);
+            if (ref_buf_status(&folded) == REF_OK)
+                ref_xdb_spelling_suggestion(s->db, folded.data, 2, &fix);
+        }
+        if (fix) {
+            ref_buf_puts(&out, fix);
+            changed = 1;
+            free(fix);
+        } else {
+            ref_buf_append(&out, p, n);
+        }
+        p += n;
+        size_t sp = strspn(p, " \t\n");
+        ref_buf_append(&out, p, sp);
+        p += sp;
+    }
+    ref_buf_free(&folded);
+    if (!changed) {
+        ref_buf_free(&out);
+        return NULL;
+    }
+    return ref_buf_detach(&out);
+}
+
+static ref_status run_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
                                ref_search_result **out, char **errmsg)
 {
     if (errmsg)
@@ -209,6 +269,29 @@ ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_sea
     return REF_OK;
 }
 
+ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
+                               ref_search_result **out, char **errmsg)
+{
+    ref_status st = run_search(s, query, opts, out, errmsg);
+    if (st != REF_OK || (*out)->total >= REF_SUGGEST_BELOW)
+        return st;
+    char *suggestion = suggest(s, query);
+    if (!suggestion)
+        return st;
+    /* Nothing found: show what the corrected query finds, and say so. */
+    ref_search_result *fixed = NULL;
+    if ((*out)->total == 0 && run_search(s, suggestion, opts, &fixed, NULL) == REF_OK &&
+        fixed->total > 0) {
+        ref_search_result_free(*out);
+        *out = fixed;
+        fixed->corrected = 1;
+    } else {
+        ref_search_result_free(fixed);
+    }
+    (*out)->suggestion = suggestion;
+    return REF_OK;
+}
+
 void ref_search_result_free(ref_search_result *r)
 {
     if (!r)
@@ -218,5 +301,6 @@ void ref_search_result_free(ref_search_result *r)
         ref_snippet_clear(&r->hits[i].snippet);
     }
     free(r->hits);
+    free(r->suggestion);
     free(r);
 }

@@ -166,6 +166,137 @@ static void test_bad_queries_give_messages_not_crashes(void **state)
     }
 }
 
+/* All text of a punkt, case-folded: title and every section. */
+static char *folded_text(const ref_record *r)
+{
+    ref_buf raw = REF_BUF_INIT, out = REF_BUF_INIT;
+    ref_buf_puts(&raw, r->title);
+    for (size_t i = 0; i < r->nsections; i++) {
+        ref_buf_putc(&raw, '\n');
+        ref_buf_puts(&raw, r->sections[i].heading);
+        ref_buf_putc(&raw, '\n');
+        ref_buf_puts(&raw, r->sections[i].text);
+    }
+    ref_casefold(raw.data, raw.len, &out);
+    ref_buf_free(&raw);
+    return ref_buf_detach(&out);
+}
+
+static int has_hit(const ref_search_result *r, const char *id)
+{
+    for (size_t i = 0; i < r->nhits; i++)
+        if (strcmp(r->hits[i].record->id, id) == 0)
+            return 1;
+    return 0;
+}
+
+/* "sygefravær" finds every punkt that mentions it in any form, compounds
+ * included (langtidssygefravær, sygefraværsstatistik, …): the expected set
+ * is read from the stored text itself. */
+static void test_sygefravaer_finds_every_compound_form(void **state)
+{
+    (void)state;
+    ref_search_result *all = search("-xyzzyxyzzy", 0, 0);
+    ref_search_result *hits = search("sygefravær", 0, 0);
+    assert_int_equal(all->nhits, 37);
+    size_t expected = 0;
+    for (size_t i = 0; i < all->nhits; i++) {
+        char *t = folded_text(all->hits[i].record);
+        if (strstr(t, "sygefravær")) {
+            expected++;
+            if (!has_hit(hits, all->hits[i].record->id))
+                fprintf(stderr, "missed: %s punkt %d %s\n", all->hits[i].record->date,
+                        all->hits[i].record->punkt, all->hits[i].record->title);
+            assert_true(has_hit(hits, all->hits[i].record->id));
+        }
+        free(t);
+    }
+    assert_true(expected >= 2);
+    ref_search_result_free(all);
+    ref_search_result_free(hits);
+}
+
+/* "anlæg" must not return punkter that only contain planlægge/planlægning. */
+static void test_anlaeg_does_not_find_planlaegning(void **state)
+{
+    (void)state;
+    ref_search_result *hits = search("anlæg", 0, 0);
+    assert_true(hits->nhits >= 1);
+    for (size_t i = 0; i < hits->nhits; i++) {
+        char *t = folded_text(hits->hits[i].record);
+        /* Blank out every "planlæg…" and see that "anlæg" is still there. */
+        for (char *p = strstr(t, "planlæg"); p; p = strstr(p, "planlæg"))
+            memset(p, '_', strlen("planlæg"));
+        if (!strstr(t, "anlæg"))
+            fprintf(stderr, "false hit: %s punkt %d %s\n", hits->hits[i].record->date,
+                    hits->hits[i].record->punkt, hits->hits[i].record->title);
+        assert_non_null(strstr(t, "anlæg"));
+        free(t);
+    }
+    ref_search_result_free(hits);
+}
+
+/* A snippet marks the matching part inside a compound, not the whole word:
+ * "sygefravær" inside "langtidssygefraværet". */
+static void test_snippet_marks_the_part_inside_a_compound(void **state)
+{
+    (void)state;
+    ref_search_result *r = search("fravær", 0, 0);
+    int seen_inside = 0;
+    for (size_t i = 0; i < r->nhits; i++) {
+        const ref_hit *h = &r->hits[i];
+        if (h->section < 0)
+            continue;
+        const char *text = h->record->sections[h->section].text;
+        for (size_t k = 0; k < h->snippet.nspans; k++) {
+            const ref_span *sp = &h->snippet.spans[k];
+            int word_before = sp->start > 0 && (unsigned char)text[sp->start - 1] > ' ' &&
+                              text[sp->start - 1] != '(' && text[sp->start - 1] != '\'';
+            if (word_before) {
+                seen_inside = 1;
+                assert_int_equal(sp->end - sp->start, strlen("fravær"));
+            }
+        }
+    }
+    assert_true(seen_inside);
+    ref_search_result_free(r);
+}
+
+/* Other things equal, the word standing alone ranks above the word inside a
+ * compound. Two one-punkt minutes that differ only in that. */
+static void test_whole_word_ranks_above_compound_part(void **state)
+{
+    (void)state;
+    char *dir = test_mkdtemp();
+    assert_non_null(dir);
+    static const char a[] = "REFERAT Udvalg d. 01-02-2020\n\nPunkt 1: Orientering\n\n"
+                            "Sagsfremstilling\n\nVi drøftede planen for udbud i år.\n";
+    static const char b[] = "REFERAT Udvalg d. 01-02-2020\n\nPunkt 1: Orientering\n\n"
+                            "Sagsfremstilling\n\nVi drøftede udbudsplanen for i år.\n";
+    assert_int_equal(test_write_file(dir, "a.txt", a, sizeof a - 1), 0);
+    assert_int_equal(test_write_file(dir, "b.txt", b, sizeof b - 1), 0);
+    char db[1100];
+    snprintf(db, sizeof db, "%s/db", dir);
+    ref_indexer *ix = NULL;
+    ref_index_opts opts = {0};
+    assert_int_equal(ref_indexer_open(db, &opts, &ix, NULL), REF_OK);
+    assert_int_equal(ref_indexer_add_path(ix, dir), REF_OK);
+    assert_int_equal(ref_indexer_finish(ix), REF_OK);
+    ref_indexer_free(ix);
+    ref_searcher *s = NULL;
+    assert_int_equal(ref_searcher_open(db, &s, NULL), REF_OK);
+    ref_search_opts so = {.limit = 0};
+    ref_search_result *r = NULL;
+    assert_int_equal(ref_searcher_search(s, "udbud", &so, &r, NULL), REF_OK);
+    assert_int_equal(r->nhits, 2);
+    assert_non_null(strstr(r->hits[0].record->source, "/a.txt"));
+    assert_true(r->hits[0].score > r->hits[1].score);
+    ref_search_result_free(r);
+    ref_searcher_close(s);
+    test_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +307,10 @@ int main(void)
         cmocka_unit_test(test_limit_zero_returns_every_hit),
         cmocka_unit_test(test_snippet_marks_matches_and_keeps_utf8_whole),
         cmocka_unit_test(test_bad_queries_give_messages_not_crashes),
+        cmocka_unit_test(test_sygefravaer_finds_every_compound_form),
+        cmocka_unit_test(test_anlaeg_does_not_find_planlaegning),
+        cmocka_unit_test(test_snippet_marks_the_part_inside_a_compound),
+        cmocka_unit_test(test_whole_word_ranks_above_compound_part),
     };
     return cmocka_run_group_tests(tests, setup_group, teardown_group);
 }

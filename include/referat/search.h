@@ -43,7 +43,14 @@ typedef struct ref_search_result {
     ref_hit *hits;
     size_t nhits;
     uint32_t total;       /* matching punkter in all (estimate beyond the page) */
+    char *suggestion;     /* "Mente du": the query with misspelt words replaced
+                             by the nearest indexed words, when it found
+                             little (fewer than REF_SUGGEST_BELOW hits); or NULL */
+    int corrected;        /* the query found nothing, so the hits are those of
+                             the suggestion (shown as "Viser resultater for") */
 } ref_search_result;
+
+#define REF_SUGGEST_BELOW 3
 
 typedef struct ref_searcher ref_searcher;
 

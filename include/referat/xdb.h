@@ -76,6 +76,14 @@ ref_status ref_xdb_metadata_walk(ref_xdb *db, const char *prefix, ref_xdb_kv_fn 
 typedef int (*ref_xdb_term_fn)(void *ctx, const char *term, uint32_t termfreq);
 ref_status ref_xdb_term_walk(ref_xdb *db, const char *prefix, ref_xdb_term_fn fn, void *ctx);
 
+/* Record WORD (a surface word, case-folded) in the spelling dictionary
+ * that ref_xdb_spelling_suggestion draws on, adding FREQ to its count. */
+ref_status ref_xdb_add_spelling(ref_xdb *db, const char *word, uint32_t freq);
+/* The indexed word nearest to WORD within MAX_EDIT edits, as a malloc'd
+ * string, or *OUT = NULL when WORD is itself indexed or nothing is near. */
+ref_status ref_xdb_spelling_suggestion(ref_xdb *db, const char *word, unsigned max_edit,
+                                       char **out);
+
 /* --- queries ------------------------------------------------------------ */
 /* Node ids are >= 0. A failed constructor returns -1 and makes the builder
  * fail (sticky): ref_xdb_search then returns the first error. */
