@@ -5,7 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "referat/analysis.h"
 #include "referat/buf.h"
+#include "referat/explain.h"
+#include "referat/lexicon.h"
 #include "referat/present.h"
 #include "referat/search.h"
 
@@ -36,6 +39,10 @@ static const char usage[] =
     "      --synonyms FILE    more abbreviations/synonyms (default: $REFERAT_SYNONYMS);\n"
     "                         lines 'apv, arbejdspladsvurdering' (two-way) or\n"
     "                         'med => medudvalg' (one-way); '#' starts a comment\n"
+    "      --analyze          print how QUERY's words are analysed (token, stem,\n"
+    "                         compound parts and their stems) and exit; with\n"
+    "                         --format json one object per token: token, stem,\n"
+    "                         parts, part_stems, terms\n"
     "  -h, --help             show this help and exit\n"
     "\n"
     "Query language:\n"
@@ -66,7 +73,8 @@ typedef struct cli {
     const char *synonyms;
     ref_search_opts search;
     int json;
-    int color; /* -1 auto */
+    int analyze; /* --analyze: show the analysis of the arguments instead */
+    int color;   /* -1 auto */
 } cli;
 
 static int parse_count(const char *opt, const char *arg, uint32_t *out)
@@ -88,7 +96,7 @@ static int parse_args(int argc, char **argv, cli *c)
         {"limit", required_argument, NULL, 'n'},  {"offset", required_argument, NULL, 'O'},
         {"sort", required_argument, NULL, 'S'},   {"format", required_argument, NULL, 'f'},
         {"color", required_argument, NULL, 'C'},  {"colour", required_argument, NULL, 'C'},
-        {"synonyms", required_argument, NULL, 'Y'}, {"help", no_argument, NULL, 'h'},
+        {"synonyms", required_argument, NULL, 'Y'}, {"analyze", no_argument, NULL, 'A'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -148,6 +156,9 @@ static int parse_args(int argc, char **argv, cli *c)
         case 'Y':
             c->synonyms = optarg;
             break;
+        case 'A':
+            c->analyze = 1;
+            break;
         case 'h':
             fputs(usage, stdout);
             exit(EXIT_FOUND);
@@ -168,6 +179,28 @@ static char *join_query(int argc, char **argv)
         ref_buf_puts(&q, argv[i]);
     }
     return ref_buf_detach(&q);
+}
+
+/* --analyze: what the analysis chain makes of TEXT, as indexing and
+ * querying see it. */
+static int run_analyze(const cli *c, const char *text)
+{
+    ref_analyzer *an = NULL;
+    ref_lexicon *lex = NULL;
+    ref_status st = ref_lexicon_open_builtin(&lex);
+    if (st == REF_OK)
+        st = ref_analyzer_new(&an);
+    ref_buf out = REF_BUF_INIT;
+    if (st == REF_OK)
+        st = ref_explain_analysis(&out, an, lex, text, strlen(text), c->json);
+    if (st == REF_OK)
+        fwrite(out.data, 1, out.len, stdout);
+    else
+        fprintf(stderr, "referat-search: --analyze: %s\n", ref_status_str(st));
+    ref_buf_free(&out);
+    ref_analyzer_free(an);
+    ref_lexicon_free(lex);
+    return st == REF_OK ? EXIT_FOUND : EXIT_DB;
 }
 
 static int run(const cli *c, const char *query)
@@ -260,7 +293,7 @@ int main(int argc, char **argv)
         free(query);
         return EXIT_USAGE;
     }
-    int code = run(&c, query);
+    int code = c.analyze ? run_analyze(&c, query) : run(&c, query);
     free(query);
     return code;
 }
