@@ -167,6 +167,10 @@ static ref_status decode_payload(const unsigned char *p, size_t len, ref_record 
     } else {
         r.bad = 1;
     }
+    /* The payload is exactly the record: bytes after it mean the length
+     * fields are not what the writer wrote (test_trailing_bytes_are_corrupt). */
+    if (r.p != r.end)
+        r.bad = 1;
     if (r.bad) {
         ref_record_free(rec);
         return REF_EDB_CORRUPT;
@@ -198,8 +202,12 @@ ref_status ref_record_decode(const void *bytes, size_t len, ref_record **out)
     if (!plain)
         return REF_ENOMEM;
     uLongf got = plain_len;
+    uLong zlen = (uLong)(r.end - r.p);
     ref_status st = REF_EDB_CORRUPT;
-    if (uncompress(plain, &got, r.p, (uLong)(r.end - r.p)) == Z_OK && got == plain_len)
+    /* uncompress2 reports how much input the stream used: all of it, or the
+     * encoding has trailing bytes. */
+    if (uncompress2(plain, &got, r.p, &zlen) == Z_OK && got == plain_len &&
+        zlen == (uLong)(r.end - r.p))
         st = decode_payload(plain, got, out);
     free(plain);
     return st;
