@@ -12,6 +12,10 @@
 /* A record never decodes to more than this (a sane bound against corrupt
  * length fields). */
 #define MAX_PAYLOAD (256u << 20)
+/* Deflate never compresses better than 1032:1 (zlib's FAQ), so a plain
+ * length beyond that of the stream is a corrupt field, found before it is
+ * allocated (test_claimed_length_beyond_deflate_ratio_is_corrupt). */
+#define MAX_DEFLATE_RATIO 1032
 
 static void put_varint(ref_buf *b, uint64_t v)
 {
@@ -196,7 +200,8 @@ ref_status ref_record_decode(const void *bytes, size_t len, ref_record **out)
         return REF_EDB_CORRUPT;
     reader r = {p, p + len, 0};
     uint64_t plain_len = get_varint(&r);
-    if (r.bad || plain_len > MAX_PAYLOAD)
+    if (r.bad || plain_len > MAX_PAYLOAD ||
+        plain_len > (uint64_t)(r.end - r.p) * MAX_DEFLATE_RATIO)
         return REF_EDB_CORRUPT;
     unsigned char *plain = malloc(plain_len ? plain_len : 1);
     if (!plain)
