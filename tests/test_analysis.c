@@ -1,6 +1,7 @@
 /* test_analysis.c — the analysis chain: token streams, case folding, codes,
- * hyphens, apostrophes, invalid UTF-8, limits, the stem cache, and Snowball's
- * own Danish vocabulary. Data comes from $REFERAT_TESTDATA (default
+ * hyphens, apostrophes, invalid UTF-8, limits, lemma-first stems, compound
+ * PART tokens, the term cache, and Snowball's own Danish vocabulary (with
+ * the plain_snowball option). Data comes from $REFERAT_TESTDATA (default
  * tests/data) and $REFERAT_CORPUS (default corpus). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -73,10 +74,22 @@ static const char *kind_name(ref_token_kind k)
     return "?";
 }
 
+/* The default analyzer: lemma-first stems and compound parts. */
 static int setup(void **state)
 {
     ref_analyzer *an;
     if (ref_analyzer_new(&an) != REF_OK)
+        return -1;
+    *state = an;
+    return 0;
+}
+
+/* Plain Snowball: the tokeniser and Snowball alone. */
+static int setup_plain(void **state)
+{
+    ref_analyzer *an;
+    ref_analyzer_opts opts = {.plain_snowball = 1};
+    if (ref_analyzer_new_opts(&opts, &an) != REF_OK)
         return -1;
     *state = an;
     return 0;
@@ -100,6 +113,7 @@ static const char *env_or(const char *name, const char *fallback)
 #define N REF_TOKEN_NUMBER
 #define C REF_TOKEN_CODE
 #define J REF_TOKEN_JOINED
+#define P REF_TOKEN_PART
 
 typedef struct want_tok {
     ref_token_kind kind;
@@ -303,10 +317,123 @@ static void check_stream(ref_analyzer *an, const stream_case *tc)
     assert_false(bad);
 }
 
+/* The tokeniser, with plain Snowball stems (setup_plain): these streams pin
+ * words, codes, hyphens and spans without the lexicon in the way. */
 static void test_token_streams(void **state)
 {
     for (size_t i = 0; i < sizeof stream_cases / sizeof *stream_cases; i++)
         check_stream(*state, &stream_cases[i]);
+}
+
+/* The default analyzer: lemma-first stems and PART tokens (analysis.h).
+ * Spans of parts leave out linking letters; a sub-compound's span runs from
+ * its first part to its last; parts never take a position. */
+static const stream_case default_cases[] = {
+    {"three parts and a sub-compound",
+     "Langtidssygefraværet",
+     1,
+     {{W, "langtidssygefraværet", "langtidssygefravær", 0, 21, 0},
+      {P, "langtids", "langtid", 0, 8, 0},
+      {P, "sygefraværet", "sygefravær", 8, 21, 0},
+      {P, "syge", "syg", 8, 12, 0},
+      {P, "fraværet", "fravær", 12, 21, 0}}},
+    {"linking s outside the part's span; sub-compound ending in a modifier",
+     "sygefraværskonsulenten",
+     1,
+     {{W, "sygefraværskonsulenten", "sygefraværskonsulent", 0, 23, 0},
+      {P, "sygefravær", "sygefravær", 0, 11, 0},
+      {P, "syge", "syg", 0, 4, 0},
+      {P, "fravær", "fravær", 4, 11, 0},
+      {P, "konsulenten", "konsulent", 12, 23, 0}}},
+    {"udbud as a modifier",
+     "udbudsplanen",
+     1,
+     {{W, "udbudsplanen", "udbudsplan", 0, 12, 0},
+      {P, "udbud", "udbud", 0, 5, 0},
+      {P, "planen", "plan", 6, 12, 0}}},
+    {"udbud after gen-",
+     "genudbud",
+     1,
+     {{W, "genudbud", "genudbud", 0, 8, 0},
+      {P, "gen", "gen", 0, 3, 0},
+      {P, "udbud", "udbud", 3, 8, 0}}},
+    {"hyphen: udbud is a WORD already, the JOINED whole is not split",
+     "EU-udbud",
+     2,
+     {{J, "euudbud", "euudbud", 0, 8, 0},
+      {W, "eu", "eu", 0, 2, 0},
+      {W, "udbud", "udbud", 3, 8, 1}}},
+    {"a hyphen piece is split on its own",
+     "IT-systemudvikling",
+     2,
+     {{J, "itsystemudvikling", "itsystemudvikling", 0, 18, 0},
+      {W, "it", "it", 0, 2, 0},
+      {W, "systemudvikling", "systemudvikling", 3, 18, 1},
+      {P, "system", "system", 3, 9, 1},
+      {P, "udvikling", "udvikling", 9, 18, 1}}},
+    {"suspended hyphen: trivsels is its lemma's stem, no trivselsmåling",
+     "Trivsels- og APV-måling",
+     4,
+     {{W, "trivsels", "trivsel", 0, 8, 0},
+      {W, "og", "og", 10, 12, 1},
+      {J, "apvmåling", "apvmåling", 13, 24, 2},
+      {W, "apv", "apv", 13, 16, 2},
+      {W, "måling", "måling", 17, 24, 3}}},
+    {"lemma-first: budgettet has budget's stem, no parts",
+     "budgettet",
+     1,
+     {{W, "budgettet", "budg", 0, 9, 0}}},
+    {"a sentence: parts at their word's position, godkendte through godkende",
+     "Chefforum godkendte referatet.",
+     3,
+     {{W, "chefforum", "chefforum", 0, 9, 0},
+      {P, "chef", "chef", 0, 4, 0},
+      {P, "forum", "forum", 4, 9, 0},
+      {W, "godkendte", "godk", 10, 19, 1},
+      {W, "referatet", "referat", 20, 29, 2}}},
+    {"spans in the input: capitals, a soft hyphen before the part",
+     "SYGE\u00ADFRAVÆRSSTATISTIKKEN",
+     1,
+     {{W, "sygefraværsstatistikken", "sygefraværsstatistik", 0, 26, 0},
+      {P, "sygefravær", "sygefravær", 0, 13, 0},
+      {P, "syge", "syg", 0, 4, 0},
+      {P, "fravær", "fravær", 6, 13, 0},
+      {P, "statistikken", "statistik", 14, 26, 0}}},
+    {"after an apostrophe word; a modifier's lemma (arbejds → arbejde)",
+     "KL's arbejdsgangsbeskrivelsen",
+     2,
+     {{W, "kl's", "kl", 0, 4, 0},
+      {W, "arbejdsgangsbeskrivelsen", "arbejdsgangsbeskriv", 5, 29, 1},
+      {P, "arbejdsgang", "arbejdsgang", 5, 16, 1},
+      {P, "arbejd", "arbejd", 5, 11, 1},
+      {P, "gang", "gang", 12, 16, 1},
+      {P, "beskrivelsen", "beskriv", 17, 29, 1}}},
+    {"odd folding: a ligature is one character of the part's span",
+     "\uFB01nansudvalget",
+     1,
+     {{W, "finansudvalget", "finansudvalg", 0, 15, 0},
+      {P, "finans", "finan", 0, 7, 0},
+      {P, "udvalget", "udvalg", 7, 15, 0}}},
+    {"odd folding: a soft hyphen after the linking s is outside the head",
+     "Sygefravær\u00ADskonsulenten",
+     1,
+     {{W, "sygefraværskonsulenten", "sygefraværskonsulent", 0, 25, 0},
+      {P, "sygefravær", "sygefravær", 0, 11, 0},
+      {P, "syge", "syg", 0, 4, 0},
+      {P, "fravær", "fravær", 4, 11, 0},
+      {P, "konsulenten", "konsulent", 14, 25, 0}}},
+    {"odd folding: a part starting inside ß's ss widens to the whole ß",
+     "FRAVÆRßoeområde",
+     1,
+     {{W, "fraværssoeområde", "fraværssoeområd", 0, 18, 0},
+      {P, "fravær", "fravær", 0, 7, 0},
+      {P, "soeområde", "soeområd", 7, 18, 0}}},
+};
+
+static void test_default_streams(void **state)
+{
+    for (size_t i = 0; i < sizeof default_cases / sizeof *default_cases; i++)
+        check_stream(*state, &default_cases[i]);
 }
 
 /* ---- case folding -------------------------------------------------------- */
@@ -572,11 +699,15 @@ static void test_positions_count(void **state)
 /* ---- stemming ------------------------------------------------------------ */
 
 /* Every word of Snowball's Danish vocabulary, through ref_analyzer_stem and
- * through ref_analyze, gives Snowball's own stem. The vocabulary is letters
- * only (no apostrophes, hyphens or capitals), so every word must be one WORD
- * token whose text is the word itself: no exceptions are needed. */
+ * through ref_analyze of a plain_snowball analyzer (setup_plain), gives
+ * Snowball's own stem. The vocabulary is letters only (no apostrophes,
+ * hyphens or capitals), so every word must be one WORD token whose text is
+ * the word itself: no exceptions are needed. ref_analyzer_stem is plain
+ * Snowball on the default analyzer too. */
 static void test_snowball_vocabulary(void **state)
 {
+    ref_analyzer *def;
+    assert_int_equal(ref_analyzer_new(&def), REF_OK);
     const char *dir = env_or("REFERAT_TESTDATA", "tests/data");
     char voc_path[4096], out_path[4096];
     snprintf(voc_path, sizeof voc_path, "%s/snowball-danish/voc.txt", dir);
@@ -593,11 +724,14 @@ static void test_snowball_vocabulary(void **state)
         words++;
         const char *stem;
         size_t stem_len;
-        assert_int_equal(ref_analyzer_stem(*state, w, strlen(w), &stem, &stem_len), REF_OK);
-        if (strcmp(stem, s) || stem_len != strlen(s)) {
-            if (stem_bad++ < 20)
-                print_message("ref_analyzer_stem(\"%s\") = \"%s\", Snowball says \"%s\"\n", w, stem,
-                              s);
+        for (int k = 0; k < 2; k++) {
+            assert_int_equal(ref_analyzer_stem(k ? def : *state, w, strlen(w), &stem, &stem_len),
+                             REF_OK);
+            if (strcmp(stem, s) || stem_len != strlen(s)) {
+                if (stem_bad++ < 20)
+                    print_message("ref_analyzer_stem(\"%s\") = \"%s\", Snowball says \"%s\"\n", w,
+                                  stem, s);
+            }
         }
         collector c = {0};
         assert_int_equal(ref_analyze(*state, w, strlen(w), collect, &c, NULL), REF_OK);
@@ -616,20 +750,40 @@ static void test_snowball_vocabulary(void **state)
     print_message("snowball-danish: %zu words; mismatches: ref_analyzer_stem %zu, "
                   "ref_analyze %zu\n",
                   words, stem_bad, analyze_bad);
+    ref_analyzer_free(def);
     assert_true(words > 20000);
     assert_int_equal(stem_bad, 0);
     assert_int_equal(analyze_bad, 0);
 }
 
-/* The cache is emptied when full; stems stay right across the resets. */
-static void test_stem_cache_survives_resets(void **state)
+/* Every token of W as one string: kind, stem and span of each. */
+static void render_tokens(ref_analyzer *an, const char *w, ref_buf *out)
+{
+    collector c = {0};
+    assert_int_equal(ref_analyze(an, w, strlen(w), collect, &c, NULL), REF_OK);
+    ref_buf_reset(out);
+    for (size_t i = 0; i < c.n; i++)
+        ref_buf_printf(out, "%s %s %zu-%zu|", kind_name(c.toks[i].kind), c.toks[i].stem,
+                       c.toks[i].start, c.toks[i].end);
+    assert_int_equal(ref_buf_status(out), REF_OK);
+    collector_free(&c);
+}
+
+/* The term cache is emptied when full (32768 words, or its arena); stems
+ * and parts stay right across the resets. Made-up words fill it, real
+ * compounds (with parts, the larger entries) go in between; every so often
+ * the result is checked against a fresh analyzer's. */
+static void check_cache_resets(ref_analyzer *an, const ref_analyzer_opts *opts)
 {
     ref_analyzer *fresh;
-    assert_int_equal(ref_analyzer_new(&fresh), REF_OK);
+    assert_int_equal(ref_analyzer_new_opts(opts, &fresh), REF_OK);
     static const char *const endings[] = {"erne", "ende", "else", "heden", "ets"};
-    char w[32], first[64];
+    static const char *const compounds[] = {"langtidssygefraværet", "sygefraværskonsulenten",
+                                            "udbudsplanen", "arbejdsgangsbeskrivelsen"};
+    ref_buf got = REF_BUF_INIT, want = REF_BUF_INIT;
+    char w[32];
     for (int round = 0; round < 2; round++) {
-        for (unsigned i = 0; i < 120000; i++) {
+        for (unsigned i = 0; i < 80000; i++) {
             unsigned v = i;
             size_t n = 0;
             do {
@@ -637,17 +791,30 @@ static void test_stem_cache_survives_resets(void **state)
                 v /= 26;
             } while (v);
             strcpy(w + n, endings[i % 5]);
-            const char *stem;
-            size_t stem_len;
-            assert_int_equal(ref_analyzer_stem(*state, w, strlen(w), &stem, &stem_len), REF_OK);
-            snprintf(first, sizeof first, "%s", stem);
-            if (i % 997 == 0) {
-                assert_int_equal(ref_analyzer_stem(fresh, w, strlen(w), &stem, &stem_len), REF_OK);
-                assert_string_equal(first, stem);
+            const char *word = i % 101 == 0 ? compounds[i / 101 % 4] : w;
+            render_tokens(an, word, &got);
+            if (i % 101 == 0 || i % 997 == 0) {
+                render_tokens(fresh, word, &want);
+                assert_string_equal(ref_buf_cstr(&got), ref_buf_cstr(&want));
             }
         }
     }
+    ref_buf_free(&got);
+    ref_buf_free(&want);
     ref_analyzer_free(fresh);
+}
+
+static void test_stem_cache_survives_resets(void **state)
+{
+    (void)state;
+    ref_analyzer_opts plain = {.plain_snowball = 1}, def = {0};
+    ref_analyzer *an;
+    assert_int_equal(ref_analyzer_new_opts(&plain, &an), REF_OK);
+    check_cache_resets(an, &plain);
+    ref_analyzer_free(an);
+    assert_int_equal(ref_analyzer_new_opts(&def, &an), REF_OK);
+    check_cache_resets(an, &def);
+    ref_analyzer_free(an);
 }
 
 static void test_stem_of_numbers_and_mixes_is_the_word(void **state)
@@ -663,18 +830,260 @@ static void test_stem_of_numbers_and_mixes_is_the_word(void **state)
     }
 }
 
+/* ---- lemma-first stems and compound parts --------------------------------- */
+
+/* The stem the chain gives the one word W (its first token). */
+static void stem_of(ref_analyzer *an, const char *w, char *out, size_t size)
+{
+    collector c = {0};
+    assert_int_equal(ref_analyze(an, w, strlen(w), collect, &c, NULL), REF_OK);
+    assert_true(c.n >= 1);
+    assert_int_equal(c.toks[0].kind, REF_TOKEN_WORD);
+    snprintf(out, size, "%s", c.toks[0].stem);
+    collector_free(&c);
+}
+
+/* Forms of one word share one stem, through their lemma: the words of
+ * ../shared/notes/danish-inflection.md that Snowball alone splits. STEM is
+ * the stem all of WORDS must get. */
+static void test_lemma_first_stems(void **state)
+{
+    static const struct {
+        const char *stem;
+        const char *words[6];
+        const char *why;
+    } groups[] = {
+        {"budg",
+         {"budget", "budgettet", "budgetter", "budgetterne", "budgettets"},
+         "Snowball: budg | budget"},
+        {"dagsord", {"dagsorden", "dagsordenen", "dagsordener"}, "Snowball: dagsord | dagsorden"},
+        {"proc", {"proces", "processen"}, "Snowball: proc | proces"},
+        {"trivsel", {"trivsel", "trivslen", "trivslens", "trivsels"}, "Snowball: trivsel | trivsl"},
+        {"udbud", {"udbud", "udbuddet"}, "already one stem; stays so"},
+        {"godk", {"godkende", "godkendes", "godkendte"}, "Snowball: godk | godkend"},
+        {"bliv", {"blive", "bliver", "blev", "blevet"}, "strong verb: Snowball bliv | blev"},
+        {"stor", {"stor", "store", "større"}, "comparative: Snowball stor | stør"},
+        {"læg",
+         {"lægge", "lægges"},
+         "lægges is listed under kortlægge first; that lemma does not fit"},
+        {"rund",
+         {"runde", "runden"},
+         "runden is listed under randt first; that lemma does not fit"},
+        /* Documented, not desired: Snowball gives leder, ledelse, lede and
+         * ledere one stem, and their lemmas (leder, ledelse, lede/led)
+         * have that stem too, so lemma-first keeps them merged. */
+        {"led", {"leder", "ledere", "ledelse", "lede"}, "Snowball's led, kept"},
+    };
+    char want[64], got[64];
+    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
+        for (size_t i = 0; i < 6 && groups[g].words[i]; i++) {
+            stem_of(*state, groups[g].words[i], got, sizeof got);
+            if (strcmp(got, groups[g].stem))
+                fail_msg("%s: stem %s, want %s (%s)", groups[g].words[i], got, groups[g].stem,
+                         groups[g].why);
+        }
+    /* Unrelated words stay apart: no substring match, and no suppletive
+     * lemma ("ældre" is a form of "gammel", "fik" of "få"). */
+    static const struct {
+        const char *a, *b;
+    } apart[] = {
+        {"anlæg", "planlægning"}, {"ældre", "forældre"}, {"ældre", "gammel"}, {"fik", "få"},
+        {"bedre", "god"},         {"runden", "randt"},
+    };
+    for (size_t i = 0; i < sizeof apart / sizeof *apart; i++) {
+        stem_of(*state, apart[i].a, want, sizeof want);
+        stem_of(*state, apart[i].b, got, sizeof got);
+        if (strcmp(want, got) == 0)
+            fail_msg("%s and %s share the stem %s", apart[i].a, apart[i].b, got);
+    }
+}
+
+/* Whether analysing WORD gives a PART whose stem is the stem of PART_WORD. */
+static int has_part(ref_analyzer *an, const char *word, const char *part_word)
+{
+    char want[64];
+    stem_of(an, part_word, want, sizeof want);
+    collector c = {0};
+    assert_int_equal(ref_analyze(an, word, strlen(word), collect, &c, NULL), REF_OK);
+    int found = 0;
+    for (size_t i = 0; i < c.n; i++)
+        found |= c.toks[i].kind == REF_TOKEN_PART && strcmp(c.toks[i].stem, want) == 0;
+    collector_free(&c);
+    return found;
+}
+
+/* What a part query can reach: a PART's stem is the stem the word itself
+ * gets standing alone, so "sygefravær" reaches langtidssygefraværet through
+ * one term; and the precision traps of decompounding.md §3.5 stay shut. */
+static void test_part_stems_match_words(void **state)
+{
+    static const struct {
+        const char *word, *part;
+        int want;
+    } cases[] = {
+        {"langtidssygefraværet", "sygefravær", 1},
+        {"langtidssygefraværet", "fravær", 1},
+        {"sygefraværskonsulenten", "sygefravær", 1},
+        {"sygefraværskonsulenten", "konsulent", 1},
+        {"udbudsplanen", "udbud", 1},
+        {"genudbud", "udbud", 1},
+        {"arbejdsgangsbeskrivelsen", "arbejde", 1},
+        {"arbejdsgangsbeskrivelsen", "arbejdsgangen", 1},
+        {"ældreområdet", "ældre", 1},
+        {"planlægning", "anlæg", 0},
+        {"planlægningen", "anlæg", 0},
+        {"forældreansvar", "ældre", 0},
+        {"forældrebestyrelsen", "ældre", 0},
+        {"forældrene", "ældre", 0},
+        {"sygefraværskonsulenten", "fraværkonsulent", 0},
+        {"konsulenter", "konsul", 0},
+        {"budgettet", "budget", 0}, /* not a compound: the WORD has budget's stem */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        if (has_part(*state, cases[i].word, cases[i].part) != cases[i].want)
+            fail_msg("%s %s a part %s", cases[i].word, cases[i].want ? "lacks" : "has",
+                     cases[i].part);
+}
+
+/* Parts never take a position: with and without them (plain_snowball), a
+ * text has the same positions and the same non-PART tokens, stems aside. */
+static void check_same_positions(ref_analyzer *def, ref_analyzer *plain, const char *text,
+                                 size_t len, size_t *parts)
+{
+    collector a = {0}, b = {0};
+    uint32_t pa, pb;
+    assert_int_equal(ref_analyze(def, text, len, collect, &a, &pa), REF_OK);
+    assert_int_equal(ref_analyze(plain, text, len, collect, &b, &pb), REF_OK);
+    assert_int_equal(pa, pb);
+    size_t k = 0;
+    for (size_t i = 0; i < a.n; i++) {
+        if (a.toks[i].kind == REF_TOKEN_PART) {
+            (*parts)++;
+            continue;
+        }
+        assert_true(k < b.n);
+        assert_int_equal(a.toks[i].kind, b.toks[k].kind);
+        assert_string_equal(a.toks[i].text, b.toks[k].text);
+        assert_int_equal(a.toks[i].start, b.toks[k].start);
+        assert_int_equal(a.toks[i].end, b.toks[k].end);
+        assert_int_equal(a.toks[i].pos, b.toks[k].pos);
+        k++;
+    }
+    assert_int_equal(k, b.n);
+    collector_free(&a);
+    collector_free(&b);
+}
+
+static void test_parts_keep_positions(void **state)
+{
+    ref_analyzer *plain;
+    ref_analyzer_opts opts = {.plain_snowball = 1};
+    assert_int_equal(ref_analyzer_new_opts(&opts, &plain), REF_OK);
+    static const char sentence[] =
+        "Udvalget drøftede langtidssygefraværet og sygefraværskonsulentens rolle i "
+        "EU-udbud og genudbud; budgettet for IT-systemudvikling blev godkendt.";
+    size_t parts = 0;
+    check_same_positions(*state, plain, sentence, strlen(sentence), &parts);
+    assert_true(parts >= 8);
+    uint32_t positions;
+    collector c = {0};
+    assert_int_equal(ref_analyze(*state, sentence, strlen(sentence), collect, &c, &positions),
+                     REF_OK);
+    assert_int_equal(positions, 17);
+    collector_free(&c);
+
+    const char *dir = env_or("REFERAT_CORPUS", "corpus");
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    parts = 0;
+    while ((e = readdir(d))) {
+        size_t nl = strlen(e->d_name);
+        if (nl < 4 || strcmp(e->d_name + nl - 4, ".txt"))
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        ref_buf text = REF_BUF_INIT;
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            ref_buf_append(&text, chunk, n);
+        fclose(f);
+        check_same_positions(*state, plain, ref_buf_cstr(&text), text.len, &parts);
+        ref_buf_free(&text);
+    }
+    closedir(d);
+    assert_true(parts > 100);
+    ref_analyzer_free(plain);
+}
+
+/* The veto seam: ref_analyzer_opts.veto reaches ref_compound_split. With
+ * the dictionary alone "kampagne" is kamp + agne; an index that has never
+ * seen "agne" standalone vetoes the split. */
+static int attested_stub(void *ctx, const char *word, size_t len)
+{
+    (void)ctx;
+    return !(len == 4 && memcmp(word, "agne", 4) == 0);
+}
+
+static size_t count_parts(ref_analyzer *an, const char *w)
+{
+    collector c = {0};
+    assert_int_equal(ref_analyze(an, w, strlen(w), collect, &c, NULL), REF_OK);
+    size_t n = 0;
+    for (size_t i = 0; i < c.n; i++)
+        n += c.toks[i].kind == REF_TOKEN_PART;
+    collector_free(&c);
+    return n;
+}
+
+static void test_veto_seam(void **state)
+{
+    ref_compound_veto veto = {attested_stub, NULL};
+    ref_analyzer_opts opts = {.veto = &veto};
+    ref_analyzer *vetoed;
+    assert_int_equal(ref_analyzer_new_opts(&opts, &vetoed), REF_OK);
+    assert_int_equal(count_parts(*state, "kampagne"), 2);
+    assert_int_equal(count_parts(vetoed, "kampagne"), 0);
+    assert_int_equal(count_parts(vetoed, "udbudsplanen"), 2);
+    ref_analyzer_free(vetoed);
+}
+
+/* A lexicon handle given in the options is used, not copied or freed. */
+static void test_borrowed_lexicon(void **state)
+{
+    (void)state;
+    ref_lexicon *lex;
+    assert_int_equal(ref_lexicon_open_builtin(&lex), REF_OK);
+    ref_analyzer_opts opts = {.lexicon = lex};
+    ref_analyzer *a, *b;
+    assert_int_equal(ref_analyzer_new_opts(&opts, &a), REF_OK);
+    assert_int_equal(ref_analyzer_new_opts(&opts, &b), REF_OK);
+    char s[64];
+    stem_of(a, "budgetterne", s, sizeof s);
+    assert_string_equal(s, "budg");
+    ref_analyzer_free(a);
+    assert_int_equal(count_parts(b, "langtidssygefraværet"), 4);
+    ref_analyzer_free(b);
+    ref_lexicon_free(lex);
+}
+
 /* ---- the corpus ---------------------------------------------------------- */
 
 /* Over the bundled corpus: tokens come in position order, spans lie in the
- * text on character boundaries, and a plain WORD's text is exactly the case
- * folding of its span, so a snippet can highlight by span. */
+ * text on character boundaries, and a plain WORD's or a PART's text is
+ * exactly the case folding of its span, so a snippet can highlight by span.
+ * A PART lies inside the WORD before it, at its position, with a stem of
+ * its own: not the word's, not another part's. */
 static void test_corpus_spans_match_text(void **state)
 {
     const char *dir = env_or("REFERAT_CORPUS", "corpus");
     DIR *d = opendir(dir);
     assert_non_null(d);
     struct dirent *e;
-    size_t files = 0, tokens = 0;
+    size_t files = 0, tokens = 0, parts = 0;
     while ((e = readdir(d))) {
         size_t nl = strlen(e->d_name);
         if (nl < 4 || strcmp(e->d_name + nl - 4, ".txt"))
@@ -692,12 +1101,25 @@ static void test_corpus_spans_match_text(void **state)
         collector c = {0};
         assert_int_equal(ref_analyze(*state, ref_buf_cstr(&text), text.len, collect, &c, NULL),
                          REF_OK);
+        size_t word = SIZE_MAX; /* the last token that is not a PART */
         for (size_t i = 0; i < c.n; i++) {
             const got_tok *t = &c.toks[i];
             assert_true(t->end <= text.len && t->start < t->end);
             assert_true(i == 0 || t->pos >= c.toks[i - 1].pos);
             assert_true(ref_utf8_seq_len(text.data + t->start, text.len - t->start) > 0);
-            if (t->kind == REF_TOKEN_WORD && !strchr(t->text, '\'')) {
+            if (t->kind == REF_TOKEN_PART) {
+                assert_true(word < i);
+                const got_tok *wt = &c.toks[word];
+                assert_true(wt->start <= t->start && t->end <= wt->end);
+                assert_int_equal(wt->pos, t->pos);
+                for (size_t k = word; k < i; k++)
+                    assert_string_not_equal(c.toks[k].stem, t->stem);
+                parts++;
+            } else {
+                word = i;
+            }
+            if ((t->kind == REF_TOKEN_WORD && !strchr(t->text, '\'')) ||
+                t->kind == REF_TOKEN_PART) {
                 ref_buf folded = REF_BUF_INIT;
                 ref_casefold(text.data + t->start, t->end - t->start, &folded);
                 assert_string_equal(ref_buf_cstr(&folded), t->text);
@@ -712,6 +1134,7 @@ static void test_corpus_spans_match_text(void **state)
     closedir(d);
     assert_true(files > 0);
     assert_true(tokens > 1000);
+    assert_true(parts > 100);
 }
 
 /* ---- the wrapper rule ---------------------------------------------------- */
@@ -742,7 +1165,8 @@ static void test_only_analysis_includes_libstemmer(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_token_streams, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_token_streams, setup_plain, teardown),
+        cmocka_unit_test_setup_teardown(test_default_streams, setup, teardown),
         cmocka_unit_test(test_casefold),
         cmocka_unit_test_setup_teardown(test_case_variants_give_one_stem, setup, teardown),
         cmocka_unit_test(test_utf8_seq_len),
@@ -752,8 +1176,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_long_code_is_cut_at_joiners, setup, teardown),
         cmocka_unit_test_setup_teardown(test_callback_stops_early, setup, teardown),
         cmocka_unit_test_setup_teardown(test_positions_count, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_snowball_vocabulary, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stem_cache_survives_resets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snowball_vocabulary, setup_plain, teardown),
+        cmocka_unit_test(test_stem_cache_survives_resets),
+        cmocka_unit_test_setup_teardown(test_lemma_first_stems, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_part_stems_match_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parts_keep_positions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_veto_seam, setup, teardown),
+        cmocka_unit_test(test_borrowed_lexicon),
         cmocka_unit_test_setup_teardown(test_stem_of_numbers_and_mixes_is_the_word, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_corpus_spans_match_text, setup, teardown),
