@@ -106,6 +106,34 @@ class Indexed(unittest.TestCase):
             self.assertIn("Exit status", r.stdout)
 
 
+class Analyze(unittest.TestCase):
+    def analyze(self, text):
+        r = run("referat-search", "--analyze", "--format", "json", text)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return [json.loads(line) for line in r.stdout.splitlines()]
+
+    def test_json_keys_and_compound_parts(self):
+        toks = self.analyze("Langtidssygefraværet og planlægning")
+        self.assertEqual([t["token"] for t in toks], ["langtidssygefraværet", "og", "planlægning"])
+        for t in toks:
+            self.assertTrue({"token", "stem", "parts", "part_stems"} <= set(t))
+        syg = self.analyze("sygefravær")[0]["stem"]
+        self.assertIn("syge", toks[0]["parts"])
+        # The sub-compound "sygefravær" is an index term of the compound.
+        self.assertIn(syg, toks[0]["terms"])
+        anlaeg = self.analyze("anlæg")[0]["stem"]
+        self.assertNotIn(anlaeg, toks[2]["part_stems"] + toks[2]["terms"])
+        self.assertEqual(toks[1]["parts"], [])
+
+    def test_inflections_share_a_stem(self):
+        stems = {t["stem"] for t in self.analyze("budget budgettet budgetterne")}
+        self.assertEqual(len(stems), 1)
+
+    def test_text_output(self):
+        r = run("referat-search", "--analyze", "udbudsplanen")
+        self.assertIn("parts: udbud planen", r.stdout)
+
+
 class BadInput(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="referat-e2e-")
