@@ -8,6 +8,7 @@
 #include "referat/analysis.h"
 #include "referat/buf.h"
 #include "referat/explain.h"
+#include "referat/export.h"
 #include "referat/lexicon.h"
 #include "referat/present.h"
 #include "referat/search.h"
@@ -34,7 +35,13 @@ static const char usage[] =
     "  -n, --limit N          show at most N hits (default 10; 0 = all)\n"
     "      --offset N         skip the first N hits (for paging)\n"
     "      --sort ORDER       relevance (default), date (oldest first), -date\n"
-    "  -f, --format FORMAT    text (default) or json (JSON Lines: one hit per line)\n"
+    "  -f, --format FORMAT    text (default), json or jsonl (JSON Lines: one hit per\n"
+    "                         line), csv (UTF-8 with BOM, ';'-separated, for Excel),\n"
+    "                         md (Markdown) or html (a self-contained report)\n"
+    "  -o, --output FILE      write the hits to FILE (format from --format, else from\n"
+    "                         the name: .csv .jsonl .md .html); FILE.gz is gzipped\n"
+    "      --csv-sep C        CSV field separator (default ';'; e.g. --csv-sep ,)\n"
+    "      --full             exports carry the full decision text\n"
     "      --color WHEN       highlight matches: auto (default), always, never\n"
     "      --synonyms FILE    more abbreviations/synonyms (default: $REFERAT_SYNONYMS);\n"
     "                         lines 'apv, arbejdspladsvurdering' (two-way) or\n"
@@ -73,6 +80,11 @@ typedef struct cli {
     const char *synonyms;
     ref_search_opts search;
     int json;
+    int exporting;               /* write with export.h (csv, md, html, or to --output) */
+    ref_export_format export_format;
+    const char *output;          /* --output FILE; NULL = stdout */
+    char csv_sep;
+    int full;                    /* --full: the whole decision in exports */
     int analyze; /* --analyze: show the analysis of the arguments instead */
     int color;   /* -1 auto */
 } cli;
@@ -96,11 +108,13 @@ static int parse_args(int argc, char **argv, cli *c)
         {"limit", required_argument, NULL, 'n'},  {"offset", required_argument, NULL, 'O'},
         {"sort", required_argument, NULL, 'S'},   {"format", required_argument, NULL, 'f'},
         {"color", required_argument, NULL, 'C'},  {"colour", required_argument, NULL, 'C'},
-        {"synonyms", required_argument, NULL, 'Y'}, {"analyze", no_argument, NULL, 'A'}, {"help", no_argument, NULL, 'h'},
+        {"synonyms", required_argument, NULL, 'Y'}, {"analyze", no_argument, NULL, 'A'},
+        {"output", required_argument, NULL, 'o'},  {"csv-sep", required_argument, NULL, 'P'},
+        {"full", no_argument, NULL, 'U'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int ch;
-    while ((ch = getopt_long(argc, argv, "d:bn:f:h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "d:bn:f:o:h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd':
             c->db_path = optarg;
@@ -131,15 +145,33 @@ static int parse_args(int argc, char **argv, cli *c)
             }
             break;
         case 'f':
+            c->json = 0;
+            c->exporting = 0;
             if (strcmp(optarg, "json") == 0 || strcmp(optarg, "jsonl") == 0)
                 c->json = 1;
             else if (strcmp(optarg, "text") == 0)
-                c->json = 0;
+                ;
+            else if (ref_export_format_from_name(optarg, &c->export_format) == REF_OK)
+                c->exporting = 1;
             else {
-                fprintf(stderr, "referat-search: --format: expected text or json, got '%s'\n",
+                fprintf(stderr, "referat-search: --format: expected text, json, jsonl, csv, md "
+                                "or html, got '%s'\n",
                         optarg);
                 return -1;
             }
+            break;
+        case 'o':
+            c->output = optarg;
+            break;
+        case 'P':
+            if (strlen(optarg) != 1) {
+                fprintf(stderr, "referat-search: --csv-sep: expected one character\n");
+                return -1;
+            }
+            c->csv_sep = optarg[0];
+            break;
+        case 'U':
+            c->full = 1;
             break;
         case 'C':
             if (strcmp(optarg, "always") == 0)
@@ -203,6 +235,33 @@ static int run_analyze(const cli *c, const char *text)
     return st == REF_OK ? EXIT_FOUND : EXIT_DB;
 }
 
+/* Write R with export.h: to --output or stdout. */
+static int run_export(const cli *c, const char *query, const ref_search_result *r)
+{
+    ref_export_opts eo = {.format = c->export_format,
+                          .query = query,
+                          .count = r->total,
+                          .full = c->full,
+                          .csv_sep = c->csv_sep};
+    ref_export *ex = NULL;
+    char *errmsg = NULL;
+    ref_status st = ref_export_open(&eo, c->output, &ex, &errmsg);
+    for (size_t i = 0; st == REF_OK && i < r->nhits; i++)
+        st = ref_export_hit(ex, &r->hits[i]);
+    if (st == REF_OK)
+        st = ref_export_close(ex, &errmsg);
+    else
+        ref_export_abort(ex);
+    if (st != REF_OK) {
+        fprintf(stderr, "referat-search: export: %s\n", errmsg ? errmsg : ref_status_str(st));
+        free(errmsg);
+        return EXIT_DB;
+    }
+    if (c->output)
+        fprintf(stderr, "referat-search: %zu hits written to %s\n", r->nhits, c->output);
+    return r->nhits ? EXIT_FOUND : EXIT_NOTHING;
+}
+
 static int run(const cli *c, const char *query)
 {
     ref_searcher *s = NULL;
@@ -235,6 +294,12 @@ static int run(const cli *c, const char *query)
         free(errmsg);
         ref_searcher_close(s);
         return st == REF_EQUERY ? EXIT_USAGE : EXIT_DB;
+    }
+    if (c->exporting) {
+        int code = run_export(c, query, r);
+        ref_search_result_free(r);
+        ref_searcher_close(s);
+        return code;
     }
     ref_present_opts po = {.color = c->color, .show_source = 1};
     ref_buf out = REF_BUF_INIT;
@@ -282,6 +347,19 @@ int main(int argc, char **argv)
     if (parse_args(argc, argv, &c) != 0) {
         fputs("Try 'referat-search --help' for more information.\n", stderr);
         return EXIT_USAGE;
+    }
+    if (c.output && !c.exporting) {
+        /* --output without an export format: JSON Lines if asked, else
+         * what the file name says. */
+        if (c.json)
+            c.export_format = REF_EXPORT_JSONL;
+        else if (ref_export_format_from_path(c.output, &c.export_format) != REF_OK) {
+            fprintf(stderr, "referat-search: --output %s: give --format csv, jsonl, md or html "
+                            "(the name does not say)\n",
+                    c.output);
+            return EXIT_USAGE;
+        }
+        c.exporting = 1;
     }
     if (c.color < 0)
         c.color = !c.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");

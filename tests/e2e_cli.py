@@ -31,7 +31,9 @@ def run(prog, *args, env=None):
                           text=True, env=e, timeout=120)
 
 
-class Indexed(unittest.TestCase):
+class IndexedBase(unittest.TestCase):
+    """A database of the bundled corpus, shared by a class's tests."""
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="referat-e2e-")
@@ -48,6 +50,8 @@ class Indexed(unittest.TestCase):
         hits = [json.loads(line) for line in r.stdout.splitlines()]
         return r, hits
 
+
+class Indexed(IndexedBase):
     def test_json_lines_carry_the_documented_keys(self):
         r, hits = self.search("--limit", "0", "chefforum")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -104,6 +108,67 @@ class Indexed(unittest.TestCase):
             self.assertEqual(r.returncode, 0)
             self.assertIn("Usage:", r.stdout)
             self.assertIn("Exit status", r.stdout)
+
+
+class Export(IndexedBase):
+    """Exports read back with real parsers: csv, json, gzip, html.parser."""
+
+    def export(self, name, *args):
+        path = os.path.join(self.tmp, name)
+        r = run("referat-search", "--db", self.db, "--limit", "0", "--output", path, *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return path
+
+    def test_csv_reads_back_in_excel_dialect(self):
+        import csv
+        path = self.export("budget.csv", "--full", "--decisions", "budget")
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f, delimiter=";"))
+        _, hits = self.search("--limit", "0", "--decisions", "budget")
+        self.assertEqual(len(rows), len(hits))
+        self.assertEqual([r["title"] for r in rows], [h["title"] for h in hits])
+        self.assertTrue(all(r["decision"] for r in rows))
+        self.assertTrue(any("ø" in r["decision"] or "æ" in r["decision"] for r in rows))
+        with open(path, "rb") as f:
+            self.assertTrue(f.read().startswith(b"\xef\xbb\xbf"))
+
+    def test_jsonl_gz_is_valid_gzip_of_the_json_lines(self):
+        path = self.export("budget.jsonl.gz", "budget")
+        self.assertEqual(subprocess.run(["gzip", "-t", path]).returncode, 0)
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            lines = [json.loads(line) for line in f]
+        _, hits = self.search("--limit", "0", "budget")
+        self.assertEqual(lines, hits)
+
+    def test_html_parses_and_escapes(self):
+        from html.parser import HTMLParser
+        path = self.export("budget.html", "budget")
+
+        class Collect(HTMLParser):
+            def __init__(self):
+                super().__init__()
+                self.marks, self.in_mark, self.stack = [], False, []
+
+            def handle_starttag(self, tag, attrs):
+                self.in_mark = tag == "mark"
+
+            def handle_data(self, data):
+                if self.in_mark:
+                    self.marks.append(data)
+                    self.in_mark = False
+
+        p = Collect()
+        with open(path, encoding="utf-8") as f:
+            p.feed(f.read())
+        self.assertTrue(p.marks)
+        self.assertTrue(all("budget" in m.lower() for m in p.marks))
+
+    def test_markdown_has_bold_matches(self):
+        path = self.export("budget.md", "budget")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn("**", text)
+        self.assertIn("budget", text.lower())
 
 
 class Analyze(unittest.TestCase):
