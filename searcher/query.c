@@ -92,8 +92,14 @@ static void next(parser *p)
         return;
     }
     if (*p->s == '-' && p->s + 1 < p->end && !is_space(p->s[1]) && p->s[1] != '-') {
-        l->negated = 1;
         p->s++;
+        /* "-(a b)" is NOT (a b); read as a word it was an empty one, and the
+         * group stood unnegated (test_negated_group_is_negated). */
+        if (*p->s == '(') {
+            l->kind = LEX_NOT;
+            return;
+        }
+        l->negated = 1;
     }
     /* field:value — only a known field name makes a field ("kl.:" or a
      * time "9:00" stays text). */
