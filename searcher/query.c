@@ -49,6 +49,7 @@ typedef struct parser {
     ref_status status;
     char *errmsg;
     int depth;
+    int negated; /* inside an odd number of negations: nothing to highlight */
 } parser;
 
 static void fail(parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -493,7 +494,7 @@ static int compile_lexeme(parser *p, const lexeme *l, int highlight)
 
 static int parse_or(parser *p);
 
-static int parse_primary(parser *p, int negated)
+static int parse_primary(parser *p)
 {
     if (p->cur.kind == LEX_LPAREN) {
         if (++p->depth > MAX_DEPTH) {
@@ -515,7 +516,7 @@ static int parse_primary(parser *p, int negated)
     if (p->cur.kind == LEX_WORD || p->cur.kind == LEX_PHRASE) {
         lexeme l = p->cur;
         next(p);
-        return compile_lexeme(p, &l, !negated);
+        return compile_lexeme(p, &l, !p->negated);
     }
     if (p->cur.kind == LEX_RPAREN)
         fail(p, "unexpected ')' without a matching '('");
@@ -526,21 +527,24 @@ static int parse_primary(parser *p, int negated)
     return -1;
 }
 
+/* NOTs are counted in a loop, not by recursion, so a long chain of them
+ * cannot exhaust the stack (test_long_not_chain_does_not_exhaust_the_stack).
+ * Words under an odd number of negations, in a group or not, are never
+ * highlighted (test_highlighted_tokens). */
 static int parse_unary(parser *p, int *neg)
 {
-    *neg = 0;
-    if (p->cur.kind == LEX_NOT) {
+    int nots = 0;
+    while (p->cur.kind == LEX_NOT) {
+        nots ^= 1;
         next(p);
-        int inner_neg;
-        int node = parse_unary(p, &inner_neg);
-        *neg = !inner_neg;
-        return node;
     }
-    if (p->cur.negated) {
-        *neg = 1;
-        return parse_primary(p, 1);
-    }
-    return parse_primary(p, 0);
+    if (p->cur.negated)
+        nots ^= 1;
+    *neg = nots;
+    p->negated ^= nots;
+    int node = parse_primary(p);
+    p->negated ^= nots;
+    return node;
 }
 
 static int starts_operand(const parser *p)
