@@ -547,6 +547,19 @@ static int parse_unary(parser *p, int *neg)
     return node;
 }
 
+#define MAX_OPERANDS 64
+
+/* Append NODE to LIST (*N of MAX_OPERANDS); a full list first becomes one
+ * OP node, so no operand is ever dropped (test_many_words_are_all_kept). */
+static void push_operand(parser *p, int *list, size_t *n, int node, ref_xop op)
+{
+    if (*n == MAX_OPERANDS) {
+        list[0] = ref_xquery_op(p->q->xq, op, list, *n, 0);
+        *n = 1;
+    }
+    list[(*n)++] = node;
+}
+
 static int starts_operand(const parser *p)
 {
     lex_kind k = p->cur.kind;
@@ -555,19 +568,18 @@ static int starts_operand(const parser *p)
 
 static int parse_and(parser *p)
 {
-    int pos[64], negs[64];
+    int pos[MAX_OPERANDS], negs[MAX_OPERANDS];
     size_t npos = 0, nneg = 0;
     for (;;) {
         int neg;
         int node = parse_unary(p, &neg);
         if (p->status != REF_OK)
             return -1;
-        if (node >= 0) {
-            if (neg && nneg < 64)
-                negs[nneg++] = node;
-            else if (!neg && npos < 64)
-                pos[npos++] = node;
-        }
+        /* The negated are taken away together: AND_NOT of their OR. */
+        if (node >= 0 && neg)
+            push_operand(p, negs, &nneg, node, REF_XOP_OR);
+        else if (node >= 0)
+            push_operand(p, pos, &npos, node, REF_XOP_AND);
         if (p->cur.kind == LEX_AND)
             next(p);
         if (!starts_operand(p))
@@ -581,7 +593,7 @@ static int parse_and(parser *p)
     if (nneg == 0)
         return node;
     /* Only negations: everything but them. */
-    int all[65];
+    int all[MAX_OPERANDS + 1];
     all[0] = node >= 0 ? node : ref_xquery_match_all(p->q->xq);
     memcpy(all + 1, negs, nneg * sizeof *negs);
     return ref_xquery_op(p->q->xq, REF_XOP_AND_NOT, all, nneg + 1, 0);
@@ -589,14 +601,14 @@ static int parse_and(parser *p)
 
 static int parse_or(parser *p)
 {
-    int alts[64];
+    int alts[MAX_OPERANDS];
     size_t n = 0;
     for (;;) {
         int node = parse_and(p);
         if (p->status != REF_OK)
             return -1;
-        if (node >= 0 && n < 64)
-            alts[n++] = node;
+        if (node >= 0)
+            push_operand(p, alts, &n, node, REF_XOP_OR);
         if (p->cur.kind != LEX_OR)
             break;
         next(p);
