@@ -137,12 +137,17 @@ ref_status ref_snippet_make(ref_analyzer *an, const ref_query *q, const char *te
         }
     }
     size_t start = 0;
-    if (c.n) {
+    if (best_end > best) {
         /* Lead in with some context before the first match. */
         size_t span = c.m[best_end - 1].end - c.m[best].start;
         size_t lead = span < target ? (target - span) / 3 : 0;
         start = c.m[best].start > lead ? c.m[best].start - lead : 0;
         start = align_start(text, start, 30);
+    } else if (c.n) {
+        /* Every match is longer than the target, so no window holds a whole
+         * one: show the start of the first
+         * (test_window_keeps_a_match_longer_than_the_target). */
+        start = c.m[0].start;
     }
     size_t end = align_end(text, len, start + target, start);
     if (end <= start)
