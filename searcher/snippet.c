@@ -88,6 +88,22 @@ static size_t align_end(const char *t, size_t len, size_t at, size_t floor_)
     return at;
 }
 
+/* Move AT forward to the start of a word before LIMIT, or else to a
+ * character boundary (at most LIMIT, itself a boundary). */
+static size_t advance_start(const char *t, size_t at, size_t limit)
+{
+    if (at == 0 || is_blank(t[at - 1]))
+        return at;
+    size_t i = at;
+    while (i < limit && !is_blank(t[i]))
+        i++;
+    if (i < limit)
+        return i + 1;
+    while (at < limit && is_utf8_cont((unsigned char)t[at]))
+        at++;
+    return at;
+}
+
 static size_t distinct_in(const match *m, size_t from, size_t to)
 {
     size_t d = 0;
@@ -136,13 +152,19 @@ ref_status ref_snippet_make(ref_analyzer *an, const ref_query *q, const char *te
             best_n = n;
         }
     }
-    size_t start = 0;
+    size_t start = 0, last = 0;
     if (best_end > best) {
         /* Lead in with some context before the first match. */
-        size_t span = c.m[best_end - 1].end - c.m[best].start;
+        last = c.m[best_end - 1].end;
+        size_t span = last - c.m[best].start;
         size_t lead = span < target ? (target - span) / 3 : 0;
         start = c.m[best].start > lead ? c.m[best].start - lead : 0;
         start = align_start(text, start, 30);
+        /* Neither the lead-in nor the word alignment may push the matches
+         * that made this window the best out of it
+         * (test_window_keeps_the_matches_it_was_chosen_for). */
+        if (start + target < last)
+            start = advance_start(text, last - target, c.m[best].start);
     } else if (c.n) {
         /* Every match is longer than the target, so no window holds a whole
          * one: show the start of the first
@@ -150,6 +172,8 @@ ref_status ref_snippet_make(ref_analyzer *an, const ref_query *q, const char *te
         start = c.m[0].start;
     }
     size_t end = align_end(text, len, start + target, start);
+    if (end < last)
+        end = last;
     if (end <= start)
         end = len < start + target ? len : start + target;
     while (end < len && end > start && is_utf8_cont((unsigned char)text[end]))
