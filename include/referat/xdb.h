@@ -37,7 +37,9 @@ typedef enum ref_xdb_mode {
 /* Open the database at PATH. On failure *OUT is NULL and, when ERRMSG is
  * non-NULL, *ERRMSG receives a malloc'd message the caller frees. */
 ref_status ref_xdb_open(const char *path, ref_xdb_mode mode, ref_xdb **out, char **errmsg);
-/* Close (committing nothing that was not committed) and free. NULL is ok. */
+/* Close and free. NULL is ok. Note: for a writer, Xapian commits pending
+ * changes when the handle is destroyed (outside a transaction); only a killed
+ * process loses them. */
 void ref_xdb_close(ref_xdb *db);
 /* The message of the last failed call on DB ("" if none); owned by DB. */
 const char *ref_xdb_errmsg(const ref_xdb *db);
