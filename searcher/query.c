@@ -71,9 +71,28 @@ static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == 
 
 static int is_word_end(char c) { return is_space(c) || c == '(' || c == ')' || c == '"'; }
 
-static int keyword(const char *t, size_t n, const char *kw)
+/* The operator words, English and Danish: one table for the lexer and for
+ * ref_query_is_operator (the "Mente du" corrector must not "fix" them). */
+static const struct {
+    const char *word;
+    lex_kind kind;
+} operators[] = {
+    {"OR", LEX_OR}, {"ELLER", LEX_OR}, {"AND", LEX_AND},
+    {"OG", LEX_AND}, {"NOT", LEX_NOT}, {"IKKE", LEX_NOT},
+};
+
+/* The operator kind of the N bytes at T, or LEX_WORD. */
+static lex_kind operator_kind(const char *t, size_t n)
 {
-    return strlen(kw) == n && memcmp(t, kw, n) == 0;
+    for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++)
+        if (strlen(operators[i].word) == n && memcmp(t, operators[i].word, n) == 0)
+            return operators[i].kind;
+    return LEX_WORD;
+}
+
+int ref_query_is_operator(const char *word, size_t len)
+{
+    return operator_kind(word, len) != LEX_WORD;
 }
 
 /* Read the next lexeme into p->cur. */
@@ -134,14 +153,8 @@ static void next(parser *p)
     l->kind = LEX_WORD;
     l->text = start;
     l->len = (size_t)(p->s - start);
-    if (!l->field && !l->negated) {
-        if (keyword(start, l->len, "OR") || keyword(start, l->len, "ELLER"))
-            l->kind = LEX_OR;
-        else if (keyword(start, l->len, "AND") || keyword(start, l->len, "OG"))
-            l->kind = LEX_AND;
-        else if (keyword(start, l->len, "NOT") || keyword(start, l->len, "IKKE"))
-            l->kind = LEX_NOT;
-    }
+    if (!l->field && !l->negated)
+        l->kind = operator_kind(start, l->len);
 }
 
 /* --- compiling words --------------------------------------------------- */

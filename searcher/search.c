@@ -141,21 +141,12 @@ static char *dup_msg(const char *a, const char *b)
     return ref_buf_detach(&m);
 }
 
-static int is_operator(const char *w, size_t n)
-{
-    static const char *ops[] = {"OR", "AND", "NOT", "ELLER", "OG", "IKKE"};
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (strlen(ops[i]) == n && memcmp(ops[i], w, n) == 0)
-            return 1;
-    return 0;
-}
-
 /* A plain word worth correcting: letters only (ASCII or any UTF-8 letter
  * byte), at least 3 bytes; not an operator, field, phrase, negation or
  * wildcard. */
 static int correctable(const char *w, size_t n)
 {
-    if (n < 3 || is_operator(w, n))
+    if (n < 3 || ref_query_is_operator(w, n))
         return 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)w[i];

@@ -47,6 +47,10 @@ void ref_query_free(ref_query *q);
 ref_xquery *ref_query_xquery(ref_query *q);
 int ref_query_root(const ref_query *q);
 
+/* 1 if the LEN bytes at WORD are an operator of the language (OR, ELLER,
+ * AND, OG, NOT, IKKE). */
+int ref_query_is_operator(const char *word, size_t len);
+
 /* 1 if TOKEN (from analysing stored text) is one the query looks for. */
 int ref_query_matches(const ref_query *q, const ref_token *token);
 
