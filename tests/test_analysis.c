@@ -844,7 +844,7 @@ static void stem_of(ref_analyzer *an, const char *w, char *out, size_t size)
 }
 
 /* Forms of one word share one stem, through their lemma: the words of
- * ../shared/notes/danish-inflection.md that Snowball alone splits. STEM is
+ * docs/research/danish-inflection.md that Snowball alone splits. STEM is
  * the stem all of WORDS must get. */
 static void test_lemma_first_stems(void **state)
 {

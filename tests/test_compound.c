@@ -2,7 +2,7 @@
  * behaviours the product depends on, table-driven.
  *
  * The gold file (tests/data/decompound-gold.tsv, from
- * ../shared/notes/decompounding.md §2) is scored as the note scores it: the
+ * docs/research/decompounding.md §2) is scored as the note scores it: the
  * parts are compared after Snowball-Danish stemming, with "aa", "ae", "oe"
  * read as å, æ, ø on both sides, so "arbejds" (lemma arbejde) matches gold
  * "arbejde" and "fraværet" matches "fraværet". Rows noted "uncertain" are

@@ -6,7 +6,7 @@
  * "planlægning" never yields "anlæg", "forældreansvar" never yields "ældre",
  * and simplex words ("kampagne", "konsulenter") stay whole.
  *
- * The method (docs: ../shared/notes/decompounding.md §3.3, prototype "H+L"):
+ * The method (docs: docs/research/decompounding.md §3.3, prototype "H+L"):
  *   1. hyphens split first; each piece is split on its own ("eu-udbud");
  *   2. words under 6 characters, over REF_COMPOUND_MAX_WORD bytes, or not
  *      valid UTF-8 are not split;
