@@ -372,8 +372,12 @@ static int parse_date(const char *s, size_t n, int is_end, char out[9])
     if (y < 0 || p - s != 4)
         return 0;
     if (p < end) {
-        if (*p++ != '-' || (m = read_digits(&p, end, 2)) < 0 || p >= end || *p++ != '-' ||
-            (d = read_digits(&p, end, 2)) < 0)
+        /* "2017-09" is the whole month; "2017-09-07" the day. */
+        if (*p++ != '-' || (m = read_digits(&p, end, 2)) < 0)
+            return 0;
+        if (m >= 1 && m <= 12)
+            d = is_end ? days_in_month(y, m) : 1;
+        if (p < end && (*p++ != '-' || (d = read_digits(&p, end, 2)) < 0))
             return 0;
     }
     if (p != end || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
@@ -648,6 +652,72 @@ static int parse_or(parser *p)
     return n == 1 ? alts[0] : ref_xquery_op(p->q->xq, REF_XOP_OR, alts, n, 0);
 }
 
+/* One body filter: the folded name, or every body starting with it when
+ * written with a trailing '*'. */
+static int body_node(parser *p, const char *name)
+{
+    size_t n = strlen(name);
+    int prefix = n > 0 && name[n - 1] == '*';
+    ref_buf term = REF_BUF_INIT;
+    ref_buf_puts(&term, ref_field_get("udvalg")->prefix);
+    size_t at = term.len;
+    ref_casefold(name, n - (size_t)prefix, &term);
+    int node = -1;
+    if (ref_buf_status(&term) != REF_OK)
+        p->status = REF_ENOMEM;
+    else if (term.len == at)
+        fail(p, "an empty body name: give the committee's name, e.g. chefforum");
+    else if (prefix)
+        node = ref_xquery_wildcard(p->q->xq, term.data, 0);
+    else
+        node = ref_xquery_term(p->q->xq, term.data, 1);
+    ref_buf_free(&term);
+    return node;
+}
+
+/* ROOT filtered by the options' dates and bodies (no weight added). */
+static int apply_filters(parser *p, int root)
+{
+    const ref_query_opts *o = p->opts;
+    int filters[3] = {root};
+    size_t n = 1;
+    if (o->date_from || o->date_to) {
+        char lo[9], hi[9];
+        if (o->date_from && !parse_date(o->date_from, strlen(o->date_from), 0, lo)) {
+            fail(p, "from-date '%s' is not a date: write a year (2017), a month (2017-09) "
+                    "or a day (2017-09-07)", o->date_from);
+            return -1;
+        }
+        if (o->date_to && !parse_date(o->date_to, strlen(o->date_to), 1, hi)) {
+            fail(p, "to-date '%s' is not a date: write a year (2017), a month (2017-09) "
+                    "or a day (2017-09-07)", o->date_to);
+            return -1;
+        }
+        if (o->date_from && o->date_to && strcmp(lo, hi) > 0) {
+            fail(p, "the from-date %s is after the to-date %s: nothing can match",
+                 o->date_from, o->date_to);
+            return -1;
+        }
+        filters[n++] = ref_xquery_value_range(p->q->xq, REF_SLOT_DATE, o->date_from ? lo : NULL,
+                                              o->date_to ? hi : NULL);
+    }
+    if (o->nbodies) {
+        int *bodies = calloc(o->nbodies, sizeof *bodies);
+        if (!bodies) {
+            p->status = REF_ENOMEM;
+            return -1;
+        }
+        for (size_t i = 0; i < o->nbodies && p->status == REF_OK; i++)
+            bodies[i] = body_node(p, o->bodies[i]);
+        if (p->status == REF_OK)
+            filters[n++] = ref_xquery_op(p->q->xq, REF_XOP_OR, bodies, o->nbodies, 0);
+        free(bodies);
+        if (p->status != REF_OK)
+            return -1;
+    }
+    return n == 1 ? root : ref_xquery_op(p->q->xq, REF_XOP_FILTER, filters, n, 0);
+}
+
 ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_opts *opts,
                            ref_query **out, char **errmsg)
 {
@@ -677,6 +747,8 @@ ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_o
         fail(&p, "unexpected ')' without a matching '('");
     if (p.status == REF_OK && root == -2)
         fail(&p, "the query has no searchable words");
+    if (p.status == REF_OK)
+        root = apply_filters(&p, root);
     if (p.status == REF_OK && p.opts->decisions_only) {
         /* Only punkter with a decision: with a pure NOT query the free-text
          * prefix does not apply, so filter explicitly. */
@@ -736,4 +808,17 @@ int ref_query_matches(const ref_query *q, const ref_token *tok)
 {
     return in_list(&q->stems, tok->stem, tok->stem_len, 0) ||
            in_list(&q->prefixes, tok->text, tok->text_len, 1);
+}
+
+void ref_query_each_stem(const ref_query *q, ref_query_stem_fn fn, void *ctx)
+{
+    const char *end = q->stems.data + q->stems.len;
+    for (const char *s = q->stems.data; s && s < end; s += strlen(s) + 1) {
+        /* Stems are remembered per occurrence; report each once. */
+        int seen = 0;
+        for (const char *t = q->stems.data; t < s && !seen; t += strlen(t) + 1)
+            seen = strcmp(t, s) == 0;
+        if (!seen && *s && fn(ctx, s))
+            return;
+    }
 }

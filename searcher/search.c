@@ -192,6 +192,173 @@ static char *suggest(ref_searcher *s, const char *query)
     return ref_buf_detach(&out);
 }
 
+/* --- facets ------------------------------------------------------------ */
+
+const char *ref_facet_name(ref_facet_kind kind)
+{
+    switch (kind) {
+    case REF_FACET_YEAR:
+        return "year";
+    case REF_FACET_BODY:
+        return "body";
+    case REF_FACET_SECTION:
+        return "section";
+    case REF_FACET_KINDS:
+        break;
+    }
+    return "?";
+}
+
+/* One term group per section kind, plus the title (group 0): the section's
+ * field terms for every stem the query looks for, whole word or compound
+ * part ("XB" + stem, "XBC" + stem). */
+#define SECTION_GROUPS (1 + REF_SECTION_COUNT)
+
+typedef struct section_groups {
+    ref_xterm_group groups[SECTION_GROUPS];
+    char **terms;     /* every group's terms, one allocation each */
+    size_t nterms, cap;
+    ref_status status;
+} section_groups;
+
+typedef struct stem_list {
+    const char **stems;
+    size_t n, cap;
+    int failed;
+} stem_list;
+
+static int add_stem(void *ctx, const char *stem)
+{
+    stem_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        const char **more = realloc(l->stems, cap * sizeof *more);
+        if (!more) {
+            l->failed = 1;
+            return 1;
+        }
+        l->stems = more;
+        l->cap = cap;
+    }
+    l->stems[l->n++] = stem;
+    return 0;
+}
+
+static const char *group_prefix(size_t g)
+{
+    return g == 0 ? ref_field_get("titel")->prefix
+                  : ref_field_for_section((ref_section_kind)(g - 1))->prefix;
+}
+
+static const char *group_label(size_t g)
+{
+    return g == 0 ? "titel" : ref_section_kind_key((ref_section_kind)(g - 1));
+}
+
+static void section_groups_free(section_groups *sg)
+{
+    for (size_t i = 0; i < sg->nterms; i++)
+        free(sg->terms[i]);
+    free(sg->terms);
+    memset(sg, 0, sizeof *sg);
+}
+
+static ref_status section_groups_build(section_groups *sg, const ref_query *q)
+{
+    stem_list stems = {0};
+    ref_query_each_stem(q, add_stem, &stems);
+    ref_status st = stems.failed ? REF_ENOMEM : REF_OK;
+    size_t per_group = 2 * stems.n;
+    sg->terms = calloc(per_group * SECTION_GROUPS + 1, sizeof *sg->terms);
+    if (!sg->terms)
+        st = REF_ENOMEM;
+    ref_buf term = REF_BUF_INIT;
+    for (size_t g = 0; st == REF_OK && g < SECTION_GROUPS; g++) {
+        sg->groups[g].terms = (const char *const *)(sg->terms + sg->nterms);
+        sg->groups[g].nterms = per_group;
+        for (size_t i = 0; st == REF_OK && i < stems.n; i++) {
+            for (int part = 0; part < 2; part++) {
+                ref_buf_reset(&term);
+                ref_buf_puts(&term, group_prefix(g));
+                if (part)
+                    ref_buf_puts(&term, REF_PART_SUFFIX);
+                ref_buf_puts(&term, stems.stems[i]);
+                char *t = ref_buf_status(&term) == REF_OK ? strdup(term.data) : NULL;
+                if (!t)
+                    st = REF_ENOMEM;
+                else
+                    sg->terms[sg->nterms++] = t;
+            }
+        }
+    }
+    ref_buf_free(&term);
+    free(stems.stems);
+    if (st != REF_OK)
+        section_groups_free(sg);
+    return st;
+}
+
+static int add_facet_value(ref_facet *f, const char *value, size_t len, uint32_t count)
+{
+    ref_facet_value *more = realloc(f->values, (f->nvalues + 1) * sizeof *more);
+    if (!more)
+        return -1;
+    f->values = more;
+    char *v = malloc(len + 1);
+    if (!v)
+        return -1;
+    memcpy(v, value, len);
+    v[len] = '\0';
+    f->values[f->nvalues].value = v;
+    f->values[f->nvalues].count = count;
+    f->nvalues++;
+    return 0;
+}
+
+typedef struct facet_fill {
+    ref_facet *facet;
+    int failed;
+} facet_fill;
+
+static int fill_value(void *ctx, const char *value, size_t len, uint32_t count)
+{
+    facet_fill *f = ctx;
+    if (len == 0)
+        return 0; /* no year or body known: not a facet value */
+    if (add_facet_value(f->facet, value, len, count) != 0) {
+        f->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+    const ref_facet_value *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->value, y->value);
+}
+
+static ref_status collect_facets(ref_search_result *r, const ref_xresults *xr)
+{
+    r->has_facets = 1;
+    facet_fill year = {&r->facets[REF_FACET_YEAR], 0}, body = {&r->facets[REF_FACET_BODY], 0};
+    if (ref_xresults_slot_counts(xr, 0, fill_value, &year) != REF_OK ||
+        ref_xresults_slot_counts(xr, 1, fill_value, &body) != REF_OK || year.failed ||
+        body.failed)
+        return REF_ENOMEM;
+    qsort(body.facet->values, body.facet->nvalues, sizeof *body.facet->values, by_count_desc);
+    for (size_t g = 0; g < SECTION_GROUPS; g++) {
+        uint32_t count = ref_xresults_group_count(xr, g);
+        const char *label = group_label(g);
+        if (count && add_facet_value(&r->facets[REF_FACET_SECTION], label, strlen(label),
+                                     count) != 0)
+            return REF_ENOMEM;
+    }
+    return REF_OK;
+}
+
 static ref_status run_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
                                ref_search_result **out, char **errmsg)
 {
@@ -202,7 +369,12 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
     *out = NULL;
     if (!s || !query || !opts)
         return REF_EINVAL;
-    ref_query_opts qopts = {.decisions_only = opts->decisions_only, .synonyms = s->synonyms};
+    ref_query_opts qopts = {.decisions_only = opts->decisions_only,
+                            .synonyms = s->synonyms,
+                            .date_from = opts->date_from,
+                            .date_to = opts->date_to,
+                            .bodies = opts->bodies,
+                            .nbodies = opts->nbodies};
     ref_query *q = NULL;
     ref_status st = ref_query_parse(s->analyzer, query, &qopts, &q, errmsg);
     if (st != REF_OK)
@@ -213,6 +385,19 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         .sort = xsort_of(opts->sort),
         .sort_slot = REF_SLOT_DATE,
     };
+    static const unsigned facet_slots[] = {REF_SLOT_YEAR, REF_SLOT_BODY};
+    section_groups groups = {0};
+    if (opts->facets) {
+        xo.count_slots = facet_slots;
+        xo.ncount_slots = 2;
+        st = section_groups_build(&groups, q);
+        if (st != REF_OK) {
+            ref_query_free(q);
+            return st;
+        }
+        xo.groups = groups.groups;
+        xo.ngroups = SECTION_GROUPS;
+    }
     ref_xresults *xr = NULL;
     st = ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr);
     if (st == REF_EDB_MODIFIED) {
@@ -220,6 +405,7 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         if (ref_xdb_reopen(s->db) == REF_OK)
             st = ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr);
     }
+    section_groups_free(&groups);
     if (st != REF_OK) {
         if (errmsg)
             *errmsg = dup_msg(ref_status_str(st), ref_xdb_errmsg(s->db));
@@ -230,8 +416,8 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
     size_t n = ref_xresults_size(xr);
     if (r)
         r->hits = calloc(n ? n : 1, sizeof *r->hits);
-    if (!r || !r->hits) {
-        free(r);
+    if (!r || !r->hits || (opts->facets && collect_facets(r, xr) != REF_OK)) {
+        ref_search_result_free(r);
         ref_xresults_free(xr);
         ref_query_free(q);
         return REF_ENOMEM;
@@ -293,5 +479,112 @@ void ref_search_result_free(ref_search_result *r)
     }
     free(r->hits);
     free(r->suggestion);
+    for (size_t k = 0; k < REF_FACET_KINDS; k++) {
+        for (size_t i = 0; i < r->facets[k].nvalues; i++)
+            free(r->facets[k].values[i].value);
+        free(r->facets[k].values);
+    }
     free(r);
+}
+
+/* --- single punkter -------------------------------------------------------- */
+
+/* Search for the documents carrying TERM, sorted by SLOT, all of them. */
+static ref_status fetch_by_term(ref_searcher *s, const char *prefix, const char *value,
+                                size_t value_len, ref_xresults **out)
+{
+    ref_buf term = REF_BUF_INIT;
+    ref_buf_puts(&term, prefix);
+    ref_buf_append(&term, value, value_len);
+    ref_status st = ref_buf_status(&term);
+    ref_xquery *xq = NULL;
+    if (st == REF_OK)
+        st = ref_xquery_new(&xq);
+    if (st == REF_OK) {
+        int node = ref_xquery_term(xq, term.data, 1);
+        ref_xsearch_opts xo = {.limit = 0};
+        st = ref_xdb_search(s->db, xq, node, &xo, out);
+        if (st == REF_EDB_MODIFIED && ref_xdb_reopen(s->db) == REF_OK)
+            st = ref_xdb_search(s->db, xq, node, &xo, out);
+    }
+    ref_xquery_free(xq);
+    ref_buf_free(&term);
+    return st;
+}
+
+ref_status ref_searcher_get(ref_searcher *s, const char *id, ref_record **out)
+{
+    if (!out)
+        return REF_EINVAL;
+    *out = NULL;
+    if (!s || !id || !*id)
+        return REF_EINVAL;
+    ref_xresults *xr = NULL;
+    ref_status st = fetch_by_term(s, REF_PREFIX_UNIQUE, id, strlen(id), &xr);
+    if (st == REF_OK && ref_xresults_size(xr) == 0)
+        st = REF_ENOENT;
+    if (st == REF_OK) {
+        const ref_xhit *h = ref_xresults_hit(xr, 0);
+        st = ref_record_decode(h->data, h->data_len, out);
+    }
+    ref_xresults_free(xr);
+    return st;
+}
+
+/* The ordinal after the last '#' of a punkt id: its place in the file. */
+static unsigned long id_ordinal(const char *id)
+{
+    const char *hash = strrchr(id, '#');
+    return hash ? strtoul(hash + 1, NULL, 10) : 0;
+}
+
+static int by_ordinal(const void *a, const void *b)
+{
+    unsigned long x = id_ordinal((*(ref_record *const *)a)->id);
+    unsigned long y = id_ordinal((*(ref_record *const *)b)->id);
+    return (x > y) - (x < y);
+}
+
+ref_status ref_searcher_meeting(ref_searcher *s, const char *id, ref_record ***out, size_t *n)
+{
+    if (!out || !n)
+        return REF_EINVAL;
+    *out = NULL;
+    *n = 0;
+    if (!s || !id)
+        return REF_EINVAL;
+    const char *hash = strrchr(id, '#');
+    if (!hash || hash == id)
+        return REF_ENOENT;
+    ref_xresults *xr = NULL;
+    ref_status st = fetch_by_term(s, REF_PREFIX_SOURCE, id, (size_t)(hash - id), &xr);
+    size_t count = st == REF_OK ? ref_xresults_size(xr) : 0;
+    if (st == REF_OK && count == 0)
+        st = REF_ENOENT;
+    ref_record **recs = st == REF_OK ? calloc(count, sizeof *recs) : NULL;
+    if (st == REF_OK && !recs)
+        st = REF_ENOMEM;
+    size_t got = 0;
+    for (; st == REF_OK && got < count; got++) {
+        const ref_xhit *h = ref_xresults_hit(xr, got);
+        st = ref_record_decode(h->data, h->data_len, &recs[got]);
+    }
+    ref_xresults_free(xr);
+    if (st != REF_OK) {
+        ref_records_free(recs, got);
+        return st;
+    }
+    qsort(recs, count, sizeof *recs, by_ordinal);
+    *out = recs;
+    *n = count;
+    return REF_OK;
+}
+
+void ref_records_free(ref_record **records, size_t n)
+{
+    if (!records)
+        return;
+    for (size_t i = 0; i < n; i++)
+        ref_record_free(records[i]);
+    free(records);
 }
