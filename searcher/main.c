@@ -12,6 +12,7 @@
 #include "referat/lexicon.h"
 #include "referat/present.h"
 #include "referat/search.h"
+#include "referat/serve.h"
 
 enum exit_code {
     EXIT_FOUND = 0,
@@ -50,6 +51,8 @@ static const char usage[] =
     "                         compound parts and their stems) and exit; with\n"
     "                         --format json one object per token: token, stem,\n"
     "                         parts, part_stems, terms\n"
+    "      --serve            serve a search page and JSON API instead (options:\n"
+    "                         referat-search --serve --help)\n"
     "  -h, --help             show this help and exit\n"
     "\n"
     "Query language:\n"
@@ -336,6 +339,10 @@ static int run(const cli *c, const char *query)
 
 int main(int argc, char **argv)
 {
+    /* The web server has options and help of its own (serve.h). */
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--serve") == 0)
+            return ref_serve_main(argc, argv);
     cli c = {.db_path = getenv("REFERAT_DB"),
              .synonyms = getenv("REFERAT_SYNONYMS"),
              .search = {.limit = 10},

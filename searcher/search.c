@@ -588,3 +588,49 @@ void ref_records_free(ref_record **records, size_t n)
         ref_record_free(records[i]);
     free(records);
 }
+
+/* --- the index as a whole ---------------------------------------------- */
+
+ref_status ref_searcher_bodies(ref_searcher *s, ref_facet *out)
+{
+    if (!out)
+        return REF_EINVAL;
+    memset(out, 0, sizeof *out);
+    if (!s)
+        return REF_EINVAL;
+    static const unsigned slots[] = {REF_SLOT_BODY};
+    ref_xsearch_opts xo = {.limit = 1, .count_slots = slots, .ncount_slots = 1};
+    ref_xquery *xq = NULL;
+    ref_xresults *xr = NULL;
+    ref_status st = ref_xquery_new(&xq);
+    if (st == REF_OK) {
+        int node = ref_xquery_match_all(xq);
+        st = ref_xdb_search(s->db, xq, node, &xo, &xr);
+        if (st == REF_EDB_MODIFIED && ref_xdb_reopen(s->db) == REF_OK)
+            st = ref_xdb_search(s->db, xq, node, &xo, &xr);
+    }
+    facet_fill fill = {out, 0};
+    if (st == REF_OK && (ref_xresults_slot_counts(xr, 0, fill_value, &fill) != REF_OK || fill.failed))
+        st = REF_ENOMEM;
+    ref_xresults_free(xr);
+    ref_xquery_free(xq);
+    if (st != REF_OK)
+        ref_facet_clear(out);
+    return st;
+}
+
+ref_status ref_searcher_doccount(ref_searcher *s, uint32_t *count)
+{
+    return s && count ? ref_xdb_doccount(s->db, count) : REF_EINVAL;
+}
+
+void ref_facet_clear(ref_facet *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nvalues; i++)
+        free(f->values[i].value);
+    free(f->values);
+    f->values = NULL;
+    f->nvalues = 0;
+}

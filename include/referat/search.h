@@ -116,4 +116,12 @@ ref_status ref_searcher_get(ref_searcher *s, const char *id, ref_record **out);
 ref_status ref_searcher_meeting(ref_searcher *s, const char *id, ref_record ***out, size_t *n);
 void ref_records_free(ref_record **records, size_t n);
 
+/* Every body (udvalg) in the index, as written, with its number of
+ * punkter, in byte order of the names: for a choice of udvalg in a form.
+ * Free with ref_facet_clear. (A walk over every document's BODY slot.) */
+ref_status ref_searcher_bodies(ref_searcher *s, ref_facet *out);
+/* Number of punkter in the index (changes when the indexer commits). */
+ref_status ref_searcher_doccount(ref_searcher *s, uint32_t *count);
+void ref_facet_clear(ref_facet *f);
+
 #endif
