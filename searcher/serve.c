@@ -355,15 +355,8 @@ static int check_database(const server *sv)
     return -1;
 }
 
-static int run(server *sv, const serve_opts *o)
+static int run(server *sv, const serve_opts *o, struct sockaddr_storage addr)
 {
-    struct sockaddr_storage addr;
-    socklen_t addrlen = 0;
-    if (resolve(o->listen, &addr, &addrlen) != 0) {
-        fprintf(stderr, "referat-search: --listen %s: expected HOST:PORT, [IPV6]:PORT or PORT\n",
-                o->listen);
-        return EXIT_USAGE;
-    }
     /* Signals are taken by sigwait below, never by a server thread: block
      * them before the threads start (they inherit the mask). */
     sigset_t stop;
@@ -412,6 +405,13 @@ int ref_serve_main(int argc, char **argv)
             fputs("Try 'referat-search --serve --help' for more information.\n", stderr);
         return parsed > 0 ? EXIT_STOPPED : EXIT_USAGE;
     }
+    struct sockaddr_storage addr;
+    socklen_t addrlen = 0;
+    if (resolve(o.listen, &addr, &addrlen) != 0) {
+        fprintf(stderr, "referat-search: --listen %s: expected HOST:PORT, [IPV6]:PORT or PORT\n",
+                o.listen);
+        return EXIT_USAGE;
+    }
     server sv = {.config = {.db_path = o.db_path, .synonyms = o.synonyms}};
     ref_status st = ref_lexicon_open_builtin(&sv.lexicon);
     if (st != REF_OK) {
@@ -428,7 +428,7 @@ int ref_serve_main(int argc, char **argv)
     if (pthread_key_create(&sv.key, NULL) == 0) {
         pthread_mutex_init(&sv.lock, NULL);
         if (check_database(&sv) == 0)
-            code = run(&sv, &o);
+            code = run(&sv, &o, addr);
         for (worker *wk = sv.workers, *next; wk; wk = next) {
             next = wk->next;
             ref_web_free(wk->web);
