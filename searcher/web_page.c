@@ -20,7 +20,7 @@
 static const char css[] =
     "body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f7f7f5}"
     "header,main,footer{max-width:62rem;margin:0 auto;padding:0 1rem}"
-    "header h1{font-size:1.4rem;margin:.8rem 0}header h1 a{color:inherit;text-decoration:none}"
+    ".site{font-size:1.4rem;font-weight:bold;margin:.8rem 0}.site a{color:inherit;text-decoration:none}"
     "a{color:#0b4f8a}"
     "form.search{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;background:#fff;"
     "border:1px solid #ddd;padding:.8rem 1rem;border-radius:6px}"
@@ -39,6 +39,7 @@ static const char css[] =
     ".error{background:#fdecec;border:1px solid #e0a0a0;padding:.6rem 1rem;border-radius:6px}"
     "nav.pages a,nav.pages strong{margin-right:.6rem}"
     ".punkt section h2{font-size:1.05rem;margin:1.2rem 0 .2rem}.text{white-space:pre-wrap}"
+    ".meeting ol{list-style:none;padding:0}.meeting h2{font-size:1.1rem}"
     ".meeting li[aria-current]{font-weight:bold}footer{color:#666;font-size:.85rem;"
     "margin-top:2rem;padding-bottom:1rem}"
     "@media (max-width:44rem){.layout{display:block}}";
@@ -214,8 +215,8 @@ static void page_begin(ref_web_response *out, const char *title)
                     "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
     put_text(b, title);
     ref_buf_printf(b, "</title>\n<style nonce=\"%s\">%s</style>\n</head>\n<body>\n", nonce, css);
-    ref_buf_puts(b, "<header><h1><a href=\"/\">Referat</a> <small>søgning i "
-                    "mødereferater</small></h1></header>\n<main>\n");
+    ref_buf_puts(b, "<header><p class=\"site\"><a href=\"/\">Referat</a> <small>søgning i "
+                    "mødereferater</small></p></header>\n<main>\n");
 }
 
 static void page_end(ref_web_response *out)
