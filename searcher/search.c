@@ -610,7 +610,8 @@ ref_status ref_searcher_bodies(ref_searcher *s, ref_facet *out)
             st = ref_xdb_search(s->db, xq, node, &xo, &xr);
     }
     facet_fill fill = {out, 0};
-    if (st == REF_OK && (ref_xresults_slot_counts(xr, 0, fill_value, &fill) != REF_OK || fill.failed))
+    if (st == REF_OK &&
+        (ref_xresults_slot_counts(xr, 0, fill_value, &fill) != REF_OK || fill.failed))
         st = REF_ENOMEM;
     ref_xresults_free(xr);
     ref_xquery_free(xq);

@@ -74,9 +74,9 @@ typedef struct worker {
 typedef struct server {
     ref_web_config config;
     ref_lexicon *lexicon;
-    pthread_key_t key;   /* this thread's worker */
+    pthread_key_t key; /* this thread's worker */
     pthread_mutex_t lock;
-    worker *workers;     /* every worker, freed after the daemon stops */
+    worker *workers; /* every worker, freed after the daemon stops */
     char tmpdir[PATH_MAX];
 } server;
 
@@ -214,9 +214,12 @@ typedef struct serve_opts {
 static int parse_args(int argc, char **argv, serve_opts *o)
 {
     static const struct option longopts[] = {
-        {"serve", no_argument, NULL, 'S'},       {"listen", required_argument, NULL, 'l'},
-        {"db", required_argument, NULL, 'd'},    {"threads", required_argument, NULL, 't'},
-        {"synonyms", required_argument, NULL, 'Y'}, {"help", no_argument, NULL, 'h'},
+        {"serve", no_argument, NULL, 'S'},
+        {"listen", required_argument, NULL, 'l'},
+        {"db", required_argument, NULL, 'd'},
+        {"threads", required_argument, NULL, 't'},
+        {"synonyms", required_argument, NULL, 'Y'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -235,8 +238,7 @@ static int parse_args(int argc, char **argv, serve_opts *o)
             char *end;
             long n = strtol(optarg, &end, 10);
             if (!*optarg || *end || n < 1 || n > 64) {
-                fprintf(stderr, "referat-search: --threads: expected 1 to 64, got '%s'\n",
-                        optarg);
+                fprintf(stderr, "referat-search: --threads: expected 1 to 64, got '%s'\n", optarg);
                 return -1;
             }
             o->threads = (unsigned)n;
@@ -279,8 +281,10 @@ static int resolve(const char *address, struct sockaddr_storage *out, socklen_t 
     long p = strtol(port, &end, 10);
     if (!port[0] || *end || p < 0 || p > 65535 || !host[0] || strlen(address) > 200)
         return -1;
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_NUMERICSERV}, *res = NULL;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_NUMERICSERV},
+                    *res = NULL;
     if (getaddrinfo(host, port, &hints, &res) != 0 || !res)
         return -1;
     memcpy(out, res->ai_addr, res->ai_addrlen);
@@ -298,8 +302,8 @@ static void print_url(const struct sockaddr_storage *addr, unsigned port, const 
                                             : sizeof(struct sockaddr_in),
                 host, sizeof host, NULL, 0, NI_NUMERICHOST);
     int v6 = addr->ss_family == AF_INET6;
-    printf("referat-search: serving %s at http://%s%s%s:%u/ (Ctrl-C stops)\n", db,
-           v6 ? "[" : "", host, v6 ? "]" : "", port);
+    printf("referat-search: serving %s at http://%s%s%s:%u/ (Ctrl-C stops)\n", db, v6 ? "[" : "",
+           host, v6 ? "]" : "", port);
     fflush(stdout);
 }
 
@@ -373,11 +377,11 @@ static int run(server *sv, const serve_opts *o, struct sockaddr_storage addr)
         flags, 0, NULL, NULL, answer, sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-        MHD_OPTION_URI_LOG_CALLBACK, keep_raw_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
-        request_done, NULL, MHD_OPTION_END);
+        MHD_OPTION_URI_LOG_CALLBACK, keep_raw_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, request_done,
+        NULL, MHD_OPTION_END);
     if (!d) {
-        fprintf(stderr, "referat-search: cannot listen on %s%s%s\n", o->listen,
-                errno ? ": " : "", errno ? strerror(errno) : "");
+        fprintf(stderr, "referat-search: cannot listen on %s%s%s\n", o->listen, errno ? ": " : "",
+                errno ? strerror(errno) : "");
         return EXIT_LISTEN;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

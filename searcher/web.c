@@ -325,7 +325,10 @@ static void export_search(ref_web *w, const ref_web_params *p, ref_export_format
 
 /* --- routing ------------------------------------------------------------------ */
 
-static int is_api(const char *path) { return strncmp(path, "/api/", 5) == 0; }
+static int is_api(const char *path)
+{
+    return strncmp(path, "/api/", 5) == 0;
+}
 
 static void bad_request(ref_web_response *out, const char *path, unsigned status,
                         const char *message)
@@ -377,8 +380,9 @@ void ref_web_handle(ref_web *w, const char *method, const char *uri, ref_web_res
                     "Adressen er længere end serveren tager imod (4096 tegn). Gør søgningen "
                     "kortere.");
     } else if (st != REF_OK || p[0] != '/') {
-        bad_request(out, p, 400, "Adressen er ikke gyldig: forkert %-kodning eller tekst, der "
-                                 "ikke er UTF-8.");
+        bad_request(out, p, 400,
+                    "Adressen er ikke gyldig: forkert %-kodning eller tekst, der "
+                    "ikke er UTF-8.");
     } else {
         ref_web_params params;
         char *err = NULL;

@@ -13,15 +13,15 @@
 struct ref_web {
     ref_web_config config;
     ref_searcher *searcher;
-    ref_analyzer *analyzer;  /* marks the query's words in a whole punkt */
-    ref_synonyms *synonyms;  /* the same synonyms the searcher expands */
+    ref_analyzer *analyzer; /* marks the query's words in a whole punkt */
+    ref_synonyms *synonyms; /* the same synonyms the searcher expands */
     /* The udvalg list for the form: a walk over every document, so kept
      * until the index's size changes or it is a minute old. */
     ref_facet bodies;
     uint32_t bodies_doccount;
     time_t bodies_at;
     int has_bodies;
-    unsigned long exports;   /* exports written, for unique file names */
+    unsigned long exports; /* exports written, for unique file names */
 };
 
 /* The search options of the parameters, for OFFSET and LIMIT hits. */
@@ -39,8 +39,7 @@ const char *ref_web_basename(const char *path);
 
 /* HTML pages (web_page.c). */
 void ref_web_page_search(ref_web *w, const ref_web_params *p, ref_web_response *out);
-void ref_web_page_punkt(ref_web *w, const char *id, const ref_web_params *p,
-                        ref_web_response *out);
+void ref_web_page_punkt(ref_web *w, const char *id, const ref_web_params *p, ref_web_response *out);
 /* An error page with STATUS, a heading and a message (both plain text). */
 void ref_web_page_error(ref_web_response *out, unsigned status, const char *heading,
                         const char *message);

@@ -20,7 +20,8 @@
 static const char css[] =
     "body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f7f7f5}"
     "header,main,footer{max-width:62rem;margin:0 auto;padding:0 1rem}"
-    ".site{font-size:1.4rem;font-weight:bold;margin:.8rem 0}.site a{color:inherit;text-decoration:none}"
+    ".site{font-size:1.4rem;font-weight:bold;margin:.8rem 0}.site "
+    "a{color:inherit;text-decoration:none}"
     "a{color:#0b4f8a}"
     "form.search{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;background:#fff;"
     "border:1px solid #ddd;padding:.8rem 1rem;border-radius:6px}"
@@ -44,8 +45,8 @@ static const char css[] =
     "margin-top:2rem;padding-bottom:1rem}"
     "@media (max-width:44rem){.layout{display:block}}";
 
-static const char *const months[] = {"januar", "februar",   "marts",   "april",
-                                     "maj",    "juni",      "juli",    "august",
+static const char *const months[] = {"januar",    "februar", "marts",    "april",
+                                     "maj",       "juni",    "juli",     "august",
                                      "september", "oktober", "november", "december"};
 
 /* --- small writers --------------------------------------------------------- */
@@ -129,7 +130,10 @@ static void put_href(ref_buf *b, const char *path, const char *id, const ref_web
 
 /* TEXT[from, to) escaped, with whitespace runs as one space (a snippet is
  * one line) when FLAT. */
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 static void put_span_text(ref_buf *b, const char *text, size_t from, size_t to, int flat)
 {
@@ -153,8 +157,8 @@ static void put_span_text(ref_buf *b, const char *text, size_t from, size_t to, 
 }
 
 /* TEXT[from, to) with SPANS (inside it, in order) in <mark>. */
-static void put_marked(ref_buf *b, const char *text, size_t from, size_t to,
-                       const ref_span *spans, size_t nspans, int flat)
+static void put_marked(ref_buf *b, const char *text, size_t from, size_t to, const ref_span *spans,
+                       size_t nspans, int flat)
 {
     size_t at = from;
     for (size_t i = 0; i < nspans; i++) {
@@ -187,7 +191,8 @@ static void make_nonce(char *out, size_t size)
         clock_gettime(CLOCK_MONOTONIC, &ts);
         unsigned long long x = (unsigned long long)ts.tv_nsec * 6364136223846793005ULL ^
                                (unsigned long long)ts.tv_sec ^ (unsigned long long)(size_t)out;
-        for (size_t i = 0; i < sizeof raw; i++, x = x * 6364136223846793005ULL + 1442695040888963407ULL)
+        for (size_t i = 0; i < sizeof raw;
+             i++, x = x * 6364136223846793005ULL + 1442695040888963407ULL)
             raw[i] = (unsigned char)(x >> 56);
     }
     static const char hex[] = "0123456789abcdef";
@@ -265,8 +270,9 @@ static void put_form(ref_web *w, const ref_web_params *p, ref_buf *b)
                     " budget -anlæg\" value=\"");
     put_text(b, p->q);
     ref_buf_puts(b, "\" autofocus> <button type=\"submit\">Søg</button></div>\n");
-    ref_buf_printf(b, "<label><input type=\"checkbox\" name=\"beslutninger\" value=\"1\"%s> Kun "
-                      "beslutninger</label>\n",
+    ref_buf_printf(b,
+                   "<label><input type=\"checkbox\" name=\"beslutninger\" value=\"1\"%s> Kun "
+                   "beslutninger</label>\n",
                    p->decisions ? " checked" : "");
     ref_buf_puts(b, "<label>Udvalg <select name=\"udvalg\">");
     const char *chosen = p->nbodies ? p->bodies[0] : "";
@@ -431,8 +437,7 @@ static void put_results(ref_buf *b, const ref_search_result *r, const ref_web_pa
         ref_buf_puts(b, "«.</p>\n");
     }
     ref_buf_printf(b, "<p class=\"count\">%u %s fundet%s</p>\n", r->total,
-                   r->total == 1 ? "punkt" : "punkter",
-                   p->decisions ? " (kun beslutninger)" : "");
+                   r->total == 1 ? "punkt" : "punkter", p->decisions ? " (kun beslutninger)" : "");
     if (r->suggestion && !r->corrected) {
         ref_web_params alt = *p;
         alt.q = r->suggestion;
@@ -445,8 +450,7 @@ static void put_results(ref_buf *b, const ref_search_result *r, const ref_web_pa
     ref_buf_puts(b, "<div class=\"layout\">\n");
     put_facets(b, r, p);
     ref_buf_puts(b, "<div class=\"results\">\n");
-    ref_buf_printf(b, "<ol class=\"hits\" start=\"%u\">\n",
-                   r->nhits ? r->hits[0].rank : 1);
+    ref_buf_printf(b, "<ol class=\"hits\" start=\"%u\">\n", r->nhits ? r->hits[0].rank : 1);
     for (size_t i = 0; i < r->nhits; i++)
         put_hit(b, &r->hits[i], p);
     ref_buf_puts(b, "</ol>\n");
@@ -485,8 +489,8 @@ void ref_web_page_search(ref_web *w, const ref_web_params *p, ref_web_response *
     }
     ref_search_result *r = NULL;
     char *err = NULL;
-    ref_status st = ref_web_search(w, p, (p->page - 1) * REF_WEB_PAGE_SIZE, REF_WEB_PAGE_SIZE, 1,
-                                   &r, &err);
+    ref_status st =
+        ref_web_search(w, p, (p->page - 1) * REF_WEB_PAGE_SIZE, REF_WEB_PAGE_SIZE, 1, &r, &err);
     if (st != REF_OK) {
         out->status = st == REF_EQUERY ? 400 : 503;
         ref_buf_puts(b, st == REF_EQUERY ? "<p class=\"error\">Søgningen kan ikke forstås: "
@@ -517,8 +521,7 @@ static void put_text_marked(ref_web *w, ref_buf *b, const ref_query *q, const ch
     }
 }
 
-static void put_meeting(ref_buf *b, ref_record **recs, size_t n, size_t at,
-                        const ref_web_params *p)
+static void put_meeting(ref_buf *b, ref_record **recs, size_t n, size_t at, const ref_web_params *p)
 {
     const ref_record *r = recs[at];
     ref_buf_puts(b, "<nav class=\"neighbours\" aria-label=\"Nabopunkter\"><p>");
@@ -556,8 +559,7 @@ static void put_meeting(ref_buf *b, ref_record **recs, size_t n, size_t at,
     ref_buf_puts(b, "</ol></aside>\n");
 }
 
-void ref_web_page_punkt(ref_web *w, const char *id, const ref_web_params *p,
-                        ref_web_response *out)
+void ref_web_page_punkt(ref_web *w, const char *id, const ref_web_params *p, ref_web_response *out)
 {
     ref_record *rec = NULL;
     ref_status st = ref_searcher_get(w->searcher, id, &rec);

@@ -104,11 +104,21 @@ static param_key key_of(const char *name)
         const char *name;
         param_key key;
     } names[] = {
-        {"q", P_Q},           {"beslutninger", P_DECISIONS}, {"decisions", P_DECISIONS},
-        {"udvalg", P_BODY},   {"body", P_BODY},              {"fra", P_FROM},
-        {"from", P_FROM},     {"til", P_TO},                 {"to", P_TO},
-        {"sort", P_SORT},     {"side", P_PAGE},              {"page", P_PAGE},
-        {"antal", P_LIMIT},   {"limit", P_LIMIT},            {"offset", P_OFFSET},
+        {"q", P_Q},
+        {"beslutninger", P_DECISIONS},
+        {"decisions", P_DECISIONS},
+        {"udvalg", P_BODY},
+        {"body", P_BODY},
+        {"fra", P_FROM},
+        {"from", P_FROM},
+        {"til", P_TO},
+        {"to", P_TO},
+        {"sort", P_SORT},
+        {"side", P_PAGE},
+        {"page", P_PAGE},
+        {"antal", P_LIMIT},
+        {"limit", P_LIMIT},
+        {"offset", P_OFFSET},
         {"text", P_TEXT},
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -241,8 +251,8 @@ ref_status ref_web_params_parse(const char *qs, size_t len, ref_web_params *out,
                 char *v = value.len ? ref_buf_detach(&value) : strdup("");
                 if (!v)
                     st = REF_ENOMEM;
-                else if ((*errmsg = store(out, key_of(ref_buf_cstr(&name)), ref_buf_cstr(&name),
-                                          v, seen)))
+                else if ((*errmsg = store(out, key_of(ref_buf_cstr(&name)), ref_buf_cstr(&name), v,
+                                          seen)))
                     st = REF_EINVAL;
             }
         }

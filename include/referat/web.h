@@ -47,24 +47,24 @@
 #include "referat/search.h"
 #include "referat/status.h"
 
-#define REF_WEB_MAX_URI 4096    /* bytes of path and query string */
-#define REF_WEB_MAX_BODIES 16   /* udvalg parameters */
-#define REF_WEB_PAGE_SIZE 10    /* hits per search page */
-#define REF_WEB_MAX_LIMIT 100   /* API hits per request */
+#define REF_WEB_MAX_URI 4096  /* bytes of path and query string */
+#define REF_WEB_MAX_BODIES 16 /* udvalg parameters */
+#define REF_WEB_PAGE_SIZE 10  /* hits per search page */
+#define REF_WEB_MAX_LIMIT 100 /* API hits per request */
 #define REF_WEB_MAX_OFFSET 100000
 #define REF_WEB_EXPORT_MAX 10000 /* hits in one export */
 
 /* --- parameters ----------------------------------------------------------- */
 
 typedef struct ref_web_params {
-    char *q;           /* NULL when absent; all strings are valid UTF-8 */
+    char *q; /* NULL when absent; all strings are valid UTF-8 */
     int decisions;
     char *from, *to;
     char *bodies[REF_WEB_MAX_BODIES];
     size_t nbodies;
     ref_sort sort;
-    uint32_t page;     /* 1-based; 1 when absent */
-    uint32_t limit;    /* 0 when absent */
+    uint32_t page;  /* 1-based; 1 when absent */
+    uint32_t limit; /* 0 when absent */
     uint32_t offset;
     int has_offset;
     char *text;
@@ -90,12 +90,12 @@ typedef struct ref_web_response {
     unsigned status;          /* HTTP status code */
     const char *content_type; /* static */
     ref_buf body;
-    int fd;                   /* >= 0: send this file's FD_SIZE bytes instead of
-                                 BODY (an unlinked export); the sender closes it */
+    int fd; /* >= 0: send this file's FD_SIZE bytes instead of
+               BODY (an unlinked export); the sender closes it */
     uint64_t fd_size;
-    char csp[160];            /* Content-Security-Policy */
-    char disposition[96];     /* Content-Disposition, or "" */
-    const char *allow;        /* Allow header (405), or NULL */
+    char csp[160];        /* Content-Security-Policy */
+    char disposition[96]; /* Content-Disposition, or "" */
+    const char *allow;    /* Allow header (405), or NULL */
 } ref_web_response;
 
 /* A worker's state: its own searcher (read-only database handle),
@@ -104,9 +104,9 @@ typedef struct ref_web ref_web;
 
 typedef struct ref_web_config {
     const char *db_path;
-    const char *synonyms;        /* more synonyms (synonyms.h), or NULL */
-    const ref_lexicon *lexicon;  /* shared read-only; outlives the workers */
-    const char *tmpdir;          /* private folder for exports */
+    const char *synonyms;       /* more synonyms (synonyms.h), or NULL */
+    const ref_lexicon *lexicon; /* shared read-only; outlives the workers */
+    const char *tmpdir;         /* private folder for exports */
 } ref_web_config;
 
 /* Open a worker. CONFIG's strings are borrowed and must outlive it. On
