@@ -124,11 +124,14 @@ typedef enum ref_xsort {
     REF_XSORT_VALUE_DESC,
 } ref_xsort;
 
-/* A group of terms counted by a match spy: how many matching documents
- * hold at least one of TERMS (facets such as "matched in the decision"). */
+/* A group of terms counted by a match spy (facets such as "matched in the
+ * decision"): a matching document counts when it holds every term of at
+ * least one clause. TERMS lists the clauses' terms one clause after the
+ * other; clause I ends before TERMS[CLAUSE_ENDS[I]]. */
 typedef struct ref_xterm_group {
     const char *const *terms;
-    size_t nterms;
+    const size_t *clause_ends;
+    size_t nclauses;
 } ref_xterm_group;
 
 typedef struct ref_xsearch_opts {
