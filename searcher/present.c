@@ -126,6 +126,20 @@ void ref_present_json_hit(ref_buf *out, const ref_hit *hit)
     ref_buf_free(&tmp);
 }
 
+/* "[beslutning] … snippet …" on one line after INDENT, matches in red on
+ * a terminal. */
+static void text_snippet_line(ref_buf *out, const ref_hit *hit, const ref_present_opts *opts,
+                              const char *indent)
+{
+    const ref_record *r = hit->record;
+    ref_buf_printf(out, "%s[%s] ", indent, ref_section_kind_key(r->sections[hit->section].kind));
+    if (opts->color)
+        ref_present_snippet(out, hit, "\033[1;31m", "\033[0m");
+    else
+        ref_present_snippet(out, hit, "", "");
+    ref_buf_putc(out, '\n');
+}
+
 void ref_present_text_hit(ref_buf *out, const ref_hit *hit, const ref_present_opts *opts)
 {
     const ref_record *r = hit->record;
@@ -140,14 +154,8 @@ void ref_present_text_hit(ref_buf *out, const ref_hit *hit, const ref_present_op
     if (r->journal[0])
         ref_buf_printf(out, ", sagsnr. %s", r->journal);
     ref_buf_printf(out, " (score %.2f)%s\n", hit->score, reset);
-    if (hit->section >= 0) {
-        ref_buf_printf(out, "   [%s] ", ref_section_kind_key(r->sections[hit->section].kind));
-        if (opts->color)
-            ref_present_snippet(out, hit, "\033[1;31m", "\033[0m");
-        else
-            ref_present_snippet(out, hit, "", "");
-        ref_buf_putc(out, '\n');
-    }
+    if (hit->section >= 0)
+        text_snippet_line(out, hit, opts, "   ");
     if (opts->show_source)
         ref_buf_printf(out, "   %s%s%s\n", dim, r->source, reset);
 }
@@ -180,12 +188,7 @@ void ref_present_text_timeline_hit(ref_buf *out, const ref_hit *hit,
             t += n + (t[n] == '\n');
         }
     } else if (hit->section >= 0) {
-        ref_buf_printf(out, "    [%s] ", ref_section_kind_key(r->sections[hit->section].kind));
-        if (opts->color)
-            ref_present_snippet(out, hit, "\033[1;31m", "\033[0m");
-        else
-            ref_present_snippet(out, hit, "", "");
-        ref_buf_putc(out, '\n');
+        text_snippet_line(out, hit, opts, "    ");
     }
     ref_buf_free(&decision);
     if (opts->show_source)
