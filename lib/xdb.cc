@@ -583,14 +583,16 @@ ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearc
         Xapian::Enquire enquire(*db->db);
         enquire.set_query(q->nodes[static_cast<size_t>(root)]);
         enquire.set_weighting_scheme(Xapian::BM25Weight());
+        Xapian::MultiValueKeyMaker keys;
         switch (opts->sort) {
         case REF_XSORT_RELEVANCE:
             break;
         case REF_XSORT_VALUE_ASC:
-            enquire.set_sort_by_value_then_relevance(opts->sort_slot, false);
-            break;
         case REF_XSORT_VALUE_DESC:
-            enquire.set_sort_by_value_then_relevance(opts->sort_slot, true);
+            keys.add_value(opts->sort_slot, opts->sort == REF_XSORT_VALUE_DESC);
+            if (opts->sort_tie_slot1)
+                keys.add_value(opts->sort_tie_slot1 - 1, false);
+            enquire.set_sort_by_key_then_relevance(&keys, false);
             break;
         }
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> slot_spies;

@@ -432,6 +432,7 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         .limit = opts->limit,
         .sort = xsort_of(opts->sort),
         .sort_slot = REF_SLOT_DATE,
+        .sort_tie_slot1 = 1 + REF_SLOT_PUNKT, /* a meeting's punkter in agenda order */
     };
     static const unsigned facet_slots[] = {REF_SLOT_YEAR, REF_SLOT_BODY};
     section_groups groups = {0};

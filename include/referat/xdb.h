@@ -139,6 +139,9 @@ typedef struct ref_xsearch_opts {
     uint32_t limit;     /* 0 = every hit */
     ref_xsort sort;
     unsigned sort_slot;
+    /* With a value sort: 1 + a slot that orders ties, ascending (the punkt
+     * number within a meeting), then relevance; 0 = relevance alone. */
+    unsigned sort_tie_slot1;
     /* Facets, counted over every matching document (not just the page)
      * through Xapian match spies; setting any makes the total exact. */
     const unsigned *count_slots;  /* value slots to count values of */
