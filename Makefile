@@ -102,6 +102,9 @@ demo: all
 	@echo
 	@echo '$$ referat-search --db $(DB) --decisions udbud'
 	@$(BIN)/referat-search --db $(DB) --decisions --limit 5 udbud
+	@echo
+	@echo '$$ referat-search --db $(DB) --decisions --timeline --snippet --facets budget'
+	@$(BIN)/referat-search --db $(DB) --decisions --timeline --snippet --facets budget
 
 test: deps
 	@$(MAKE) --no-print-directory build-only $(TESTS)

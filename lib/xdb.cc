@@ -498,43 +498,65 @@ char *ref_xquery_describe(ref_xquery *q, int node)
 
 namespace {
 
-// Counts the matching documents that hold any term of each group. The
-// (term, group) pairs are sorted so one pass of skip_to over a document's
-// termlist answers every group.
+// Counts the matching documents that satisfy each term group (see
+// ref_xterm_group). The distinct terms are sorted so that one pass of
+// skip_to over a document's termlist says which are present; then every
+// group's clauses are checked against that.
 class TermGroupSpy : public Xapian::MatchSpy {
   public:
     TermGroupSpy(const ref_xterm_group *groups, size_t ngroups) : counts_(ngroups, 0)
     {
+        std::map<std::string, size_t> ids;
         for (size_t g = 0; g < ngroups; g++)
-            for (size_t t = 0; t < groups[g].nterms; t++)
-                if (groups[g].terms[t] && groups[g].terms[t][0])
-                    terms_.emplace_back(groups[g].terms[t], g);
-        std::sort(terms_.begin(), terms_.end());
+            for (size_t c = 0; c < groups[g].nclauses; c++)
+                for (size_t t = c ? groups[g].clause_ends[c - 1] : 0;
+                     t < groups[g].clause_ends[c]; t++)
+                    ids.emplace(groups[g].terms[t], 0);
+        for (auto &kv : ids) {
+            kv.second = terms_.size();
+            terms_.push_back(kv.first);
+        }
+        clauses_.resize(ngroups);
+        for (size_t g = 0; g < ngroups; g++)
+            for (size_t c = 0; c < groups[g].nclauses; c++) {
+                std::vector<size_t> clause;
+                for (size_t t = c ? groups[g].clause_ends[c - 1] : 0;
+                     t < groups[g].clause_ends[c]; t++)
+                    clause.push_back(ids[groups[g].terms[t]]);
+                if (!clause.empty())
+                    clauses_[g].push_back(std::move(clause));
+            }
     }
 
     void operator()(const Xapian::Document &doc, double) override
     {
         if (terms_.empty())
             return;
-        std::vector<bool> seen(counts_.size(), false);
+        std::vector<bool> present(terms_.size(), false);
         Xapian::TermIterator it = doc.termlist_begin(), end = doc.termlist_end();
-        for (const auto &tg : terms_) {
-            if (seen[tg.second])
-                continue;
-            it.skip_to(tg.first);
+        for (size_t i = 0; i < terms_.size(); i++) {
+            it.skip_to(terms_[i]);
             if (it == end)
                 break;
-            if (*it == tg.first) {
-                seen[tg.second] = true;
-                counts_[tg.second]++;
-            }
+            present[i] = *it == terms_[i];
         }
+        for (size_t g = 0; g < clauses_.size(); g++)
+            for (const auto &clause : clauses_[g]) {
+                bool all = true;
+                for (size_t id : clause)
+                    all = all && present[id];
+                if (all) {
+                    counts_[g]++;
+                    break;
+                }
+            }
     }
 
     const std::vector<uint32_t> &counts() const { return counts_; }
 
   private:
-    std::vector<std::pair<std::string, size_t>> terms_;
+    std::vector<std::string> terms_;                      // sorted, distinct
+    std::vector<std::vector<std::vector<size_t>>> clauses_; // group → clause → term ids
     std::vector<uint32_t> counts_;
 };
 
@@ -561,14 +583,16 @@ ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearc
         Xapian::Enquire enquire(*db->db);
         enquire.set_query(q->nodes[static_cast<size_t>(root)]);
         enquire.set_weighting_scheme(Xapian::BM25Weight());
+        Xapian::MultiValueKeyMaker keys;
         switch (opts->sort) {
         case REF_XSORT_RELEVANCE:
             break;
         case REF_XSORT_VALUE_ASC:
-            enquire.set_sort_by_value_then_relevance(opts->sort_slot, false);
-            break;
         case REF_XSORT_VALUE_DESC:
-            enquire.set_sort_by_value_then_relevance(opts->sort_slot, true);
+            keys.add_value(opts->sort_slot, opts->sort == REF_XSORT_VALUE_DESC);
+            if (opts->sort_tie_slot1)
+                keys.add_value(opts->sort_tie_slot1 - 1, false);
+            enquire.set_sort_by_key_then_relevance(&keys, false);
             break;
         }
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> slot_spies;

@@ -17,6 +17,10 @@ struct ref_query {
     int root;
     /* Terms to highlight: stems of positive word terms, NUL-separated. */
     ref_buf stems;
+    /* The words the query looks up, for ref_query_each_word: per word its
+     * stem, NUL, the stems of its compound parts each NUL-terminated (when
+     * the query also matches the parts together), and one more NUL. */
+    ref_buf words;
     /* Wildcard prefixes (folded), NUL-separated. */
     ref_buf prefixes;
 };
@@ -277,6 +281,28 @@ static int compile_single(parser *p, const char *prefix, const term_list *l)
  * a phrase never matches a part by accident — or, for "IT-systemer" and
  * "2017-2018", the whole OR the phrase of its parts. -2 when the text has
  * no terms. */
+static void remember_word(ref_query *q, const char *stem, char *const *parts, size_t nparts)
+{
+    ref_buf_append(&q->words, stem, strlen(stem) + 1);
+    for (size_t i = 0; i < nparts; i++)
+        ref_buf_append(&q->words, parts[i], strlen(parts[i]) + 1);
+    ref_buf_putc(&q->words, '\0');
+}
+
+/* What compile_text looks up, as ref_query_each_word reports it: a single
+ * word with its parts (compile_single matches them together), each word of
+ * a phrase, and a joined word's whole form. */
+static void remember_words(ref_query *q, const term_list *l)
+{
+    if (l->n == 1)
+        remember_word(q, l->stems[0], l->parts, l->nparts >= 2 ? l->nparts : 0);
+    else
+        for (size_t i = 0; i < l->n; i++)
+            remember_word(q, l->stems[i], NULL, 0);
+    if (l->whole)
+        remember_word(q, l->whole, NULL, 0);
+}
+
 static int compile_text(parser *p, const char *prefix, const char *text, size_t len, int highlight)
 {
     word_ctx c = {.p = p, .highlight = highlight};
@@ -298,6 +324,8 @@ static int compile_text(parser *p, const char *prefix, const char *text, size_t 
             parts = ref_xquery_op(p->q->xq, REF_XOP_PHRASE, nodes, l->n, 0);
         }
         int whole = l->whole ? term_node(p, prefix, "", l->whole) : -2;
+        if (highlight)
+            remember_words(p->q, l);
         if (whole == -2 || parts == -2)
             node = whole != -2 ? whole : parts;
         else {
@@ -761,6 +789,7 @@ ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_o
         p.status = REF_EINTERNAL;
     }
     if (p.status == REF_OK && (ref_buf_status(&q->stems) != REF_OK ||
+                               ref_buf_status(&q->words) != REF_OK ||
                                ref_buf_status(&q->prefixes) != REF_OK))
         p.status = REF_ENOMEM;
     if (p.status != REF_OK) {
@@ -783,6 +812,7 @@ void ref_query_free(ref_query *q)
         return;
     ref_xquery_free(q->xq);
     ref_buf_free(&q->stems);
+    ref_buf_free(&q->words);
     ref_buf_free(&q->prefixes);
     free(q);
 }
@@ -810,15 +840,18 @@ int ref_query_matches(const ref_query *q, const ref_token *tok)
            in_list(&q->prefixes, tok->text, tok->text_len, 1);
 }
 
-void ref_query_each_stem(const ref_query *q, ref_query_stem_fn fn, void *ctx)
+void ref_query_each_word(const ref_query *q, ref_query_word_fn fn, void *ctx)
 {
-    const char *end = q->stems.data + q->stems.len;
-    for (const char *s = q->stems.data; s && s < end; s += strlen(s) + 1) {
-        /* Stems are remembered per occurrence; report each once. */
-        int seen = 0;
-        for (const char *t = q->stems.data; t < s && !seen; t += strlen(t) + 1)
-            seen = strcmp(t, s) == 0;
-        if (!seen && *s && fn(ctx, s))
+    const char *parts[MAX_PARTS];
+    const char *end = q->words.data + q->words.len;
+    for (const char *w = q->words.data; w && w < end;) {
+        const char *stem = w;
+        size_t nparts = 0;
+        for (w += strlen(w) + 1; w < end && *w; w += strlen(w) + 1)
+            if (nparts < MAX_PARTS)
+                parts[nparts++] = w;
+        w++; /* the empty string that ends the word */
+        if (*stem && fn(ctx, stem, parts, nparts))
             return;
     }
 }

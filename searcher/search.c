@@ -209,40 +209,29 @@ const char *ref_facet_name(ref_facet_kind kind)
     return "?";
 }
 
-/* One term group per section kind, plus the title (group 0): the section's
- * field terms for every stem the query looks for, whole word or compound
- * part ("XB" + stem, "XBC" + stem). */
+/* One term group per section kind, plus the title (group 0), built from
+ * the query's words (ref_query_each_word) so that a punkt counts for a
+ * section exactly when the section's field query would match one of the
+ * words: the word whole or as a compound part ("XB" + stem, "XBC" + stem),
+ * or, for a compound, all its parts, each whole or as a part. */
 #define SECTION_GROUPS (1 + REF_SECTION_COUNT)
+/* 2^parts clauses per compound: enough for any real Danish compound. */
+#define FACET_MAX_PARTS 6
+
+typedef struct term_vec {
+    char **terms;
+    size_t n, cap;
+    size_t *ends;       /* clause ends */
+    size_t nclauses, ends_cap;
+} term_vec;
 
 typedef struct section_groups {
     ref_xterm_group groups[SECTION_GROUPS];
-    char **terms;     /* every group's terms, one allocation each */
-    size_t nterms, cap;
+    term_vec vecs[SECTION_GROUPS];
+    int decisions_only;
     ref_status status;
+    ref_buf term;
 } section_groups;
-
-typedef struct stem_list {
-    const char **stems;
-    size_t n, cap;
-    int failed;
-} stem_list;
-
-static int add_stem(void *ctx, const char *stem)
-{
-    stem_list *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 16;
-        const char **more = realloc(l->stems, cap * sizeof *more);
-        if (!more) {
-            l->failed = 1;
-            return 1;
-        }
-        l->stems = more;
-        l->cap = cap;
-    }
-    l->stems[l->n++] = stem;
-    return 0;
-}
 
 static const char *group_prefix(size_t g)
 {
@@ -255,47 +244,106 @@ static const char *group_label(size_t g)
     return g == 0 ? "titel" : ref_section_kind_key((ref_section_kind)(g - 1));
 }
 
+static void vec_push(section_groups *sg, term_vec *v, const char *prefix, int part,
+                     const char *stem)
+{
+    if (sg->status != REF_OK)
+        return;
+    ref_buf_reset(&sg->term);
+    ref_buf_puts(&sg->term, prefix);
+    if (part)
+        ref_buf_puts(&sg->term, REF_PART_SUFFIX);
+    ref_buf_puts(&sg->term, stem);
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 16;
+        char **more = realloc(v->terms, cap * sizeof *more);
+        if (!more) {
+            sg->status = REF_ENOMEM;
+            return;
+        }
+        v->terms = more;
+        v->cap = cap;
+    }
+    char *t = ref_buf_status(&sg->term) == REF_OK ? strdup(sg->term.data) : NULL;
+    if (!t) {
+        sg->status = REF_ENOMEM;
+        return;
+    }
+    v->terms[v->n++] = t;
+}
+
+static void vec_end_clause(section_groups *sg, term_vec *v)
+{
+    if (sg->status != REF_OK)
+        return;
+    if (v->nclauses == v->ends_cap) {
+        size_t cap = v->ends_cap ? 2 * v->ends_cap : 16;
+        size_t *more = realloc(v->ends, cap * sizeof *more);
+        if (!more) {
+            sg->status = REF_ENOMEM;
+            return;
+        }
+        v->ends = more;
+        v->ends_cap = cap;
+    }
+    v->ends[v->nclauses++] = v->n;
+}
+
+static int add_word_clauses(void *ctx, const char *stem, const char *const *parts,
+                            size_t nparts)
+{
+    section_groups *sg = ctx;
+    if (nparts > FACET_MAX_PARTS)
+        nparts = 0;
+    for (size_t g = 0; g < SECTION_GROUPS; g++) {
+        /* Decisions-only queries match in the decision and nowhere else. */
+        if (sg->decisions_only && g != 1 + REF_SECTION_BESLUTNING)
+            continue;
+        term_vec *v = &sg->vecs[g];
+        const char *prefix = group_prefix(g);
+        for (int part = 0; part < 2; part++) {
+            vec_push(sg, v, prefix, part, stem);
+            vec_end_clause(sg, v);
+        }
+        /* All parts, each whole or as a part: one clause per choice. */
+        for (size_t choice = 0; nparts >= 2 && choice < ((size_t)1 << nparts); choice++) {
+            for (size_t i = 0; i < nparts; i++)
+                vec_push(sg, v, prefix, (int)((choice >> i) & 1), parts[i]);
+            vec_end_clause(sg, v);
+        }
+    }
+    return sg->status != REF_OK;
+}
+
 static void section_groups_free(section_groups *sg)
 {
-    for (size_t i = 0; i < sg->nterms; i++)
-        free(sg->terms[i]);
-    free(sg->terms);
+    for (size_t g = 0; g < SECTION_GROUPS; g++) {
+        for (size_t i = 0; i < sg->vecs[g].n; i++)
+            free(sg->vecs[g].terms[i]);
+        free(sg->vecs[g].terms);
+        free(sg->vecs[g].ends);
+    }
+    ref_buf_free(&sg->term);
     memset(sg, 0, sizeof *sg);
 }
 
-static ref_status section_groups_build(section_groups *sg, const ref_query *q)
+static ref_status section_groups_build(section_groups *sg, const ref_query *q,
+                                       int decisions_only)
 {
-    stem_list stems = {0};
-    ref_query_each_stem(q, add_stem, &stems);
-    ref_status st = stems.failed ? REF_ENOMEM : REF_OK;
-    size_t per_group = 2 * stems.n;
-    sg->terms = calloc(per_group * SECTION_GROUPS + 1, sizeof *sg->terms);
-    if (!sg->terms)
-        st = REF_ENOMEM;
-    ref_buf term = REF_BUF_INIT;
-    for (size_t g = 0; st == REF_OK && g < SECTION_GROUPS; g++) {
-        sg->groups[g].terms = (const char *const *)(sg->terms + sg->nterms);
-        sg->groups[g].nterms = per_group;
-        for (size_t i = 0; st == REF_OK && i < stems.n; i++) {
-            for (int part = 0; part < 2; part++) {
-                ref_buf_reset(&term);
-                ref_buf_puts(&term, group_prefix(g));
-                if (part)
-                    ref_buf_puts(&term, REF_PART_SUFFIX);
-                ref_buf_puts(&term, stems.stems[i]);
-                char *t = ref_buf_status(&term) == REF_OK ? strdup(term.data) : NULL;
-                if (!t)
-                    st = REF_ENOMEM;
-                else
-                    sg->terms[sg->nterms++] = t;
-            }
-        }
-    }
-    ref_buf_free(&term);
-    free(stems.stems);
-    if (st != REF_OK)
+    sg->decisions_only = decisions_only;
+    sg->status = REF_OK;
+    ref_query_each_word(q, add_word_clauses, sg);
+    ref_status st = sg->status;
+    if (st != REF_OK) {
         section_groups_free(sg);
-    return st;
+        return st;
+    }
+    for (size_t g = 0; g < SECTION_GROUPS; g++) {
+        sg->groups[g].terms = (const char *const *)sg->vecs[g].terms;
+        sg->groups[g].clause_ends = sg->vecs[g].ends;
+        sg->groups[g].nclauses = sg->vecs[g].nclauses;
+    }
+    return REF_OK;
 }
 
 static int add_facet_value(ref_facet *f, const char *value, size_t len, uint32_t count)
@@ -348,7 +396,11 @@ static ref_status collect_facets(ref_search_result *r, const ref_xresults *xr)
         ref_xresults_slot_counts(xr, 1, fill_value, &body) != REF_OK || year.failed ||
         body.failed)
         return REF_ENOMEM;
-    qsort(body.facet->values, body.facet->nvalues, sizeof *body.facet->values, by_count_desc);
+    /* No hits, no values: qsort's pointer must not be NULL even for 0
+     * elements (UBSan; test_facets_of_a_search_without_hits). */
+    if (body.facet->nvalues)
+        qsort(body.facet->values, body.facet->nvalues, sizeof *body.facet->values,
+              by_count_desc);
     for (size_t g = 0; g < SECTION_GROUPS; g++) {
         uint32_t count = ref_xresults_group_count(xr, g);
         const char *label = group_label(g);
@@ -384,13 +436,14 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         .limit = opts->limit,
         .sort = xsort_of(opts->sort),
         .sort_slot = REF_SLOT_DATE,
+        .sort_tie_slot1 = 1 + REF_SLOT_PUNKT, /* a meeting's punkter in agenda order */
     };
     static const unsigned facet_slots[] = {REF_SLOT_YEAR, REF_SLOT_BODY};
     section_groups groups = {0};
     if (opts->facets) {
         xo.count_slots = facet_slots;
         xo.ncount_slots = 2;
-        st = section_groups_build(&groups, q);
+        st = section_groups_build(&groups, q, opts->decisions_only);
         if (st != REF_OK) {
             ref_query_free(q);
             return st;

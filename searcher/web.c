@@ -157,20 +157,18 @@ static void json_key(ref_buf *b, const char *key, const char *value)
         ref_buf_puts(b, "null");
 }
 
+/* ,"facets":{…}: present.h's facet object (the CLI's --facets --format
+ * json line), so the API and the command line agree on its shape. */
 static void json_facets(ref_buf *b, const ref_search_result *r)
 {
-    ref_buf_puts(b, ",\"facets\":{");
-    for (int k = 0; k < REF_FACET_KINDS; k++) {
-        const ref_facet *f = &r->facets[k];
-        ref_buf_printf(b, "%s\"%s\":[", k ? "," : "", ref_facet_name((ref_facet_kind)k));
-        for (size_t i = 0; i < f->nvalues; i++) {
-            ref_buf_puts(b, i ? ",{\"value\":" : "{\"value\":");
-            ref_json_string(b, f->values[i].value, strlen(f->values[i].value));
-            ref_buf_printf(b, ",\"count\":%u}", f->values[i].count);
-        }
-        ref_buf_putc(b, ']');
+    ref_buf line = REF_BUF_INIT;
+    ref_present_json_facets(&line, r);
+    /* {"facets":{…}}\n → ,"facets":{…} */
+    if (ref_buf_status(&line) == REF_OK && line.len > 3) {
+        ref_buf_putc(b, ',');
+        ref_buf_append(b, line.data + 1, line.len - 3);
     }
-    ref_buf_putc(b, '}');
+    ref_buf_free(&line);
 }
 
 /* Status for a failed search: the user's query, or the server's index. */

@@ -63,10 +63,15 @@ int ref_query_is_operator(const char *word, size_t len);
 /* 1 if TOKEN (from analysing stored text) is one the query looks for. */
 int ref_query_matches(const ref_query *q, const ref_token *token);
 
-/* Call FN with each analysed stem the query looks for (positive words,
- * their compound parts and spellings), once per stem; a nonzero return
- * stops the walk. Used to count where in a punkt the match occurred. */
-typedef int (*ref_query_stem_fn)(void *ctx, const char *stem);
-void ref_query_each_stem(const ref_query *q, ref_query_stem_fn fn, void *ctx);
+/* Call FN with each word the query looks up (positive words, their
+ * spellings and synonyms): its STEM and, when the word is a compound that
+ * also matches by its parts together (compile_single in query.c), the
+ * NPARTS stems of those PARTS, else none. A word matches in a field when
+ * the field holds STEM, whole or inside a longer compound, or all PARTS.
+ * The facet "matched in section" is counted from this (search.c). Words
+ * may repeat; a nonzero return from FN stops the walk. */
+typedef int (*ref_query_word_fn)(void *ctx, const char *stem, const char *const *parts,
+                                 size_t nparts);
+void ref_query_each_word(const ref_query *q, ref_query_word_fn fn, void *ctx);
 
 #endif

@@ -13,7 +13,8 @@
  *   /api/search        JSON: {"query", "total", "offset", "limit",
  *                      "decisions_only", "corrected", "suggestion",
  *                      "hits": [present.h's hit objects], "facets":
- *                      {"year"|"body"|"section": [{"value","count"}]}}
+ *                      {"year"|"body"|"section": {VALUE: COUNT, …}}}
+ *                      (present.h's ref_present_json_facets)
  *   /api/analyze       JSON: {"text", "tokens": [explain.h's objects]}
  *   /eksport.csv, /eksport.jsonl   the current search via export.h
  * Errors: HTML pages for people, {"error": MESSAGE} under /api/.

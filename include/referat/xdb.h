@@ -124,11 +124,14 @@ typedef enum ref_xsort {
     REF_XSORT_VALUE_DESC,
 } ref_xsort;
 
-/* A group of terms counted by a match spy: how many matching documents
- * hold at least one of TERMS (facets such as "matched in the decision"). */
+/* A group of terms counted by a match spy (facets such as "matched in the
+ * decision"): a matching document counts when it holds every term of at
+ * least one clause. TERMS lists the clauses' terms one clause after the
+ * other; clause I ends before TERMS[CLAUSE_ENDS[I]]. */
 typedef struct ref_xterm_group {
     const char *const *terms;
-    size_t nterms;
+    const size_t *clause_ends;
+    size_t nclauses;
 } ref_xterm_group;
 
 typedef struct ref_xsearch_opts {
@@ -136,6 +139,9 @@ typedef struct ref_xsearch_opts {
     uint32_t limit;     /* 0 = every hit */
     ref_xsort sort;
     unsigned sort_slot;
+    /* With a value sort: 1 + a slot that orders ties, ascending (the punkt
+     * number within a meeting), then relevance; 0 = relevance alone. */
+    unsigned sort_tie_slot1;
     /* Facets, counted over every matching document (not just the page)
      * through Xapian match spies; setting any makes the total exact. */
     const unsigned *count_slots;  /* value slots to count values of */
