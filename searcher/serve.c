@@ -23,7 +23,7 @@
 #include "referat/web.h"
 
 enum serve_exit {
-    EXIT_STOPPED = 0, /* stopped by SIGINT or SIGTERM */
+    EXIT_STOPPED = 0, /* stopped by SIGINT, SIGTERM or SIGHUP */
     EXIT_USAGE = 2,
     EXIT_DB = 3,
     EXIT_LISTEN = 4,
@@ -34,8 +34,8 @@ static const char usage[] =
     "Serve a search page and a JSON API for minutes indexed by referat-index.\n"
     "\n"
     "Opens the database read-only and answers HTTP until stopped with Ctrl-C\n"
-    "(SIGINT) or SIGTERM. Minutes indexed while it runs show up on the next\n"
-    "request; no restart is needed.\n"
+    "(SIGINT), SIGTERM or SIGHUP. Minutes indexed while it runs show up on the\n"
+    "next request; no restart is needed.\n"
     "\n"
     "Options:\n"
     "      --listen ADDRESS   where to listen: HOST:PORT, [IPV6]:PORT or PORT\n"
@@ -367,6 +367,7 @@ static int run(server *sv, const serve_opts *o, struct sockaddr_storage addr)
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
@@ -388,7 +389,10 @@ static int run(server *sv, const serve_opts *o, struct sockaddr_storage addr)
     print_url(&addr, info ? info->port : 0, sv->config.db_path);
     int sig = 0;
     sigwait(&stop, &sig);
-    fprintf(stderr, "referat-search: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    fprintf(stderr, "referat-search: stopping (%s)\n",
+            sig == SIGINT   ? "SIGINT"
+            : sig == SIGHUP ? "SIGHUP"
+                            : "SIGTERM");
     MHD_stop_daemon(d);
     return EXIT_STOPPED;
 }

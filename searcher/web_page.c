@@ -471,7 +471,8 @@ static void put_results(ref_buf *b, const ref_search_result *r, const ref_web_pa
 
 void ref_web_page_search(ref_web *w, const ref_web_params *p, ref_web_response *out)
 {
-    int searching = p->q && *p->q;
+    /* A box of blanks is no search: show the form, not an error. */
+    int searching = p->q && p->q[strspn(p->q, " \t\r\n")];
     ref_buf title = REF_BUF_INIT;
     if (searching) {
         ref_buf_puts(&title, p->q);

@@ -127,6 +127,8 @@ class Pages(ServedCorpus):
         self.assertIn("Chefforum", values)
         self.assertIn('Teknik & <Miljø> "Udvalg"', values)
         self.assertIn("Sådan søger du", p.text)
+        p, _ = self.page("/?q=+++")  # blanks are no search, and no error
+        self.assertIn("Sådan søger du", p.text)
 
     def test_search_page_marks_the_words_and_agrees_with_the_command_line(self):
         for query in ("sygefravær", "budget", "udbud", '"ny organisering"'):

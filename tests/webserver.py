@@ -72,6 +72,7 @@ class Server:
         self.proc = None
         self.port = None
         self.stderr_path = None
+        self.last_log = ""
 
     def start(self):
         fd, self.stderr_path = tempfile.mkstemp(prefix="referat-serve-", suffix=".log")
@@ -118,6 +119,7 @@ class Server:
             code = self.proc.returncode
         if self.proc and self.proc.stdout:
             self.proc.stdout.close()
+        self.last_log = self.log()
         if self.stderr_path and os.path.exists(self.stderr_path):
             os.unlink(self.stderr_path)
             self.stderr_path = None
@@ -165,4 +167,4 @@ class ServedCorpus(unittest.TestCase):
     def tearDownClass(cls):
         code = cls.server.stop()
         shutil.rmtree(cls.tmp)
-        assert code == 0, "server exit code %r" % code
+        assert code == 0, "server exit code %r:\n%s" % (code, cls.server.last_log[-3000:])

@@ -11,7 +11,7 @@
 #define REFERAT_SERVE_H
 
 /* The whole of `referat-search --serve [OPTION]...`: parse its options
- * (it has its own --help), serve until SIGINT or SIGTERM, and return the
+ * (it has its own --help), serve until SIGINT, SIGTERM or SIGHUP, and return the
  * exit code: 0 stopped by a signal, 2 usage, 3 database error, 4 the
  * address could not be listened on. */
 int ref_serve_main(int argc, char **argv);
