@@ -10,7 +10,9 @@
 #include <getopt.h>
 #include <limits.h>
 #include <microhttpd.h>
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -61,7 +63,9 @@ static const char usage[] =
     "                         also antal (1-100 hits) and offset\n"
     "  /api/analyze?text=...  JSON: what the analysis chain makes of the text\n"
     "Only GET and HEAD are answered (405 otherwise); bad percent-encoding or\n"
-    "UTF-8 in a parameter is 400, a URI over 4096 bytes 414.\n"
+    "UTF-8 in a parameter is 400, a URI over 4096 bytes 414. On a loopback\n"
+    "address only requests for localhost, 127.0.0.1 or [::1] are answered (421\n"
+    "otherwise), so no web page can reach the server through DNS rebinding.\n"
     "\n"
     "Exit status: 0 stopped by a signal, 2 usage error, 3 database error,\n"
     "4 cannot listen on ADDRESS (in use, not local, not permitted).\n";
@@ -175,7 +179,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
     ref_web_response_init(&r);
     ref_web *web = thread_web(sv);
     if (web) {
-        ref_web_handle(web, method, rq ? rq->uri : url, &r);
+        const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+        ref_web_handle(web, method, rq ? rq->uri : url, host, &r);
     } else {
         r.status = 503;
         ref_buf_puts(&r.body, "Databasen kan ikke åbnes. Prøv igen om lidt.\n");
@@ -290,6 +295,16 @@ static int resolve(const char *address, struct sockaddr_storage *out, socklen_t 
     memcpy(out, res->ai_addr, res->ai_addrlen);
     *len = res->ai_addrlen;
     freeaddrinfo(res);
+    return 0;
+}
+
+/* 1 for 127.0.0.0/8 and ::1. */
+static int is_loopback(const struct sockaddr_storage *addr)
+{
+    if (addr->ss_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)addr)->sin_addr.s_addr) >> 24) == 127;
+    if (addr->ss_family == AF_INET6)
+        return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)addr)->sin6_addr);
     return 0;
 }
 
@@ -432,6 +447,7 @@ int ref_serve_main(int argc, char **argv)
         return EXIT_DB;
     }
     sv.config.tmpdir = sv.tmpdir;
+    sv.config.local_hosts_only = is_loopback(&addr);
     int code = EXIT_DB;
     if (pthread_key_create(&sv.key, NULL) == 0) {
         pthread_mutex_init(&sv.lock, NULL);

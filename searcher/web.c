@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -359,8 +360,32 @@ static void route(ref_web *w, const char *path, const ref_web_params *p, ref_web
                            "Der er ingen side på denne adresse. Gå til forsiden og søg.");
 }
 
-void ref_web_handle(ref_web *w, const char *method, const char *uri, ref_web_response *out)
+/* 1 if HOST (a Host header: name, optional ":port") names this machine. */
+static int local_host(const char *host)
 {
+    static const char *const names[] = {"localhost", "127.0.0.1", "[::1]"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        size_t n = strlen(names[i]);
+        if (strncasecmp(host, names[i], n) != 0)
+            continue;
+        if (host[n] == '\0')
+            return 1;
+        if (host[n] == ':' && host[n + 1] &&
+            strspn(host + n + 1, "0123456789") == strlen(host + n + 1))
+            return 1;
+    }
+    return 0;
+}
+
+void ref_web_handle(ref_web *w, const char *method, const char *uri, const char *host,
+                    ref_web_response *out)
+{
+    if (w->config.local_hosts_only && host && !local_host(host)) {
+        ref_web_page_error(out, 421, "Forkert værtsnavn",
+                           "Serveren lytter kun på denne maskine og svarer kun på adresser som "
+                           "http://127.0.0.1 og http://localhost.");
+        return;
+    }
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
         out->allow = "GET, HEAD";
         ref_web_page_error(out, 405, "Metoden er ikke tilladt",

@@ -379,6 +379,17 @@ class Pages(ServedCorpus):
                 nonces.add(page.style_nonces[0])
         self.assertGreater(len(nonces), 3)  # a fresh nonce per page
 
+    def test_other_host_names_are_refused_on_loopback(self):
+        # DNS rebinding: a page from evil.example whose name now points at
+        # 127.0.0.1 sends its own name as Host.
+        st, headers, body = self.server.request("/api/search?q=budget",
+                                                headers={"Host": "evil.example"})
+        self.assertEqual(st, 421)
+        self.assertNotIn(b"Budget", body)
+        st, _, _ = self.server.request("/api/search?q=budget",
+                                       headers={"Host": "localhost:%d" % self.server.port})
+        self.assertEqual(st, 200)
+
     def test_only_get_and_head(self):
         for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS"):
             st, headers, _ = self.server.request("/?q=budget", method=method, body=b"x=1")

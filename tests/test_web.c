@@ -193,7 +193,7 @@ static int teardown_group(void **state)
 static void handle(const char *method, const char *uri, ref_web_response *r)
 {
     ref_web_response_init(r);
-    ref_web_handle(web, method, uri, r);
+    ref_web_handle(web, method, uri, NULL, r);
 }
 
 static void test_pages_and_api_answer_with_status_and_type(void **state)
@@ -233,6 +233,40 @@ static void test_pages_and_api_answer_with_status_and_type(void **state)
         assert_true((r.status == 405) == (r.allow != NULL));
         ref_web_response_clear(&r);
     }
+}
+
+static void test_local_hosts_only_refuses_other_host_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *host;
+        unsigned status;
+    } cases[] = {
+        {"127.0.0.1:8080", 200},
+        {"localhost", 200},
+        {"LOCALHOST:80", 200},
+        {"[::1]:8080", 200},
+        {NULL, 200},
+        {"evil.example", 421},
+        {"evil.example:8080", 421},
+        {"127.0.0.1.evil.example", 421},
+        {"localhost:80x", 421},
+        {"localhost:", 421},
+        {"", 421},
+    };
+    ref_web_config config = {
+        .db_path = dbpath, .lexicon = lexicon, .tmpdir = exportdir, .local_hosts_only = 1};
+    ref_web *w = NULL;
+    assert_int_equal(ref_web_new(&config, &w, NULL), REF_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ref_web_response r;
+        ref_web_response_init(&r);
+        ref_web_handle(w, "GET", "/api/search?q=budget", cases[i].host, &r);
+        if (r.status != cases[i].status)
+            fail_msg("Host %s: %u", cases[i].host ? cases[i].host : "(none)", r.status);
+        ref_web_response_clear(&r);
+    }
+    ref_web_free(w);
 }
 
 static void test_uri_over_the_limit_is_414(void **state)
@@ -339,6 +373,7 @@ int main(void)
     };
     const struct CMUnitTest indexed[] = {
         cmocka_unit_test(test_pages_and_api_answer_with_status_and_type),
+        cmocka_unit_test(test_local_hosts_only_refuses_other_host_names),
         cmocka_unit_test(test_uri_over_the_limit_is_414),
         cmocka_unit_test(test_punkt_page_and_export_of_a_search),
         cmocka_unit_test(test_bodies_list_every_body_with_its_punkter),

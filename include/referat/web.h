@@ -108,6 +108,11 @@ typedef struct ref_web_config {
     const char *synonyms;       /* more synonyms (synonyms.h), or NULL */
     const ref_lexicon *lexicon; /* shared read-only; outlives the workers */
     const char *tmpdir;         /* private folder for exports */
+    /* Answer only requests whose Host names this machine (localhost,
+     * 127.0.0.1, [::1]): set when listening on loopback, so a web page
+     * whose DNS name is rebound to 127.0.0.1 cannot read the minutes
+     * through a visitor's browser (a 421 instead). */
+    int local_hosts_only;
 } ref_web_config;
 
 /* Open a worker. CONFIG's strings are borrowed and must outlive it. On
@@ -116,10 +121,12 @@ ref_status ref_web_new(const ref_web_config *config, ref_web **out, char **errms
 void ref_web_free(ref_web *w);
 
 /* Answer METHOD on the raw request URI (path and query string, still
- * percent-encoded) into *OUT, which the caller initialises with
- * ref_web_response_init and releases with ref_web_response_clear. Every
- * outcome, errors included, is a response: this never fails. */
-void ref_web_handle(ref_web *w, const char *method, const char *uri, ref_web_response *out);
+ * percent-encoded) with the request's HOST header (NULL when it had none)
+ * into *OUT, which the caller initialises with ref_web_response_init and
+ * releases with ref_web_response_clear. Every outcome, errors included, is
+ * a response: this never fails. */
+void ref_web_handle(ref_web *w, const char *method, const char *uri, const char *host,
+                    ref_web_response *out);
 void ref_web_response_init(ref_web_response *r);
 void ref_web_response_clear(ref_web_response *r);
 
