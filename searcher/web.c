@@ -86,8 +86,9 @@ const char *ref_web_basename(const char *path)
 
 /* --- searching ----------------------------------------------------------- */
 
-void ref_web_search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit,
-                         ref_search_opts *so)
+/* The search options of the parameters, for OFFSET and LIMIT hits. */
+static void search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit,
+                        ref_search_opts *so)
 {
     memset(so, 0, sizeof *so);
     so->decisions_only = p->decisions;
@@ -104,7 +105,7 @@ ref_status ref_web_search(ref_web *w, const ref_web_params *p, uint32_t offset, 
                           int facets, ref_search_result **out, char **errmsg)
 {
     ref_search_opts so;
-    ref_web_search_opts(p, offset, limit, &so);
+    search_opts(p, offset, limit, &so);
     so.facets = facets;
     ref_status st = ref_searcher_search(w->searcher, p->q ? p->q : "", &so, out, errmsg);
     if (st != REF_OK)

@@ -24,9 +24,6 @@ struct ref_web {
     unsigned long exports; /* exports written, for unique file names */
 };
 
-/* The search options of the parameters, for OFFSET and LIMIT hits. */
-void ref_web_search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit,
-                         ref_search_opts *so);
 /* Run the search of P (facets when FACETS); hits' sources are cut to
  * their file names. On failure *ERRMSG holds a malloc'd message and the
  * return says whether the query (REF_EQUERY) or the database failed. */
