@@ -156,6 +156,29 @@ static int correctable(const char *w, size_t n)
     return 1;
 }
 
+static int first_word_stem(void *ctx, const ref_token *tok)
+{
+    char **out = ctx;
+    if (tok->kind != REF_TOKEN_WORD)
+        return 0;
+    *out = strdup(tok->stem);
+    return 1;
+}
+
+/* 1 if A and B are forms of one word for the index (same analysed stem:
+ * "sygefravær" and "sygefraværet"): the query already finds B, so
+ * suggesting it would be noise. */
+static int same_word(ref_searcher *s, const char *a, const char *b)
+{
+    char *sa = NULL, *sb = NULL;
+    ref_analyze(s->analyzer, a, strlen(a), first_word_stem, &sa, NULL);
+    ref_analyze(s->analyzer, b, strlen(b), first_word_stem, &sb, NULL);
+    int same = sa && sb && strcmp(sa, sb) == 0;
+    free(sa);
+    free(sb);
+    return same;
+}
+
 /* "Mente du": each plain word of QUERY that the index does not know,
  * replaced by the nearest word it does know (Xapian's spelling table, filled
  * by the indexer). NULL when nothing changes. */
@@ -171,6 +194,10 @@ static char *suggest(ref_searcher *s, const char *query)
             ref_casefold(p, n, &folded);
             if (ref_buf_status(&folded) == REF_OK)
                 ref_xdb_spelling_suggestion(s->db, folded.data, 2, &fix);
+            if (fix && same_word(s, folded.data, fix)) {
+                free(fix);
+                fix = NULL;
+            }
         }
         if (fix) {
             ref_buf_puts(&out, fix);
