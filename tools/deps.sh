@@ -2,7 +2,7 @@
 # deps.sh — install the Debian packages Referat needs, if any are missing.
 # A quick no-op when everything is present (one dpkg-query call).
 set -eu
-PKGS="g++ make pkg-config libxapian-dev libstemmer-dev zlib1g-dev libcmocka-dev python3 hunspell-da $*"
+PKGS="g++ make pkg-config libxapian-dev libstemmer-dev zlib1g-dev libcmocka-dev python3 hunspell-da libpoppler-glib-dev libxml2-dev python3-cairo fonts-dejavu-core $*"
 missing=""
 for p in $PKGS; do
     status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
