@@ -2260,28 +2260,25 @@ ref_status ref_minutes_parse_with_fallback(const char *text, size_t len, ref_mee
 
 enum { EXPLAIN_FIRST_WORDS = 12 };
 
-/* The first EXPLAIN_FIRST_WORDS words of TEXT on one line. */
+/* The first EXPLAIN_FIRST_WORDS words of TEXT on one line, whole words
+ * only (so never a cut UTF-8 character), "…" if more follow. */
 static void put_first_words(ref_buf *out, const char *text)
 {
-    size_t n = strlen(text), i = 0, words = 0;
-    int space = 0;
-    while (i < n && words < EXPLAIN_FIRST_WORDS) {
-        size_t w = space_width(text + i, n - i);
-        if (w || text[i] == '\n') {
-            space = 1;
-            i += w ? w : 1;
-            continue;
-        }
-        if (space && out->len && out->data[out->len - 1] != '"')
+    size_t n = strlen(text), i = 0;
+    for (size_t words = 0; words < EXPLAIN_FIRST_WORDS; words++) {
+        while (i < n && (text[i] == '\n' || space_width(text + i, n - i)))
+            i += text[i] == '\n' ? 1 : space_width(text + i, n - i);
+        if (i >= n)
+            return;
+        if (words)
             ref_buf_putc(out, ' ');
-        if (space || words == 0)
-            words++;
-        space = 0;
-        ref_buf_putc(out, text[i++]);
+        size_t start = i;
+        while (i < n && text[i] != '\n' && !space_width(text + i, n - i))
+            i++;
+        ref_buf_append(out, text + start, i - start);
     }
-    /* never end inside a multi-byte character */
-    while (i < n && ((unsigned char)text[i] & 0xC0) == 0x80)
-        ref_buf_putc(out, text[i++]);
+    while (i < n && (text[i] == '\n' || space_width(text + i, n - i)))
+        i += text[i] == '\n' ? 1 : space_width(text + i, n - i);
     if (i < n)
         ref_buf_puts(out, " …");
 }

@@ -122,6 +122,9 @@ static ref_status add_values(ref_xdoc *doc, const ref_meeting *m, const ref_punk
         st = ref_xdoc_set_value(doc, REF_SLOT_BODY, m->body, strlen(m->body));
     if (st == REF_OK)
         st = ref_xdoc_set_value(doc, REF_SLOT_SECTIONS, present, n);
+    if (st == REF_OK && m->municipality[0])
+        st = ref_xdoc_set_value(doc, REF_SLOT_MUNICIPALITY, m->municipality,
+                                strlen(m->municipality));
     return st;
 }
 
@@ -135,6 +138,7 @@ static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_pu
         secs[i].kind = p->sections[i].kind;
         secs[i].heading = p->sections[i].heading;
         secs[i].text = p->sections[i].text;
+        secs[i].page = p->sections[i].page;
     }
     ref_record rec = {
         .id = id,
@@ -148,6 +152,10 @@ static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_pu
         .journal = p->journal,
         .nsections = p->nsections,
         .sections = secs,
+        .municipality = m->municipality,
+        .flags = (m->unstructured ? REF_RECORD_UNSTRUCTURED : 0u) |
+                 (p->closed ? REF_RECORD_CLOSED : 0u),
+        .page = p->page,
     };
     ref_buf data = REF_BUF_INIT;
     ref_status st = ref_record_encode(&rec, &data);
@@ -226,6 +234,14 @@ ref_status ref_punktdoc_build(ref_analyzer *an, const ref_meeting *m, size_t ord
     }
     if (st == REF_OK && has_decision(p))
         st = ref_xdoc_add_term(doc, REF_PREFIX_HASDECISION, 0);
+    if (st == REF_OK)
+        st = add_bool(doc, &tmp, ref_field_get("kommune")->prefix, m->municipality);
+    if (st == REF_OK && m->unstructured)
+        st = ref_xdoc_add_term(doc, REF_PREFIX_UNSTRUCTURED, 0);
+    /* A closed item has no sections (the parser never copies its text), so
+     * only its title is indexed above; the term lets a test prove it. */
+    if (st == REF_OK && p->closed)
+        st = ref_xdoc_add_term(doc, REF_PREFIX_CLOSED, 0);
     if (st == REF_OK)
         st = add_values(doc, m, p);
     if (st == REF_OK)
