@@ -393,6 +393,9 @@ typedef struct parser {
 
     /* other layouts */
     int numbered_ok;    /* no keyword punkt line in the file: "N. Title" counts */
+    int implicit_ok;    /* no punkt lines but section headings: the text after
+                           the header is one punkt (a page per item) */
+    int implicit_punkt; /* the current punkt is that one */
     int closed_part;    /* after "Lukket dagsorden": every punkt is closed */
     int pending_label;  /* a header label alone on its line: the next line is
                            its value (index into header_labels + 1) */
@@ -845,7 +848,8 @@ static void start_punkt(parser *p, const punkt_line *pl, size_t lineno)
     p->cap_sections = 0;
     p->have_section = 0;
     p->expect_journal = 1;
-    check_number(p, pl, lineno);
+    if (!p->implicit_punkt)
+        check_number(p, pl, lineno);
 }
 
 /* ---- journal numbers -------------------------------------------------- */
@@ -1454,17 +1458,22 @@ static void set_header_field(parser *p, enum header_field field, const line *ln,
     }
 }
 
-static void header_line(parser *p, const line *ln)
+/* A header line: the meeting's first line, labels, the table of contents.
+ * Returns 1 if the line told something about the meeting (or is part of
+ * the table of contents), 0 if it is some other text. */
+static int header_line(parser *p, const line *ln)
 {
     ref_meeting *mt = &p->m->pub;
     if (ci_equal(ln->s, ln->n, "Indholdsfortegnelse") || ci_equal(ln->s, ln->n, "Indhold")) {
         p->in_toc = 1;
-        return;
+        return 1;
     }
-    if (!p->first_header_date && !p->in_toc) {
+    int dated = 0;
+    if (!p->in_toc) {
         char date[11];
         size_t at;
-        if (find_date(ln->s, ln->n, date, &at))
+        dated = find_date(ln->s, ln->n, date, &at);
+        if (dated && !p->first_header_date)
             p->first_header_date = pstrndup(p, date, 10);
     }
     if (!p->seen_header_line) {
@@ -1472,15 +1481,15 @@ static void header_line(parser *p, const line *ln)
         parse_heading_line(p, ln);
         if (!mt->body[0])
             body_from_line(p, ln);
-        return;
+        return 1;
     }
     if (p->in_toc)
-        return;
+        return 1;
     if (p->pending_label) { /* "UDVALG" alone, the name on the next line */
         size_t k = (size_t)p->pending_label - 1;
         p->pending_label = 0;
         set_header_field(p, header_labels[k].field, ln, ln->s, ln->n);
-        return;
+        return 1;
     }
     for (size_t k = 0; k < sizeof header_labels / sizeof header_labels[0]; k++) {
         size_t i = ci_prefix(ln->s, ln->n, header_labels[k].label);
@@ -1488,17 +1497,21 @@ static void header_line(parser *p, const line *ln)
             continue;
         if (i == ln->n || (ln->s[i] == ':' && i + 1 == ln->n)) {
             p->pending_label = (int)k + 1;
-            return;
+            return 1;
         }
         if (ln->s[i] != ':' && !space_width(ln->s + i, ln->n - i))
             continue;
         if (ln->s[i] == ':')
             i++;
         set_header_field(p, header_labels[k].field, ln, ln->s + i, ln->n - i);
-        return;
+        return 1;
     }
-    if (!mt->body[0])
+    if (!mt->body[0]) {
         body_from_line(p, ln);
+        if (mt->body[0])
+            return 1;
+    }
+    return dated;
 }
 
 /* A table-of-contents entry: dotted leaders or a tab before a page number
@@ -1833,13 +1846,23 @@ static void prescan_text(parser *p, const char *text, size_t len)
     prescan ps = {0};
     ps.page = 1;
     int keyword_punkt = 0;
+    size_t numbered = 0, headings = 0;
     for (next_line(&c, &ln); ln.present && p->rc == REF_OK; next_line(&c, &ln)) {
         punkt_line pl;
         if (!keyword_punkt && match_punkt_line(&ln, &pl))
             keyword_punkt = 1;
+        if (match_numbered_punkt(&ln, &pl))
+            numbered++;
+        if (ln.n && ln.n <= PLAIN_HEADING_MAX_BYTES) {
+            heading_match hm = classify_heading(&ln);
+            headings += hm.role == ROLE_KNOWN && hm.kind != REF_SECTION_OTHER;
+        }
         prescan_line(p, &ps, &ln);
     }
     p->numbered_ok = !keyword_punkt;
+    /* Minutes published one item per page (København, Ishøj) have section
+     * headings but no punkt line: the text after the header is one punkt. */
+    p->implicit_ok = !keyword_punkt && numbered == 0 && headings >= 1;
     p->npages = c.page > 1 ? (size_t)c.page : 0;
     p->m->pub.npages = p->npages;
     if (p->rc == REF_OK)
@@ -1916,6 +1939,24 @@ static void join_hyphenated(parser *p, line *cur, line *next, ref_buf *scratch)
 
 /* ---- the main loop ---------------------------------------------------- */
 
+/* On a page of items without punkt lines, a decision ends an item: a known
+ * heading after the Beslutning section (other than another decision line
+ * of the same item's Bilag), or a heading of a kind the item already has,
+ * starts the next item. */
+static int implicit_item_ends(parser *p, ref_section_kind kind)
+{
+    ref_punkt *pk = cur_punkt(p);
+    if (!pk)
+        return 0;
+    int decided = p->have_section && p->kind == REF_SECTION_BESLUTNING;
+    int seen_kind = p->have_section && p->kind == kind && kind != REF_SECTION_OTHER;
+    for (size_t i = 0; i < pk->nsections; i++) {
+        decided |= pk->sections[i].kind == REF_SECTION_BESLUTNING;
+        seen_kind |= pk->sections[i].kind == kind && kind != REF_SECTION_OTHER;
+    }
+    return kind != REF_SECTION_BILAG && (decided || seen_kind);
+}
+
 static void heading_or_text(parser *p, const line *ln, const line *next)
 {
     heading_match hm = classify_heading(ln);
@@ -1924,6 +1965,10 @@ static void heading_or_text(parser *p, const line *ln, const line *next)
         append_text(p, ln->s, ln->n, ln->no);
         p->at_paragraph = 0;
         return;
+    }
+    if (hm.role == ROLE_KNOWN && p->implicit_punkt && implicit_item_ends(p, hm.kind)) {
+        punkt_line pl = {0, 0, "", 0};
+        start_punkt(p, &pl, ln->no);
     }
     const char *h = ln->s;
     size_t hn = hm.heading_len;
@@ -1990,6 +2035,21 @@ static int punkt_preamble(parser *p, const line *ln, const punkt_line *pl, int i
     return pk->title[0] && ci_equal(ln->s, ln->n, pk->title) && ln->n == strlen(pk->title);
 }
 
+/* The one punkt of a page that holds a single item: its title is LN when
+ * that is shaped like a title, else LN is its first text. */
+static void start_implicit_punkt(parser *p, const line *ln, const line *next)
+{
+    finish_header(p);
+    int titled = ln->n <= MARKUP_HEADING_MAX_BYTES && !ends_sentence_char(ln->s[ln->n - 1]) &&
+                 classify_heading(ln).role != ROLE_KNOWN;
+    punkt_line pl = {0, 0, ln->s, titled ? ln->n : 0};
+    p->implicit_punkt = 1;
+    start_punkt(p, &pl, ln->no);
+    p->at_paragraph = 1;
+    if (!titled)
+        heading_or_text(p, ln, next);
+}
+
 static void handle_line(parser *p, const line *ln, const line *next)
 {
     if (ln->consumed)
@@ -2025,8 +2085,14 @@ static void handle_line(parser *p, const line *ln, const line *next)
         return;
     }
     if (!p->have_punkt) {
-        if (!toc)
-            header_line(p, ln);
+        /* A page with one item: a section heading, or the first line that
+         * is not about the meeting, ends the header. */
+        if (toc)
+            return;
+        if (p->implicit_ok && p->seen_header_line && classify_heading(ln).role == ROLE_KNOWN)
+            start_implicit_punkt(p, ln, next);
+        else if (!header_line(p, ln) && p->implicit_ok)
+            start_implicit_punkt(p, ln, next);
         return;
     }
     if (p->expect_journal) {

@@ -138,8 +138,14 @@ static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_pu
         secs[i].kind = p->sections[i].kind;
         secs[i].heading = p->sections[i].heading;
         secs[i].text = p->sections[i].text;
-        secs[i].page = p->sections[i].page;
     }
+    int *pages = calloc(p->nsections ? p->nsections : 1, sizeof *pages);
+    if (!pages) {
+        free(secs);
+        return REF_ENOMEM;
+    }
+    for (size_t i = 0; i < p->nsections; i++)
+        pages[i] = p->sections[i].page;
     ref_record rec = {
         .id = id,
         .source = source_path,
@@ -156,6 +162,7 @@ static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_pu
         .flags = (m->unstructured ? REF_RECORD_UNSTRUCTURED : 0u) |
                  (p->closed ? REF_RECORD_CLOSED : 0u),
         .page = p->page,
+        .section_pages = pages,
     };
     ref_buf data = REF_BUF_INIT;
     ref_status st = ref_record_encode(&rec, &data);
@@ -163,6 +170,7 @@ static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_pu
         st = ref_xdoc_set_data(doc, data.data, data.len);
     ref_buf_free(&data);
     free(secs);
+    free(pages);
     return st;
 }
 

@@ -60,8 +60,10 @@ ref_status ref_record_encode(const ref_record *rec, ref_buf *out)
     put_str(&payload, rec->municipality);
     put_varint(&payload, rec->flags);
     put_varint(&payload, (uint64_t)(rec->page < 0 ? 0 : rec->page));
-    for (size_t i = 0; i < rec->nsections; i++)
-        put_varint(&payload, (uint64_t)(rec->sections[i].page < 0 ? 0 : rec->sections[i].page));
+    for (size_t i = 0; i < rec->nsections; i++) {
+        int page = rec->section_pages ? rec->section_pages[i] : 0;
+        put_varint(&payload, (uint64_t)(page < 0 ? 0 : page));
+    }
     ref_status st = ref_buf_status(&payload);
     if (st != REF_OK) {
         ref_buf_free(&payload);
@@ -183,8 +185,14 @@ static ref_status decode_payload(const unsigned char *p, size_t len, int version
         rec->municipality = get_str(&r, &a);
         rec->flags = (unsigned)(get_varint(&r) & 0xffff);
         rec->page = (int)(get_varint(&r) & 0x7fffffff);
+        int *pages = calloc(rec->nsections ? rec->nsections : 1, sizeof *pages);
+        if (!pages) {
+            ref_record_free(rec);
+            return REF_ENOMEM;
+        }
+        rec->section_pages = pages;
         for (size_t i = 0; i < rec->nsections && !r.bad; i++)
-            rec->sections[i].page = (int)(get_varint(&r) & 0x7fffffff);
+            pages[i] = (int)(get_varint(&r) & 0x7fffffff);
     }
     /* The payload is exactly the record: bytes after it mean the length
      * fields are not what the writer wrote (test_trailing_bytes_are_corrupt). */
@@ -246,5 +254,6 @@ void ref_record_free(ref_record *rec)
         return;
     free(rec->owned_);
     free(rec->sections);
+    free((void *)rec->section_pages);
     free(rec);
 }

@@ -125,8 +125,9 @@ void ref_present_json_hit(ref_buf *out, const ref_hit *hit)
     json_key_str(out, "municipality", r->municipality);
     ref_buf_printf(out, ",\"unstructured\":%s",
                    (r->flags & REF_RECORD_UNSTRUCTURED) ? "true" : "false");
-    int page = hit->section >= 0 && r->sections[hit->section].page ? r->sections[hit->section].page
-                                                                  : r->page;
+    int page = r->page;
+    if (hit->section >= 0 && r->section_pages && r->section_pages[hit->section])
+        page = r->section_pages[hit->section];
     if (page > 0)
         ref_buf_printf(out, ",\"page\":%d", page);
     ref_buf_puts(out, "}\n");

@@ -73,7 +73,8 @@ static void assert_same_record(const ref_record *got, const ref_record *want)
         assert_int_equal(got->sections[i].kind, want->sections[i].kind);
         assert_string_equal(got->sections[i].heading, or_empty(want->sections[i].heading));
         assert_string_equal(got->sections[i].text, or_empty(want->sections[i].text));
-        assert_int_equal(got->sections[i].page, want->sections[i].page);
+        int want_page = want->section_pages ? want->section_pages[i] : 0;
+        assert_int_equal(got->section_pages ? got->section_pages[i] : 0, want_page);
     }
     assert_string_equal(got->municipality, or_empty(want->municipality));
     assert_int_equal(got->flags, want->flags);
@@ -459,7 +460,7 @@ static void test_rfr1_records_still_decode(void **state)
     assert_int_equal(got->nsections, 1);
     assert_int_equal(got->sections[0].kind, REF_SECTION_BESLUTNING);
     assert_string_equal(got->sections[0].text, "Godkendt.");
-    assert_int_equal(got->sections[0].page, 0);
+    assert_null(got->section_pages); /* RFR1 knew no pages */
     assert_string_equal(got->municipality, "");
     assert_int_equal(got->flags, 0);
     assert_int_equal(got->page, 0);
@@ -470,11 +471,13 @@ static void test_rfr1_records_still_decode(void **state)
 static void test_rfr2_fields_round_trip(void **state)
 {
     (void)state;
-    static ref_record_section secs[] = {{REF_SECTION_NONE, "", "Side 3 tekst", 3},
-                                        {REF_SECTION_BILAG, "Bilag", "b", 4}};
+    static ref_record_section secs[] = {{REF_SECTION_NONE, "", "Side 3 tekst"},
+                                        {REF_SECTION_BILAG, "Bilag", "b"}};
+    static const int pages[] = {3, 4};
     ref_record rec = {.id = "x", .title = "Side 3", .nsections = 2, .sections = secs,
                       .municipality = "Region Hovedstaden",
-                      .flags = REF_RECORD_UNSTRUCTURED | REF_RECORD_CLOSED, .page = 3};
+                      .flags = REF_RECORD_UNSTRUCTURED | REF_RECORD_CLOSED, .page = 3,
+                      .section_pages = pages};
     ref_buf b = encode_ok(&rec);
     ref_record *got = decode_ok(b.data, b.len);
     assert_same_record(got, &rec);

@@ -26,7 +26,6 @@ typedef struct ref_record_section {
     ref_section_kind kind;
     const char *heading;
     const char *text;
-    int page;            /* 1-based page of the heading; 0 if unknown */
 } ref_record_section;
 
 /* ref_record.flags */
@@ -50,6 +49,8 @@ typedef struct ref_record {
     const char *municipality; /* "Albertslund", "Region Hovedstaden" or "" */
     unsigned flags;      /* REF_RECORD_UNSTRUCTURED | REF_RECORD_CLOSED */
     int page;            /* page where the punkt starts; 0 if unknown */
+    const int *section_pages; /* page of each section's heading (0 if
+                                 unknown), or NULL for none known */
     void *owned_;        /* decode's allocation; NULL for a borrowed record */
 } ref_record;
 
