@@ -643,8 +643,8 @@ static int match_numbered_punkt(const line *ln, punkt_line *out)
     if (i == 0 || i > 3 || i >= n || s[i] != '.' || number == 0)
         return 0;
     size_t t = skip_spaces(s, n, i + 1);
-    if (t == i + 1 || t >= n || !starts_upper(s + t, n - t))
-        return 0;
+    if (t == i + 1 || t >= n || !(starts_upper(s + t, n - t) || is_digit(s[t])))
+        return 0; /* "89. 17 nye lejligheder" starts with a number */
     if (n - t > MARKUP_HEADING_MAX_BYTES || ends_sentence_char(s[n - 1]) || s[n - 1] == ':')
         return 0;
     out->number = number;
@@ -1957,9 +1957,41 @@ static int implicit_item_ends(parser *p, ref_section_kind kind)
     return kind != REF_SECTION_BILAG && (decided || seen_kind);
 }
 
+/* "Kultur- og Idrætsudvalget, 03-04-2019, pkt. 44": Roskilde heads the
+ * decision with the body, the date and the punkt. It is this meeting's
+ * decision when the date is the meeting's (or the meeting's is unknown);
+ * with another date it quotes an earlier meeting (Faaborg-Midtfyn's
+ * "Økonomiudvalget 2018-21, 28. oktober 2019, pkt. 452:") and stays text,
+ * like "Beslutning fra …". */
+static int dated_decision_line(parser *p, const line *ln)
+{
+    if (ln->n > SUFFIXED_HEADING_MAX_BYTES || !starts_upper(ln->s, ln->n))
+        return 0;
+    size_t e = ln->n;
+    if (e && ln->s[e - 1] == ':')
+        e--;
+    size_t d = e;
+    while (d > 0 && is_digit(ln->s[d - 1]))
+        d--;
+    if (d == e || d < 6 || !ci_equal(ln->s + d - 6, 6, ", pkt."))
+        if (d < 7 || !ci_equal(ln->s + d - 7, 7, ", pkt. "))
+            return 0;
+    char date[11];
+    size_t at;
+    if (!find_date(ln->s, d, date, &at))
+        return 0;
+    const char *mdate = p->m->pub.date;
+    return !mdate[0] || strcmp(mdate, date) == 0;
+}
+
 static void heading_or_text(parser *p, const line *ln, const line *next)
 {
     heading_match hm = classify_heading(ln);
+    if (hm.role != ROLE_KNOWN && hm.role != ROLE_QUOTE && dated_decision_line(p, ln)) {
+        hm.role = ROLE_KNOWN;
+        hm.kind = REF_SECTION_BESLUTNING;
+        hm.heading_len = hm.text_off = ln->n;
+    }
     int opens = hm.role == ROLE_KNOWN || (hm.role == ROLE_UNKNOWN && may_open_other(p, ln, next));
     if (!opens) {
         append_text(p, ln->s, ln->n, ln->no);
@@ -1997,28 +2029,43 @@ static int punkt_line_here(parser *p, const line *ln, punkt_line *pl)
         return 1;
     if (pl->number > p->prev_number && pl->number <= p->prev_number + NUMBERED_MAX_STEP)
         return 1;
-    return pl->number == 1 && !p->have_section && pk->nsections == 0;
+    return pl->number <= p->prev_number && !p->have_section && pk->nsections == 0;
 }
 
 /* Lines right under a punkt line, before any text: the same punkt written
  * again ("Pkt. 42" under "• Pkt. 42 Titel"), a closed marker, the title
  * when the punkt line had none, or the title repeated. 1 if LN was one. */
+/* Has the current punkt only text before any heading so far? */
+static int only_untitled_text(parser *p, const ref_punkt *pk)
+{
+    if (p->have_section && p->kind != REF_SECTION_NONE)
+        return 0;
+    for (size_t i = 0; i < pk->nsections; i++)
+        if (pk->sections[i].kind != REF_SECTION_NONE)
+            return 0;
+    return 1;
+}
+
 static int punkt_preamble(parser *p, const line *ln, const punkt_line *pl, int is_punkt)
 {
     ref_punkt *pk = cur_punkt(p);
-    if (!pk || p->have_section || pk->nsections || pk->closed)
+    if (!pk)
         return 0;
     if (is_punkt) {
-        if (pl->number != pk->number || pl->number == 0)
+        /* "Pkt. 44" again after a line of attachment names: still 44 */
+        if (pl->number != pk->number || pl->number == 0 || !only_untitled_text(p, pk))
             return 0;
-        if (!pk->title[0] && pl->nrest) {
-            const char *t = pl->rest;
-            size_t tn = pl->nrest;
-            trim(&t, &tn);
+        const char *t = pl->rest;
+        size_t tn = pl->nrest;
+        trim(&t, &tn);
+        if (tn && pk->title[0] && !(ci_equal(t, tn, pk->title) && tn == strlen(pk->title)))
+            return 0;
+        if (!pk->title[0] && tn)
             pk->title = pstrndup(p, t, tn);
-        }
         return 1;
     }
+    if (p->have_section || pk->nsections || pk->closed)
+        return 0;
     if (closed_marker(ln->s, ln->n)) {
         close_punkt_now(p);
         return 1;
@@ -2115,11 +2162,24 @@ static void handle_line(parser *p, const line *ln, const line *next)
 static void drop_toc_punkter(parser *p)
 {
     ref_meeting *mt = &p->m->pub;
+    /* A run of punkter without text followed by numbers starting again
+     * ("1.".."14.", then "1. Bemærkninger …") is a table of contents, even
+     * where the file ends before every entry comes again. */
+    size_t toc_end = 0;
+    for (size_t i = 1; i < mt->npunkter; i++) {
+        const ref_punkt *a = &mt->punkter[i - 1];
+        if (a->nsections)
+            break;
+        if (mt->punkter[i].number > 0 && mt->punkter[i].number <= a->number) {
+            toc_end = i;
+            break;
+        }
+    }
     size_t kept = 0;
     for (size_t i = 0; i < mt->npunkter; i++) {
         ref_punkt *pk = &mt->punkter[i];
-        int toc = 0;
-        if (!pk->closed && pk->number > 0 && pk->nsections == 0)
+        int toc = i < toc_end;
+        if (!toc && !pk->closed && pk->number > 0 && pk->nsections == 0)
             for (size_t j = i + 1; j < mt->npunkter && !toc; j++)
                 toc = mt->punkter[j].number == pk->number;
         if (toc) {
