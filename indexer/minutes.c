@@ -254,6 +254,7 @@ typedef struct line {
                      not a blank line, just nothing */
     const char *raw; /* the line's bytes in the input, before cleaning */
     size_t nraw;
+    int piece;       /* a piece of a long line split by split_point */
 } line;
 
 /* A '#' run of 1-6 marks followed by a space (or nothing) is an ATX
@@ -313,6 +314,7 @@ typedef struct cursor {
     int in_raw;              /* pieces of a raw line remain */
     int long_raw;            /* that raw line is long: split it */
     size_t raw_start, raw_end;
+    size_t raw_first;        /* where that raw line starts */
 } cursor;
 
 static size_t split_point(const char *s, size_t n);
@@ -345,6 +347,7 @@ static void next_line(cursor *c, line *ln)
             start++;
         }
         c->raw_start = start;
+        c->raw_first = start;
         c->raw_end = end;
         c->in_raw = 1;
         c->long_raw = end - start > LONG_LINE_BYTES;
@@ -359,6 +362,7 @@ static void next_line(cursor *c, line *ln)
     ln->page = c->page;
     ln->raw = c->text + s;
     ln->nraw = e - s;
+    ln->piece = c->long_raw && !(s == c->raw_first && e == c->raw_end);
     clean_line(ln, c->text + s, e - s);
 }
 
@@ -966,6 +970,7 @@ static const heading_rule heading_rules[] = {
     {"Sagsbeskrivelse og vurdering", REF_SECTION_SAGSFREMSTILLING, SFX_BARE},
     {"Udvalgets beslutning", REF_SECTION_BESLUTNING, SFX_AT},
     {"Byrådets beslutning", REF_SECTION_BESLUTNING, SFX_AT},
+    {"Politisk behandling", REF_SECTION_BESLUTNING, SFX_BARE}, /* Region Hovedstaden */
     {"Bilagsoversigt", REF_SECTION_BILAG, SFX_BARE},
     {"Beslutningskompetence", REF_SECTION_OTHER, SFX_BARE},
     {"Sammenfatning", REF_SECTION_OTHER, SFX_BARE},
@@ -1476,14 +1481,7 @@ static int header_line(parser *p, const line *ln)
         if (dated && !p->first_header_date)
             p->first_header_date = pstrndup(p, date, 10);
     }
-    if (!p->seen_header_line) {
-        p->seen_header_line = 1;
-        parse_heading_line(p, ln);
-        if (!mt->body[0])
-            body_from_line(p, ln);
-        return 1;
-    }
-    if (p->in_toc)
+    if (p->in_toc && p->seen_header_line)
         return 1;
     if (p->pending_label) { /* "UDVALG" alone, the name on the next line */
         size_t k = (size_t)p->pending_label - 1;
@@ -1497,13 +1495,23 @@ static int header_line(parser *p, const line *ln)
             continue;
         if (i == ln->n || (ln->s[i] == ':' && i + 1 == ln->n)) {
             p->pending_label = (int)k + 1;
+            p->seen_header_line = 1; /* a form of labels has no title line */
             return 1;
         }
+        if (!p->seen_header_line)
+            break; /* the first line is the meeting's title line */
         if (ln->s[i] != ':' && !space_width(ln->s + i, ln->n - i))
             continue;
         if (ln->s[i] == ':')
             i++;
         set_header_field(p, header_labels[k].field, ln, ln->s + i, ln->n - i);
+        return 1;
+    }
+    if (!p->seen_header_line) {
+        p->seen_header_line = 1;
+        parse_heading_line(p, ln);
+        if (!mt->body[0])
+            body_from_line(p, ln);
         return 1;
     }
     if (!mt->body[0]) {
@@ -1760,8 +1768,11 @@ static void prescan_line(parser *p, prescan *ps, const line *ln)
         ps->cap = ncap;
     }
     /* A long line is still a line of the page: it pushes older ones out of
-     * the window, but is never furniture itself. */
-    int candidate = ln->n <= FURNITURE_MAX_BYTES;
+     * the window, but is never furniture itself; nor is a punkt line or a
+     * known heading ("Beslutning" at the top of several pages). */
+    punkt_line pl;
+    int candidate = ln->n <= FURNITURE_MAX_BYTES && !match_punkt_line(ln, &pl) &&
+                    !match_numbered_punkt(ln, &pl) && classify_heading(ln).role != ROLE_KNOWN;
     ps->edges[ps->nedges++] =
         (edge_line){candidate ? ln->raw : NULL, candidate ? ln->nraw : 0, NULL, ln->no, ln->page};
 }
@@ -1841,12 +1852,12 @@ static void choose_furniture(parser *p, prescan *ps)
  * agree. */
 static void prescan_text(parser *p, const char *text, size_t len)
 {
-    cursor c = {text, len, 0, 0, 1, 0, 0, 0, 0};
+    cursor c = {text, len, 0, 0, 1, 0, 0, 0, 0, 0};
     line ln = {0};
     prescan ps = {0};
     ps.page = 1;
     int keyword_punkt = 0;
-    size_t numbered = 0, headings = 0;
+    size_t numbered = 0, headings = 0, text_lines = 0;
     for (next_line(&c, &ln); ln.present && p->rc == REF_OK; next_line(&c, &ln)) {
         punkt_line pl;
         if (!keyword_punkt && match_punkt_line(&ln, &pl))
@@ -1856,13 +1867,16 @@ static void prescan_text(parser *p, const char *text, size_t len)
         if (ln.n && ln.n <= PLAIN_HEADING_MAX_BYTES) {
             heading_match hm = classify_heading(&ln);
             headings += hm.role == ROLE_KNOWN && hm.kind != REF_SECTION_OTHER;
+            text_lines += hm.role != ROLE_KNOWN;
+        } else {
+            text_lines += ln.n > 0;
         }
         prescan_line(p, &ps, &ln);
     }
     p->numbered_ok = !keyword_punkt;
     /* Minutes published one item per page (København, Ishøj) have section
      * headings but no punkt line: the text after the header is one punkt. */
-    p->implicit_ok = !keyword_punkt && numbered == 0 && headings >= 1;
+    p->implicit_ok = !keyword_punkt && numbered == 0 && headings >= 1 && text_lines >= 1;
     p->npages = c.page > 1 ? (size_t)c.page : 0;
     p->m->pub.npages = p->npages;
     if (p->rc == REF_OK)
@@ -1948,11 +1962,14 @@ static int implicit_item_ends(parser *p, ref_section_kind kind)
     ref_punkt *pk = cur_punkt(p);
     if (!pk)
         return 0;
-    int decided = p->have_section && p->kind == REF_SECTION_BESLUTNING;
-    int seen_kind = p->have_section && p->kind == kind && kind != REF_SECTION_OTHER;
+    /* a decision counts once it has text: empty headings in a row are one
+     * item's, not many items' */
+    int decided = p->have_section && p->kind == REF_SECTION_BESLUTNING && p->text.len;
+    int seen_kind = p->have_section && p->kind == kind && kind != REF_SECTION_OTHER && p->text.len;
     for (size_t i = 0; i < pk->nsections; i++) {
-        decided |= pk->sections[i].kind == REF_SECTION_BESLUTNING;
-        seen_kind |= pk->sections[i].kind == kind && kind != REF_SECTION_OTHER;
+        int texty = pk->sections[i].text[0] != '\0';
+        decided |= pk->sections[i].kind == REF_SECTION_BESLUTNING && texty;
+        seen_kind |= pk->sections[i].kind == kind && kind != REF_SECTION_OTHER && texty;
     }
     return kind != REF_SECTION_BILAG && (decided || seen_kind);
 }
@@ -2029,7 +2046,21 @@ static int punkt_line_here(parser *p, const line *ln, punkt_line *pl)
         return 1;
     if (pl->number > p->prev_number && pl->number <= p->prev_number + NUMBERED_MAX_STEP)
         return 1;
-    return pl->number <= p->prev_number && !p->have_section && pk->nsections == 0;
+    if (pl->number > p->prev_number)
+        return 0;
+    if (!p->have_section && pk->nsections == 0)
+        return 1;
+    /* The same "N. Title" as an earlier line: that one was a table of
+     * contents, with other header text after it. */
+    const ref_meeting *mt = &p->m->pub;
+    const char *t = pl->rest;
+    size_t tn = pl->nrest;
+    trim(&t, &tn);
+    for (size_t i = 0; i < mt->npunkter; i++)
+        if (mt->punkter[i].number == pl->number && ci_equal(t, tn, mt->punkter[i].title) &&
+            tn == strlen(mt->punkter[i].title))
+            return 1;
+    return 0;
 }
 
 /* Lines right under a punkt line, before any text: the same punkt written
@@ -2082,6 +2113,44 @@ static int punkt_preamble(parser *p, const line *ln, const punkt_line *pl, int i
     return pk->title[0] && ci_equal(ln->s, ln->n, pk->title) && ln->n == strlen(pk->title);
 }
 
+enum { FLATTENED_TITLE_MAX_WORDS = 10 };
+
+/* Bytes of the title at the start of S, a punkt line's rest in flattened
+ * text: the run of words in capitals (digits and punctuation allowed) if S
+ * starts with one, else at most FLATTENED_TITLE_MAX_WORDS words. */
+static size_t flattened_title_len(const char *s, size_t n)
+{
+    size_t i = 0, end = 0, words = 0;
+    int caps_run = 1;
+    while (i < n && words < FLATTENED_TITLE_MAX_WORDS) {
+        i = skip_spaces(s, n, i);
+        if (i >= n)
+            break;
+        size_t start = i;
+        int lower = 0, letters = 0;
+        while (i < n && !space_width(s + i, n - i)) {
+            unsigned char c = (unsigned char)s[i];
+            if (starts_letter(s + i, n - i)) {
+                letters = 1;
+                lower |= !starts_upper(s + i, n - i);
+            }
+            i += c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        }
+        if (i > n)
+            i = n;
+        if (caps_run && lower) {
+            if (words > 0)
+                return end; /* the capitals ended */
+            caps_run = 0;
+        }
+        (void)letters;
+        (void)start;
+        end = i;
+        words++;
+    }
+    return caps_run ? (i >= n ? n : end) : end;
+}
+
 /* The one punkt of a page that holds a single item: its title is LN when
  * that is shaped like a title, else LN is its first text. */
 static void start_implicit_punkt(parser *p, const line *ln, const line *next)
@@ -2110,7 +2179,9 @@ static void handle_line(parser *p, const line *ln, const line *next)
         p->at_paragraph = 1;
         return;
     }
-    int part = closed_part_line(ln->s, ln->n);
+    /* In a table of contents, "Lukkede punkter" names a part; it does not
+     * open one. */
+    int part = p->in_toc && !p->have_punkt ? 0 : closed_part_line(ln->s, ln->n);
     if (part) {
         p->closed_part = part > 0;
         if (part > 0 && p->have_punkt)
@@ -2127,8 +2198,20 @@ static void handle_line(parser *p, const line *ln, const line *next)
     if (is_punkt) {
         if (!p->have_punkt)
             finish_header(p);
+        /* In text that lost its line breaks the title runs into the text:
+         * it ends with the words in capitals ("1. BUDGETSTATUS 2015 Sagsnr
+         * …"), or else after a few words. */
+        size_t title = ln->piece ? flattened_title_len(pl.rest, pl.nrest) : pl.nrest;
+        const char *rest = pl.rest + title;
+        size_t nrest = pl.nrest - title;
+        pl.nrest = title;
         start_punkt(p, &pl, ln->no);
-        p->at_paragraph = 1;
+        trim(&rest, &nrest);
+        if (nrest) {
+            p->expect_journal = 0;
+            append_text(p, rest, nrest, ln->no);
+        }
+        p->at_paragraph = nrest == 0;
         return;
     }
     if (!p->have_punkt) {
@@ -2165,20 +2248,28 @@ static void drop_toc_punkter(parser *p)
     /* A run of punkter without text followed by numbers starting again
      * ("1.".."14.", then "1. Bemærkninger …") is a table of contents, even
      * where the file ends before every entry comes again. */
-    size_t toc_end = 0;
-    for (size_t i = 1; i < mt->npunkter; i++) {
-        const ref_punkt *a = &mt->punkter[i - 1];
-        if (a->nsections)
-            break;
-        if (mt->punkter[i].number > 0 && mt->punkter[i].number <= a->number) {
-            toc_end = i;
-            break;
+    size_t toc_start = 0, toc_end = 0;
+    for (size_t i = 1; i < mt->npunkter && !toc_end; i++) {
+        const ref_punkt *b = &mt->punkter[i];
+        if (b->number <= 0 || b->number > mt->punkter[i - 1].number)
+            continue;
+        /* the entry of the table that this punkt repeats, if any */
+        for (size_t k = 0; k < i && !toc_end; k++)
+            if (mt->punkter[k].number == b->number && strcmp(mt->punkter[k].title, b->title) == 0)
+                toc_start = k, toc_end = i;
+        if (!toc_end) {
+            int textless = 1;
+            for (size_t k = 0; k < i; k++)
+                textless &= mt->punkter[k].nsections == 0;
+            if (textless)
+                toc_end = i;
         }
+        break;
     }
     size_t kept = 0;
     for (size_t i = 0; i < mt->npunkter; i++) {
         ref_punkt *pk = &mt->punkter[i];
-        int toc = i < toc_end;
+        int toc = i >= toc_start && i < toc_end && pk->nsections == 0;
         if (!toc && !pk->closed && pk->number > 0 && pk->nsections == 0)
             for (size_t j = i + 1; j < mt->npunkter && !toc; j++)
                 toc = mt->punkter[j].number == pk->number;
@@ -2202,7 +2293,7 @@ static ref_status parse(parser *p, const char *text, size_t len)
     p->at_paragraph = 1;
     prescan_text(p, text, len);
     detect_municipality(p, text, len);
-    cursor c = {text, len, 0, 0, 1, 0, 0, 0, 0};
+    cursor c = {text, len, 0, 0, 1, 0, 0, 0, 0, 0};
     line a = {0}, b = {0};
     ref_buf scratch = REF_BUF_INIT;
     line *cur = &a, *next = &b;
@@ -2299,7 +2390,7 @@ static void fallback(parser *p, const char *text, size_t len)
     for (size_t i = 0; i < p->m->pub.nfurniture; i++)
         p->m->pub.furniture[i].count = 0;
     ref_buf_reset(&p->text);
-    cursor c = {text, len, 0, 0, 1, 0, 0, 0, 0};
+    cursor c = {text, len, 0, 0, 1, 0, 0, 0, 0, 0};
     line a = {0}, b = {0};
     ref_buf scratch = REF_BUF_INIT;
     line *cur = &a, *next = &b;
