@@ -404,6 +404,7 @@ typedef struct parser {
     int pending_label;  /* a header label alone on its line: the next line is
                            its value (index into header_labels + 1) */
     const char *first_header_date;
+    ref_buf header_text; /* header lines no header field took */
     size_t npages;      /* 0: no form feeds */
     size_t *furniture_lines; /* sorted line numbers to leave out */
     size_t *furniture_of;    /* for each, its index in m->pub.furniture */
@@ -1477,7 +1478,8 @@ static int header_line(parser *p, const line *ln)
     if (!p->in_toc) {
         char date[11];
         size_t at;
-        dated = find_date(ln->s, ln->n, date, &at);
+        /* a line about the date, not a paragraph that mentions one */
+        dated = ln->n <= FURNITURE_MAX_BYTES && find_date(ln->s, ln->n, date, &at);
         if (dated && !p->first_header_date)
             p->first_header_date = pstrndup(p, date, 10);
     }
@@ -1674,7 +1676,8 @@ static void detect_municipality(parser *p, const char *text, size_t len)
 /* ---- before the main pass: pages, furniture, the punkt style ----------- */
 
 /* A raw line as a furniture key: trimmed, white space runs as one space,
- * digits as '#', so "Side 3 af 9" and "Side 4 af 9" are one key. NULL
+ * each run of digits as one '#', so "Side 3 af 9" and "Side 10 af 12" are
+ * one key. NULL
  * (REF_ENOMEM in P) on failure. */
 static char *furniture_key(parser *p, const char *s, size_t n)
 {
@@ -1695,6 +1698,8 @@ static char *furniture_key(parser *p, const char *s, size_t n)
         if (space)
             key[k++] = ' ';
         space = 0;
+        if (is_digit(c) && k > 0 && key[k - 1] == '#')
+            continue; /* a run of digits is one '#': "Side 9" and "Side 10" */
         key[k++] = is_digit(c) ? '#' : c == '\0' ? ' ' : c;
     }
     key[k] = '\0';
@@ -2219,10 +2224,17 @@ static void handle_line(parser *p, const line *ln, const line *next)
          * is not about the meeting, ends the header. */
         if (toc)
             return;
-        if (p->implicit_ok && p->seen_header_line && classify_heading(ln).role == ROLE_KNOWN)
+        if (p->implicit_ok && p->seen_header_line && classify_heading(ln).role == ROLE_KNOWN) {
             start_implicit_punkt(p, ln, next);
-        else if (!header_line(p, ln) && p->implicit_ok)
-            start_implicit_punkt(p, ln, next);
+        } else if (!header_line(p, ln)) {
+            if (p->implicit_ok) {
+                start_implicit_punkt(p, ln, next);
+            } else {
+                if (p->header_text.len)
+                    ref_buf_putc(&p->header_text, '\n');
+                ref_buf_append(&p->header_text, ln->s, ln->n);
+            }
+        }
         return;
     }
     if (p->expect_journal) {
@@ -2282,6 +2294,8 @@ static void drop_toc_punkter(parser *p)
     mt->npunkter = kept;
 }
 
+static void keep_header_text(parser *p);
+
 static ref_status parse(parser *p, const char *text, size_t len)
 {
     ref_meeting *mt = &p->m->pub;
@@ -2318,6 +2332,8 @@ static ref_status parse(parser *p, const char *text, size_t len)
     finish_punkt(p);
     if (p->rc == REF_OK)
         drop_toc_punkter(p);
+    if (p->rc == REF_OK && mt->npunkter)
+        keep_header_text(p);
     ref_buf_free(&a.buf);
     ref_buf_free(&b.buf);
     ref_buf_free(&scratch);
@@ -2327,6 +2343,45 @@ static ref_status parse(parser *p, const char *text, size_t len)
 /* ---- never lose text: the unstructured fallback ------------------------ */
 
 enum { UNSTRUCTURED_TITLE_MAX_BYTES = 120 };
+
+static char *fallback_title(parser *p, const char *t, size_t n);
+
+/* Header text no field took becomes the first punkt, marked `header`. */
+static void keep_header_text(parser *p)
+{
+    ref_meeting *mt = &p->m->pub;
+    const char *t = ref_buf_cstr(&p->header_text);
+    size_t n = p->header_text.len;
+    trim(&t, &n);
+    if (n == 0)
+        return;
+    if (!grow(p, (void **)&mt->punkter, &p->cap_punkter, mt->npunkter, sizeof *mt->punkter))
+        return;
+    ref_section *sec = calloc(1, sizeof *sec);
+    if (!sec) {
+        p->rc = REF_ENOMEM;
+        return;
+    }
+    memmove(mt->punkter + 1, mt->punkter, mt->npunkter * sizeof *mt->punkter);
+    mt->npunkter++;
+    ref_punkt *pk = &mt->punkter[0];
+    memset(pk, 0, sizeof *pk);
+    pk->header = 1;
+    pk->line = 1;
+    pk->page = p->npages ? 1 : 0;
+    pk->prefix = pstrndup(p, "", 0);
+    pk->journal = pk->prefix;
+    pk->title = fallback_title(p, t, n);
+    pk->sections = sec;
+    pk->nsections = 1;
+    sec->kind = REF_SECTION_NONE;
+    sec->heading = pk->prefix;
+    sec->text = pstrndup(p, t, n);
+    sec->line = 1;
+    sec->page = pk->page;
+    if (!pk->title || !sec->text)
+        p->rc = REF_ENOMEM;
+}
 
 /* The title of an unstructured punkt: its first line, cut at a word end. */
 static char *fallback_title(parser *p, const char *t, size_t n)
@@ -2452,6 +2507,7 @@ static ref_status parse_meeting(const char *text, size_t len, int with_fallback,
         st = p.rc;
     }
     ref_buf_free(&p.text);
+    ref_buf_free(&p.header_text);
     free(p.first_line_of);
     free(p.furniture_lines);
     free(p.furniture_of);
@@ -2514,17 +2570,23 @@ void ref_meeting_explain(const ref_meeting *m, ref_buf *out)
         ref_buf_printf(out, "  first line: %s\n", m->heading);
     if (m->npages)
         ref_buf_printf(out, "  pages: %zu\n", m->npages);
-    size_t closed = 0;
-    for (size_t i = 0; i < m->npunkter; i++)
+    size_t closed = 0, header = 0;
+    for (size_t i = 0; i < m->npunkter; i++) {
         closed += m->punkter[i].closed != 0;
-    ref_buf_printf(out, "structure: %s, %zu punkter (%zu closed)\n",
+        header += m->punkter[i].header != 0;
+    }
+    ref_buf_printf(out, "structure: %s, %zu punkter (%zu closed)%s\n",
                    m->unstructured ? "unstructured (no punkter recognised; indexed per page or "
                                      "as one document)"
                                    : "structured",
-                   m->npunkter, closed);
+                   m->npunkter - header, closed,
+                   header ? "; header text kept as one more document" : "");
     for (size_t i = 0; i < m->npunkter; i++) {
         const ref_punkt *pk = &m->punkter[i];
-        ref_buf_printf(out, "punkt %d", pk->number);
+        if (pk->header)
+            ref_buf_puts(out, "header text (kept, not a punkt)");
+        else
+            ref_buf_printf(out, "punkt %d", pk->number);
         if (pk->prefix[0])
             ref_buf_printf(out, " [%s]", pk->prefix);
         ref_buf_printf(out, ": %s\n  line %zu", pk->title[0] ? pk->title : "(no title)",

@@ -159,7 +159,7 @@ static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_pu
         .nsections = p->nsections,
         .sections = secs,
         .municipality = m->municipality,
-        .flags = (m->unstructured ? REF_RECORD_UNSTRUCTURED : 0u) |
+        .flags = (m->unstructured || p->header ? REF_RECORD_UNSTRUCTURED : 0u) |
                  (p->closed ? REF_RECORD_CLOSED : 0u),
         .page = p->page,
         .section_pages = pages,
@@ -244,7 +244,7 @@ ref_status ref_punktdoc_build(ref_analyzer *an, const ref_meeting *m, size_t ord
         st = ref_xdoc_add_term(doc, REF_PREFIX_HASDECISION, 0);
     if (st == REF_OK)
         st = add_bool(doc, &tmp, ref_field_get("kommune")->prefix, m->municipality);
-    if (st == REF_OK && m->unstructured)
+    if (st == REF_OK && (m->unstructured || p->header))
         st = ref_xdoc_add_term(doc, REF_PREFIX_UNSTRUCTURED, 0);
     /* A closed item has no sections (the parser never copies its text), so
      * only its title is indexed above; the term lets a test prove it. */

@@ -55,6 +55,9 @@
  *   - A line longer than LONG_LINE_BYTES (text that lost its line breaks)
  *     is read as several: it is broken before punkt markers ("Sag nr. 5")
  *     and around headings written in capitals ("INDSTILLING").
+ *   - Header text that no header field or table of contents took is kept
+ *     as a first punkt with `header` set (title from its first line), when
+ *     the file has punkter; the bundled corpus has none.
  *   - Header: besides the first line, "Udvalg:", "Dato:", "Sted:" labels
  *     (also with the value on the next line), the first header line naming
  *     a body ("…udvalget", "Byrådet", "Kommunalbestyrelsen", …) and the
@@ -98,6 +101,10 @@ typedef struct ref_punkt {
     size_t line;     /* 1-based line of the "Punkt N:" line */
     int page;        /* 1-based page of that line; 0 without pages */
     int closed;      /* a closed item: title only, no sections */
+    int header;      /* not an agenda item: the header text before the first
+                        punkt that no header field took (member lists,
+                        introductions, text flattened into the header), kept
+                        so that no text is lost; number 0, first */
     ref_section *sections;
     size_t nsections;
 } ref_punkt;
