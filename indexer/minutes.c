@@ -1197,6 +1197,23 @@ static int valid_date(int y, int mo, int d)
     return y >= 1900 && y <= 2199 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
 }
 
+/* "YYYY-MM-DD" of a date valid_date() accepted, digit by digit: the bounds
+ * are known here, and snprintf's "%04d" made GCC warn that they are not. */
+static void put_date(char out[11], int y, int mo, int d)
+{
+    const int v[3] = {y, mo, d};
+    const int w[3] = {4, 2, 2};
+    size_t k = 0;
+    for (int f = 0; f < 3; f++) {
+        if (f)
+            out[k++] = '-';
+        for (int i = w[f] - 1, div = 1; i >= 0; i--, div *= 10)
+            out[k + (size_t)i] = (char)('0' + (v[f] / div) % 10);
+        k += (size_t)w[f];
+    }
+    out[10] = '\0';
+}
+
 /* Bytes of S naming month MO (0-11): the full name or a three-letter
  * abbreviation with its dot ("sep.", and "sept."); 0 if none. */
 static size_t month_at(const char *s, size_t n, int mo)
@@ -1231,7 +1248,7 @@ static size_t date_at(const char *s, size_t n, size_t i, char out[11])
         size_t k2 = read_int(s, n, j + 1, 2, &b);
         if (k2 == 2 && j + 3 < n && s[j + 3] == '-' && read_int(s, n, j + 4, 2, &c) == 2 &&
             valid_date(a, b, c)) {
-            snprintf(out, 11, "%04d-%02d-%02d", a, b, c);
+            put_date(out, a, b, c);
             return j + 6 - i;
         }
         return 0;
@@ -1244,13 +1261,13 @@ static size_t date_at(const char *s, size_t n, size_t i, char out[11])
         size_t m = j + 1 + k2;
         if (k2 && m < n && s[m] == sep && read_int(s, n, m + 1, 4, &c) == 4 &&
             valid_date(c, b, a)) {
-            snprintf(out, 11, "%04d-%02d-%02d", c, b, a);
+            put_date(out, c, b, a);
             return m + 5 - i;
         }
         /* "3/4 2019": day/month, a space, the year */
         if (k2 && sep == '/' && m + 1 < n && s[m] == ' ' && read_int(s, n, m + 1, 4, &c) == 4 &&
             valid_date(c, b, a)) {
-            snprintf(out, 11, "%04d-%02d-%02d", c, b, a);
+            put_date(out, c, b, a);
             return m + 5 - i;
         }
     }
@@ -1263,7 +1280,7 @@ static size_t date_at(const char *s, size_t n, size_t i, char out[11])
             continue;
         size_t e = skip_spaces(s, n, j + w);
         if (read_int(s, n, e, 4, &c) == 4 && valid_date(c, mo + 1, a)) {
-            snprintf(out, 11, "%04d-%02d-%02d", c, mo + 1, a);
+            put_date(out, c, mo + 1, a);
             return e + 4 - i;
         }
     }
