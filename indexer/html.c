@@ -14,17 +14,17 @@
 /* Elements whose content is not minutes text: code, styling, site
  * navigation and page chrome, forms. */
 static const char *const skipped[] = {
-    "script", "style", "nav", "header", "footer", "noscript", "template",
-    "form",   "button", "select", "iframe", "svg", "head", "object",
+    "script", "style",  "nav",    "header", "footer", "noscript", "template",
+    "form",   "button", "select", "iframe", "svg",    "head",     "object",
 };
 
 /* Elements that start and end a line. Headings and paragraphs get a blank
  * line around them, so a heading stands alone the way the parser expects. */
 static const char *const blocks[] = {
-    "p",       "div",     "li",     "ul",    "ol",         "dl",   "dt",   "dd",
-    "tr",      "table",   "section", "article", "main",    "aside", "blockquote",
-    "pre",     "address", "figure", "figcaption", "fieldset", "hr", "tbody", "thead",
-    "caption", "center",
+    "p",          "div",   "li",      "ul",      "ol",         "dl",       "dt",
+    "dd",         "tr",    "table",   "section", "article",    "main",     "aside",
+    "blockquote", "pre",   "address", "figure",  "figcaption", "fieldset", "hr",
+    "tbody",      "thead", "caption", "center",
 };
 static const char *const paragraph_blocks[] = {
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre", "blockquote",

@@ -37,12 +37,12 @@ enum {
     MARKUP_HEADING_MAX_BYTES = 160,
     MARKUP_HEADING_MAX_WORDS = 12,
     SUFFIXED_HEADING_MAX_BYTES = 120,
-    LONG_LINE_BYTES = 400,      /* longer lines lost their breaks: split them */
-    FURNITURE_EDGE_LINES = 2,   /* lines at each page edge that may be furniture */
-    FURNITURE_MAX_BYTES = 200,  /* longer lines are never page furniture */
-    NUMBERED_MAX_STEP = 5,      /* "N. Title" may skip a few numbers */
-    LEVEL_BOLD = 7,  /* a whole-line **bold** line ranks below "######" */
-    LEVEL_PLAIN = 8, /* no markup at all */
+    LONG_LINE_BYTES = 400,     /* longer lines lost their breaks: split them */
+    FURNITURE_EDGE_LINES = 2,  /* lines at each page edge that may be furniture */
+    FURNITURE_MAX_BYTES = 200, /* longer lines are never page furniture */
+    NUMBERED_MAX_STEP = 5,     /* "N. Title" may skip a few numbers */
+    LEVEL_BOLD = 7,            /* a whole-line **bold** line ranks below "######" */
+    LEVEL_PLAIN = 8,           /* no markup at all */
 };
 
 /* ---- arena: every string of a meeting, freed at once ------------------ */
@@ -247,14 +247,14 @@ typedef struct line {
     ref_buf buf;   /* the cleaned text */
     const char *s; /* = buf's data */
     size_t n;
-    int level;   /* 1-6 for '#' headings, LEVEL_BOLD, or LEVEL_PLAIN */
-    int present; /* 0 past the end of the input */
-    int page;    /* 1-based page (form feeds seen + 1) */
-    int consumed; /* emptied by joining its first word to the line before:
-                     not a blank line, just nothing */
+    int level;       /* 1-6 for '#' headings, LEVEL_BOLD, or LEVEL_PLAIN */
+    int present;     /* 0 past the end of the input */
+    int page;        /* 1-based page (form feeds seen + 1) */
+    int consumed;    /* emptied by joining its first word to the line before:
+                        not a blank line, just nothing */
     const char *raw; /* the line's bytes in the input, before cleaning */
     size_t nraw;
-    int piece;       /* a piece of a long line split by split_point */
+    int piece; /* a piece of a long line split by split_point */
 } line;
 
 /* A '#' run of 1-6 marks followed by a space (or nothing) is an ATX
@@ -310,11 +310,11 @@ static void clean_line(line *ln, const char *raw, size_t n)
 typedef struct cursor {
     const char *text;
     size_t len, pos, no;
-    int page;                /* page of the raw line being read */
-    int in_raw;              /* pieces of a raw line remain */
-    int long_raw;            /* that raw line is long: split it */
+    int page;     /* page of the raw line being read */
+    int in_raw;   /* pieces of a raw line remain */
+    int long_raw; /* that raw line is long: split it */
     size_t raw_start, raw_end;
-    size_t raw_first;        /* where that raw line starts */
+    size_t raw_first; /* where that raw line starts */
 } cursor;
 
 static size_t split_point(const char *s, size_t n);
@@ -382,7 +382,7 @@ typedef struct parser {
     size_t heading_line;
     int heading_page;
     int heading_level;
-    int cur_page;       /* page of the line being handled; 0 without pages */
+    int cur_page; /* page of the line being handled; 0 without pages */
     ref_buf text;
     int pending_blank;  /* a blank line since the last text line */
     int at_paragraph;   /* the previous line was blank or structural */
@@ -404,8 +404,8 @@ typedef struct parser {
     int pending_label;  /* a header label alone on its line: the next line is
                            its value (index into header_labels + 1) */
     const char *first_header_date;
-    ref_buf header_text; /* header lines no header field took */
-    size_t npages;      /* 0: no form feeds */
+    ref_buf header_text;     /* header lines no header field took */
+    size_t npages;           /* 0: no form feeds */
     size_t *furniture_lines; /* sorted line numbers to leave out */
     size_t *furniture_of;    /* for each, its index in m->pub.furniture */
     size_t nfurniture_lines, next_furniture;
@@ -552,11 +552,7 @@ typedef struct punkt_pattern {
 } punkt_pattern;
 
 static const punkt_pattern punkt_patterns[] = {
-    {"Punkt", 1},
-    {"Pkt.", 0},
-    {"Sag nr.", 0},
-    {"Nr.", 0},
-    {"Dagsordenspunkt", 0},
+    {"Punkt", 1}, {"Pkt.", 0}, {"Sag nr.", 0}, {"Nr.", 0}, {"Dagsordenspunkt", 0},
 };
 
 typedef struct punkt_line {
@@ -733,8 +729,8 @@ static int closed_part_line(const char *s, size_t n)
 {
     static const char *const opens[] = {"Lukket dagsorden", "Lukket møde", "Lukkede punkter",
                                         "Lukkede sager", "Lukket del"};
-    static const char *const ends[] = {"Åben dagsorden", "Åbent møde", "Åbne punkter",
-                                       "Åbne sager", "Åben del"};
+    static const char *const ends[] = {"Åben dagsorden", "Åbent møde", "Åbne punkter", "Åbne sager",
+                                       "Åben del"};
     for (size_t k = 0; k < sizeof opens / sizeof opens[0]; k++) {
         if (ci_equal(s, n, opens[k]))
             return 1;
@@ -1367,16 +1363,16 @@ static const struct header_label {
     const char *label;
     enum header_field field;
 } header_labels[] = {
-    {"Mødedato", FIELD_DATE}, {"Dato", FIELD_DATE},      {"Starttidspunkt", FIELD_DATE},
-    {"Mødested", FIELD_PLACE}, {"Sted", FIELD_PLACE},    {"Lokale", FIELD_PLACE},
+    {"Mødedato", FIELD_DATE},  {"Dato", FIELD_DATE},      {"Starttidspunkt", FIELD_DATE},
+    {"Mødested", FIELD_PLACE}, {"Sted", FIELD_PLACE},     {"Lokale", FIELD_PLACE},
     {"Udvalg", FIELD_BODY},    {"Mødeforum", FIELD_BODY},
 };
 
 /* Word endings that name a political body: "Økonomiudvalget",
  * "Byrådet", "Kommunalbestyrelsen", "Chefforum", … */
 static const char *const body_endings[] = {
-    "udvalget", "udvalg",     "rådet",      "råd",    "bestyrelsen", "bestyrelse", "magistraten",
-    "repræsentationen",       "forum",      "nævnet", "nævn",        "chefgruppe", "direktionen",
+    "udvalget",         "udvalg", "rådet",  "råd",  "bestyrelsen", "bestyrelse",  "magistraten",
+    "repræsentationen", "forum",  "nævnet", "nævn", "chefgruppe",  "direktionen",
 };
 
 typedef struct span {
@@ -1594,39 +1590,104 @@ static const struct municipality_name {
     const char *written;
     const char *name;
 } municipality_names[] = {
-    {"Albertslund", NULL},   {"Allerød", NULL},          {"Assens", NULL},
-    {"Ballerup", NULL},      {"Billund", NULL},          {"Bornholms", "Bornholm"},
-    {"Brøndby", NULL},       {"Brønderslev", NULL},      {"Dragør", NULL},
-    {"Egedal", NULL},        {"Esbjerg", NULL},          {"Fanø", NULL},
-    {"Favrskov", NULL},      {"Faxe", NULL},             {"Fredensborg", NULL},
-    {"Fredericia", NULL},    {"Frederiksberg", NULL},    {"Frederikshavn", NULL},
-    {"Frederikssund", NULL}, {"Furesø", NULL},           {"Faaborg-Midtfyn", NULL},
-    {"Gentofte", NULL},      {"Gladsaxe", NULL},         {"Glostrup", NULL},
-    {"Greve", NULL},         {"Gribskov", NULL},         {"Guldborgsund", NULL},
-    {"Haderslev", NULL},     {"Halsnæs", NULL},          {"Hedensted", NULL},
-    {"Helsingør", NULL},     {"Herlev", NULL},           {"Herning", NULL},
-    {"Hillerød", NULL},      {"Hjørring", NULL},         {"Holbæk", NULL},
-    {"Holstebro", NULL},     {"Horsens", NULL},          {"Hvidovre", NULL},
-    {"Høje-Taastrup", NULL}, {"Hørsholm", NULL},         {"Ikast-Brande", NULL},
-    {"Ishøj", NULL},         {"Jammerbugt", NULL},       {"Kalundborg", NULL},
-    {"Kerteminde", NULL},    {"Kolding", NULL},          {"Københavns", "København"},
-    {"Køge", NULL},          {"Langeland", NULL},        {"Lejre", NULL},
-    {"Lemvig", NULL},        {"Lolland", NULL},          {"Lyngby-Taarbæk", NULL},
-    {"Læsø", NULL},          {"Mariagerfjord", NULL},    {"Middelfart", NULL},
-    {"Morsø", NULL},         {"Norddjurs", NULL},        {"Nordfyns", "Nordfyn"},
-    {"Nyborg", NULL},        {"Næstved", NULL},          {"Odder", NULL},
-    {"Odense", NULL},        {"Odsherred", NULL},        {"Randers", NULL},
-    {"Rebild", NULL},        {"Ringkøbing-Skjern", NULL}, {"Ringsted", NULL},
-    {"Roskilde", NULL},      {"Rudersdal", NULL},        {"Rødovre", NULL},
-    {"Samsø", NULL},         {"Silkeborg", NULL},        {"Skanderborg", NULL},
-    {"Skive", NULL},         {"Slagelse", NULL},         {"Solrød", NULL},
-    {"Sorø", NULL},          {"Stevns", NULL},           {"Struer", NULL},
-    {"Svendborg", NULL},     {"Syddjurs", NULL},         {"Sønderborg", NULL},
-    {"Thisted", NULL},       {"Tønder", NULL},           {"Tårnby", NULL},
-    {"Vallensbæk", NULL},    {"Varde", NULL},            {"Vejen", NULL},
-    {"Vejle", NULL},         {"Vesthimmerlands", "Vesthimmerland"},
-    {"Viborg", NULL},        {"Vordingborg", NULL},      {"Ærø", NULL},
-    {"Aabenraa", NULL},      {"Aalborg", NULL},          {"Aarhus", NULL},
+    {"Albertslund", NULL},
+    {"Allerød", NULL},
+    {"Assens", NULL},
+    {"Ballerup", NULL},
+    {"Billund", NULL},
+    {"Bornholms", "Bornholm"},
+    {"Brøndby", NULL},
+    {"Brønderslev", NULL},
+    {"Dragør", NULL},
+    {"Egedal", NULL},
+    {"Esbjerg", NULL},
+    {"Fanø", NULL},
+    {"Favrskov", NULL},
+    {"Faxe", NULL},
+    {"Fredensborg", NULL},
+    {"Fredericia", NULL},
+    {"Frederiksberg", NULL},
+    {"Frederikshavn", NULL},
+    {"Frederikssund", NULL},
+    {"Furesø", NULL},
+    {"Faaborg-Midtfyn", NULL},
+    {"Gentofte", NULL},
+    {"Gladsaxe", NULL},
+    {"Glostrup", NULL},
+    {"Greve", NULL},
+    {"Gribskov", NULL},
+    {"Guldborgsund", NULL},
+    {"Haderslev", NULL},
+    {"Halsnæs", NULL},
+    {"Hedensted", NULL},
+    {"Helsingør", NULL},
+    {"Herlev", NULL},
+    {"Herning", NULL},
+    {"Hillerød", NULL},
+    {"Hjørring", NULL},
+    {"Holbæk", NULL},
+    {"Holstebro", NULL},
+    {"Horsens", NULL},
+    {"Hvidovre", NULL},
+    {"Høje-Taastrup", NULL},
+    {"Hørsholm", NULL},
+    {"Ikast-Brande", NULL},
+    {"Ishøj", NULL},
+    {"Jammerbugt", NULL},
+    {"Kalundborg", NULL},
+    {"Kerteminde", NULL},
+    {"Kolding", NULL},
+    {"Københavns", "København"},
+    {"Køge", NULL},
+    {"Langeland", NULL},
+    {"Lejre", NULL},
+    {"Lemvig", NULL},
+    {"Lolland", NULL},
+    {"Lyngby-Taarbæk", NULL},
+    {"Læsø", NULL},
+    {"Mariagerfjord", NULL},
+    {"Middelfart", NULL},
+    {"Morsø", NULL},
+    {"Norddjurs", NULL},
+    {"Nordfyns", "Nordfyn"},
+    {"Nyborg", NULL},
+    {"Næstved", NULL},
+    {"Odder", NULL},
+    {"Odense", NULL},
+    {"Odsherred", NULL},
+    {"Randers", NULL},
+    {"Rebild", NULL},
+    {"Ringkøbing-Skjern", NULL},
+    {"Ringsted", NULL},
+    {"Roskilde", NULL},
+    {"Rudersdal", NULL},
+    {"Rødovre", NULL},
+    {"Samsø", NULL},
+    {"Silkeborg", NULL},
+    {"Skanderborg", NULL},
+    {"Skive", NULL},
+    {"Slagelse", NULL},
+    {"Solrød", NULL},
+    {"Sorø", NULL},
+    {"Stevns", NULL},
+    {"Struer", NULL},
+    {"Svendborg", NULL},
+    {"Syddjurs", NULL},
+    {"Sønderborg", NULL},
+    {"Thisted", NULL},
+    {"Tønder", NULL},
+    {"Tårnby", NULL},
+    {"Vallensbæk", NULL},
+    {"Varde", NULL},
+    {"Vejen", NULL},
+    {"Vejle", NULL},
+    {"Vesthimmerlands", "Vesthimmerland"},
+    {"Viborg", NULL},
+    {"Vordingborg", NULL},
+    {"Ærø", NULL},
+    {"Aabenraa", NULL},
+    {"Aalborg", NULL},
+    {"Aarhus", NULL},
 };
 
 static const char *const region_names[] = {
@@ -1939,8 +2000,8 @@ static void join_hyphenated(parser *p, line *cur, line *next, ref_buf *scratch)
         cur->s[cur->n - 2] == '-' || next->page != cur->page)
         return;
     unsigned char c0 = (unsigned char)next->s[0];
-    if (!((c0 >= 'a' && c0 <= 'z') || (c0 == 0xC3 && next->n >= 2 &&
-                                       (unsigned char)next->s[1] >= 0xA0)))
+    if (!((c0 >= 'a' && c0 <= 'z') ||
+          (c0 == 0xC3 && next->n >= 2 && (unsigned char)next->s[1] >= 0xA0)))
         return; /* the next line must go on with a lower-case letter */
     size_t w = 0;
     while (w < next->n && !space_width(next->s + w, next->n - w))
@@ -2503,8 +2564,7 @@ static void fallback(parser *p, const char *text, size_t len)
     ref_buf_free(&scratch);
 }
 
-static ref_status parse_meeting(const char *text, size_t len, int with_fallback,
-                                ref_meeting **out)
+static ref_status parse_meeting(const char *text, size_t len, int with_fallback, ref_meeting **out)
 {
     if (!out)
         return REF_EINVAL;
@@ -2581,8 +2641,7 @@ static const char *or_none(const char *s)
 void ref_meeting_explain(const ref_meeting *m, ref_buf *out)
 {
     ref_buf_printf(out, "meeting\n  municipality: %s\n  body: %s\n  date: %s\n  place: %s\n",
-                   or_none(m->municipality), or_none(m->body), or_none(m->date),
-                   or_none(m->place));
+                   or_none(m->municipality), or_none(m->body), or_none(m->date), or_none(m->place));
     if (m->heading[0])
         ref_buf_printf(out, "  first line: %s\n", m->heading);
     if (m->npages)
@@ -2606,8 +2665,7 @@ void ref_meeting_explain(const ref_meeting *m, ref_buf *out)
             ref_buf_printf(out, "punkt %d", pk->number);
         if (pk->prefix[0])
             ref_buf_printf(out, " [%s]", pk->prefix);
-        ref_buf_printf(out, ": %s\n  line %zu", pk->title[0] ? pk->title : "(no title)",
-                       pk->line);
+        ref_buf_printf(out, ": %s\n  line %zu", pk->title[0] ? pk->title : "(no title)", pk->line);
         if (pk->page)
             ref_buf_printf(out, ", page %d", pk->page);
         ref_buf_printf(out, ", journal %s%s\n", or_none(pk->journal),

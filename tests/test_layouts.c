@@ -204,8 +204,9 @@ static void test_page_furniture_is_left_out_and_pages_kept(void **state)
     assert_string_equal(m->date, "2017-09-07");
     assert_string_equal(m->municipality, "Albertslund");
     char *got = structure(m);
-    assert_string_equal(got, "1:Budget{anledning:Anledning;beslutning:Beslutning}|"
-                             "2:Sygefravær{sagsfremstilling:Sagsfremstilling;beslutning:Beslutning}");
+    assert_string_equal(got,
+                        "1:Budget{anledning:Anledning;beslutning:Beslutning}|"
+                        "2:Sygefravær{sagsfremstilling:Sagsfremstilling;beslutning:Beslutning}");
     free(got);
     assert_int_equal(m->punkter[0].page, 1);
     assert_int_equal(m->punkter[0].sections[1].page, 2);
@@ -240,7 +241,8 @@ static void test_hyphenation_at_line_ends(void **state)
         {"Sagen går til Børne-\nog Ungeudvalget.", "Sagen går til Børne-\nog Ungeudvalget."},
         {"Det nye IT-\nsystemet virker.", "Det nye IT-systemet\nvirker."},
         {"Budget 2020-\n2023 vedtaget.", "Budget 2020-\n2023 vedtaget."},
-        {"Et langt ord på én linje: lang-\ntidssygefravær", "Et langt ord på én linje: langtidssygefravær"},
+        {"Et langt ord på én linje: lang-\ntidssygefravær",
+         "Et langt ord på én linje: langtidssygefravær"},
         {"En tankestreg -\nog mere.", "En tankestreg -\nog mere."},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -276,8 +278,9 @@ static void test_long_lines_are_read_as_several(void **state)
     ref_buf_puts(&b, "BESLUTNING Udsat.\n");
     ref_meeting *m = parse(b.data, 0);
     char *got = structure(m);
-    assert_string_equal(got, "1:BUDGETSTATUS 2015{tekst:;indstilling:INDSTILLING;beslutning:BESLUTNING}|"
-                             "2:UDBUD AF RENGØRING{tekst:;beslutning:BESLUTNING}");
+    assert_string_equal(got,
+                        "1:BUDGETSTATUS 2015{tekst:;indstilling:INDSTILLING;beslutning:BESLUTNING}|"
+                        "2:UDBUD AF RENGØRING{tekst:;beslutning:BESLUTNING}");
     assert_non_null(strstr(m->punkter[0].sections[0].text, "Der er redegjort"));
     assert_string_equal(m->punkter[0].sections[2].text, "Godkendt.");
     assert_string_equal(m->punkter[1].sections[1].text, "Udsat.");
@@ -294,7 +297,8 @@ static void test_header_forms(void **state)
     static const struct {
         const char *input, *body, *date, *place;
     } rows[] = {
-        {"Referat\nSocial- og Sundhedsudvalget torsdag den 20. april 2023 kl. 19.00\n\nPkt. 1 A\n\nx\n",
+        {"Referat\nSocial- og Sundhedsudvalget torsdag den 20. april 2023 kl. 19.00\n\nPkt. 1 "
+         "A\n\nx\n",
          "Social- og Sundhedsudvalget", "2023-04-20", ""},
         {"UDVALG\n\nTeknik, Erhverv, Plan og Miljøudvalget 2018-2021\n\nSTED\n\nMødelokale C\n\n"
          "STARTTIDSPUNKT\n\n06-11-2018 07:30:00\n\nPkt. 1 A\n\nx\n",
