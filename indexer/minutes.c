@@ -1,20 +1,38 @@
 /* minutes.c — minutes text → meeting, punkter, sections (see minutes.h).
  *
- * One forward pass over the lines with one line of lookahead, no recursion and
- * no per-line storage: memory is the size of the output, and every test on a
- * line looks at a bounded prefix of it, so a 50 MB single-line file costs a
- * few linear scans. What the parser recognises lives in tables — punkt-line
- * patterns, journal labels, header labels and the heading grammar — so other
- * municipalities' layouts are new rows, not new code paths.
+ * A pre-pass over the lines counts pages, finds page furniture (lines that
+ * stand at the top or bottom of most pages) and tells which punkt style the
+ * file uses; then one forward pass with one line of lookahead, no recursion
+ * and no per-line storage: memory is the size of the output (plus four
+ * candidate lines per page), and every test on a line looks at a bounded
+ * prefix of it, so a 50 MB single-line file costs a few linear scans. What
+ * the parser recognises lives in tables — punkt-line patterns, journal
+ * labels, header labels, body-name endings, municipality names, closed
+ * markers and the heading grammar — so other municipalities' layouts are new
+ * rows, not new code paths.
  *
- * A line goes through these questions, in order:
- *   1. blank?                       → paragraph break
- *   2. a punkt line ("Punkt 3: …")? → closes the punkt, opens the next
- *   3. before the first punkt?      → header (REFERAT line, Mødedato,
- *                                     Mødested, table of contents)
- *   4. first line after a punkt line and shaped like a journal number?
- *   5. a heading (see classify_heading)?
- *   6. otherwise text of the current section (REF_SECTION_NONE if none). */
+ * The line reader splits lines longer than LONG_LINE_BYTES before punkt
+ * markers and around headings in capitals, and a word hyphenated at a line
+ * end is joined onto its line. A line then goes through these questions:
+ *   1. page furniture?              → left out
+ *   2. blank?                       → paragraph break
+ *   3. "Lukket dagsorden" / "Åben dagsorden"? → closed part on / off
+ *   4. a punkt line ("Punkt 3: …", "Pkt. 3", "Sag nr. 3", "3. Title")?
+ *      Right under a punkt line, the same punkt line again, a closed marker,
+ *      a missing title or the title repeated are the punkt's own lines.
+ *      Otherwise → closes the punkt, opens the next
+ *   5. before the first punkt?      → header (first line, labels such as
+ *                                     Mødedato/Udvalg/Sted, body names, table
+ *                                     of contents); on a page of one item
+ *                                     without punkt lines the first other
+ *                                     line (or heading) starts its punkt;
+ *                                     other header text is kept (keep_header_text)
+ *   6. first line after a punkt line and shaped like a journal number?
+ *   7. a heading (see classify_heading, dated_decision_line)?
+ *   8. otherwise text of the current section (REF_SECTION_NONE if none).
+ * Closed punkter take no text at all. At the end, table-of-contents entries
+ * are dropped, and ref_minutes_parse_with_fallback() turns a text without
+ * punkter into one punkt per page or file. */
 #include "referat/minutes.h"
 
 #include <stdarg.h>
@@ -181,12 +199,14 @@ static unsigned fold_at(const char *s, size_t n, size_t *w)
 /* Bytes of S matched by KEYWORD, ignoring case; 0 if S does not start so. */
 static size_t ci_prefix(const char *s, size_t n, const char *kw)
 {
-    size_t i = 0, k = 0, kn = strlen(kw);
-    while (k < kn) {
+    /* KW is NUL-terminated, so fold_at may look one byte past any of its
+     * characters; no strlen: this runs for every table row on every line. */
+    size_t i = 0, k = 0;
+    while (kw[k]) {
         if (i >= n)
             return 0;
         size_t wi, wk;
-        if (fold_at(s + i, n - i, &wi) != fold_at(kw + k, kn - k, &wk))
+        if (fold_at(s + i, n - i, &wi) != fold_at(kw + k, 2, &wk))
             return 0;
         i += wi;
         k += wk;
@@ -315,6 +335,8 @@ typedef struct cursor {
     int long_raw; /* that raw line is long: split it */
     size_t raw_start, raw_end;
     size_t raw_first; /* where that raw line starts */
+    int light;        /* the pre-pass: lines are only trimmed of blanks and
+                         leading markup, not copied and cleaned */
 } cursor;
 
 static size_t split_point(const char *s, size_t n);
@@ -363,6 +385,25 @@ static void next_line(cursor *c, line *ln)
     ln->raw = c->text + s;
     ln->nraw = e - s;
     ln->piece = c->long_raw && !(s == c->raw_first && e == c->raw_end);
+    if (e == s) { /* an empty line needs no cleaning */
+        ref_buf_reset(&ln->buf);
+        ln->s = "";
+        ln->n = 0;
+        ln->level = LEVEL_PLAIN;
+        return;
+    }
+    if (c->light) {
+        const char *r = c->text + s;
+        size_t rn = e - s;
+        trim(&r, &rn);
+        size_t marks = 0;
+        while (marks < rn && (r[marks] == '*' || r[marks] == '#' || r[marks] == ' '))
+            marks++;
+        ln->s = r + marks;
+        ln->n = rn - marks;
+        ln->level = LEVEL_PLAIN;
+        return;
+    }
     clean_line(ln, c->text + s, e - s);
 }
 
@@ -618,10 +659,20 @@ static size_t bullet_width(const char *s, size_t n)
 
 static int match_keyword_punkt(const char *s, size_t n, punkt_line *out)
 {
-    size_t b = bullet_width(s, n);
-    for (size_t k = 0; k < sizeof punkt_patterns / sizeof punkt_patterns[0]; k++)
-        if (match_punkt_pattern(&punkt_patterns[k], s + b, n - b, out))
+    if (n == 0)
+        return 0;
+    unsigned char c0 = (unsigned char)s[0];
+    size_t b = c0 >= 0x80 || c0 == '-' || c0 == '*' ? bullet_width(s, n) : 0;
+    if (b >= n)
+        return 0;
+    /* Most lines start with no keyword's first letter: one compare each. */
+    char first = (char)(s[b] >= 'A' && s[b] <= 'Z' ? s[b] + 32 : s[b]);
+    for (size_t k = 0; k < sizeof punkt_patterns / sizeof punkt_patterns[0]; k++) {
+        char kf = punkt_patterns[k].keyword[0];
+        if (first == (char)(kf >= 'A' && kf <= 'Z' ? kf + 32 : kf) &&
+            match_punkt_pattern(&punkt_patterns[k], s + b, n - b, out))
             return 1;
+    }
     return 0;
 }
 
@@ -995,10 +1046,6 @@ typedef struct heading_match {
     size_t text_off;    /* where inline text starts, or the line's length */
 } heading_match;
 
-static int ends_sentence(char c)
-{
-    return c == '.' || c == '!' || c == '?' || c == ';' || c == ',';
-}
 
 static size_t date_lead(const char *s, size_t n);
 
@@ -1032,7 +1079,7 @@ static int match_rule(const heading_rule *r, const char *s, size_t n, heading_ma
         if ((r->suffixes & SFX_QUOTE) && ci_prefix(rest, nrest, "fra ")) {
             m.role = ROLE_QUOTE;
         } else if (!(r->suffixes & SFX_AT) || n > SUFFIXED_HEADING_MAX_BYTES ||
-                   ends_sentence(s[n - 1]) ||
+                   ends_sentence_char(s[n - 1]) ||
                    !(ci_prefix(rest, nrest, "i ") || ci_prefix(rest, nrest, "den ") ||
                      ci_prefix(rest, nrest, "på ") || rest[0] == '(' ||
                      body_then_date(rest, nrest))) {
@@ -1061,7 +1108,7 @@ static int heading_shape(const char *s, size_t n, int level)
     if (n >= 2 && (s[1] == ')' || s[1] == '.'))
         return 0; /* "A) …", "B. …" */
     char last = s[n - 1];
-    if (ends_sentence(last) || (plain && last == ':'))
+    if (ends_sentence_char(last) || (plain && last == ':'))
         return 0;
     for (size_t i = 0; i + 1 < n; i++) {
         if (s[i] == '\t' || (s[i] == ':' && plain))
@@ -1134,10 +1181,19 @@ static size_t split_point(const char *s, size_t n)
     for (size_t i = 1; i < n; i++) {
         if (s[i - 1] != ' ' || !(starts_upper(s + i, n - i)))
             continue;
+        /* Cheap tests first: a heading in capitals starts with two capitals,
+         * a punkt marker with the first letter of a keyword. */
+        size_t w1 = (unsigned char)s[i] < 0x80 ? 1 : 2;
+        if (i + w1 < n && starts_upper(s + i + w1, n - i - w1) && caps_heading_at(s + i, n - i))
+            return i;
+        int marker = 0;
+        for (size_t k = 0; k < sizeof punkt_patterns / sizeof punkt_patterns[0]; k++)
+            marker |= s[i] == punkt_patterns[k].keyword[0];
+        if (!marker)
+            continue;
         punkt_line pl;
         size_t look = n - i < MARKUP_HEADING_MAX_BYTES ? n - i : MARKUP_HEADING_MAX_BYTES;
-        if (caps_heading_at(s + i, n - i) ||
-            (match_keyword_punkt(s + i, look, &pl) && pl.number > 0))
+        if (match_keyword_punkt(s + i, look, &pl) && pl.number > 0)
             return i;
     }
     return n;
@@ -1798,7 +1854,6 @@ typedef struct prescan {
     edge_line *edges;
     size_t nedges, cap;
     size_t page_first; /* index in edges where the current page's lines start */
-    size_t page_nonblank;
     int page;
 } prescan;
 
@@ -1820,7 +1875,6 @@ static int cmp_size(const void *a, const void *b)
 static void prescan_end_page(prescan *ps)
 {
     ps->page_first = ps->nedges;
-    ps->page_nonblank = 0;
 }
 
 static void prescan_line(parser *p, prescan *ps, const line *ln)
@@ -1831,7 +1885,6 @@ static void prescan_line(parser *p, prescan *ps, const line *ln)
     }
     if (ln->n == 0)
         return;
-    ps->page_nonblank++;
     size_t on_page = ps->nedges - ps->page_first;
     /* Keep the first lines of the page and a window of the last ones: a
      * middle line drops out of the window as the page goes on. */
@@ -1851,13 +1904,20 @@ static void prescan_line(parser *p, prescan *ps, const line *ln)
         ps->cap = ncap;
     }
     /* A long line is still a line of the page: it pushes older ones out of
-     * the window, but is never furniture itself; nor is a punkt line or a
-     * known heading ("Beslutning" at the top of several pages). */
-    punkt_line pl;
-    int candidate = ln->n <= FURNITURE_MAX_BYTES && !match_punkt_line(ln, &pl) &&
-                    !match_numbered_punkt(ln, &pl) && classify_heading(ln).role != ROLE_KNOWN;
+     * the window, but is never furniture itself (structure_line() rules out
+     * the rest when the candidates are chosen). */
+    int candidate = ln->n <= FURNITURE_MAX_BYTES;
     ps->edges[ps->nedges++] =
         (edge_line){candidate ? ln->raw : NULL, candidate ? ln->nraw : 0, NULL, ln->no, ln->page};
+}
+
+/* A punkt line or a known heading is structure, never furniture, even at the
+ * top of several pages ("Beslutning"). */
+static int structure_line(const line *ln)
+{
+    punkt_line pl;
+    return match_punkt_line(ln, &pl) || match_numbered_punkt(ln, &pl) ||
+           classify_heading(ln).role == ROLE_KNOWN;
 }
 
 /* Lines whose key stands at a page edge on at least half the pages (and at
@@ -1869,14 +1929,21 @@ static void choose_furniture(parser *p, prescan *ps)
     if (p->npages < 2 || ps->nedges == 0)
         return;
     size_t ncand = 0;
+    line tmp = {0};
     for (size_t i = 0; i < ps->nedges && p->rc == REF_OK; i++) {
         if (!ps->edges[i].raw)
+            continue;
+        clean_line(&tmp, ps->edges[i].raw, ps->edges[i].nraw);
+        if (structure_line(&tmp))
             continue;
         edge_line e = ps->edges[i];
         e.key = furniture_key(p, e.raw, e.nraw);
         ps->edges[ncand++] = e;
     }
     ps->nedges = ncand;
+    if (ref_buf_status(&tmp.buf) != REF_OK)
+        p->rc = REF_ENOMEM;
+    ref_buf_free(&tmp.buf);
     if (p->rc != REF_OK)
         return;
     qsort(ps->edges, ps->nedges, sizeof *ps->edges, cmp_edge_key);
@@ -1935,19 +2002,21 @@ static void choose_furniture(parser *p, prescan *ps)
  * agree. */
 static void prescan_text(parser *p, const char *text, size_t len)
 {
-    cursor c = {text, len, 0, 0, 1, 0, 0, 0, 0, 0};
+    cursor c = {text, len, 0, 0, 1, 0, 0, 0, 0, 0, 1};
     line ln = {0};
     prescan ps = {0};
     ps.page = 1;
     int keyword_punkt = 0;
     size_t numbered = 0, headings = 0, text_lines = 0;
+    /* Each question is asked only until it is answered, so after the first
+     * lines the scan costs little more than reading them. */
     for (next_line(&c, &ln); ln.present && p->rc == REF_OK; next_line(&c, &ln)) {
         punkt_line pl;
         if (!keyword_punkt && match_punkt_line(&ln, &pl))
             keyword_punkt = 1;
-        if (match_numbered_punkt(&ln, &pl))
+        if (!numbered && match_numbered_punkt(&ln, &pl))
             numbered++;
-        if (ln.n && ln.n <= PLAIN_HEADING_MAX_BYTES) {
+        if (ln.n && ln.n <= PLAIN_HEADING_MAX_BYTES && (!headings || !text_lines)) {
             heading_match hm = classify_heading(&ln);
             headings += hm.role == ROLE_KNOWN && hm.kind != REF_SECTION_OTHER;
             text_lines += hm.role != ROLE_KNOWN;
@@ -2209,14 +2278,11 @@ static size_t flattened_title_len(const char *s, size_t n)
         i = skip_spaces(s, n, i);
         if (i >= n)
             break;
-        size_t start = i;
-        int lower = 0, letters = 0;
+        int lower = 0;
         while (i < n && !space_width(s + i, n - i)) {
             unsigned char c = (unsigned char)s[i];
-            if (starts_letter(s + i, n - i)) {
-                letters = 1;
+            if (starts_letter(s + i, n - i))
                 lower |= !starts_upper(s + i, n - i);
-            }
             i += c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
         }
         if (i > n)
@@ -2226,8 +2292,6 @@ static size_t flattened_title_len(const char *s, size_t n)
                 return end; /* the capitals ended */
             caps_run = 0;
         }
-        (void)letters;
-        (void)start;
         end = i;
         words++;
     }
@@ -2385,7 +2449,7 @@ static ref_status parse(parser *p, const char *text, size_t len)
     p->at_paragraph = 1;
     prescan_text(p, text, len);
     detect_municipality(p, text, len);
-    cursor c = {text, len, 0, 0, 1, 0, 0, 0, 0, 0};
+    cursor c = {text, len, 0, 0, 1, 0, 0, 0, 0, 0, 0};
     line a = {0}, b = {0};
     ref_buf scratch = REF_BUF_INIT;
     line *cur = &a, *next = &b;
@@ -2523,7 +2587,7 @@ static void fallback(parser *p, const char *text, size_t len)
     for (size_t i = 0; i < p->m->pub.nfurniture; i++)
         p->m->pub.furniture[i].count = 0;
     ref_buf_reset(&p->text);
-    cursor c = {text, len, 0, 0, 1, 0, 0, 0, 0, 0};
+    cursor c = {text, len, 0, 0, 1, 0, 0, 0, 0, 0, 0};
     line a = {0}, b = {0};
     ref_buf scratch = REF_BUF_INIT;
     line *cur = &a, *next = &b;
