@@ -55,12 +55,13 @@ enum {
     MARKUP_HEADING_MAX_BYTES = 160,
     MARKUP_HEADING_MAX_WORDS = 12,
     SUFFIXED_HEADING_MAX_BYTES = 120,
-    LONG_LINE_BYTES = 400,     /* longer lines lost their breaks: split them */
-    FURNITURE_EDGE_LINES = 2,  /* lines at each page edge that may be furniture */
-    FURNITURE_MAX_BYTES = 200, /* longer lines are never page furniture */
-    NUMBERED_MAX_STEP = 5,     /* "N. Title" may skip a few numbers */
-    LEVEL_BOLD = 7,            /* a whole-line **bold** line ranks below "######" */
-    LEVEL_PLAIN = 8,           /* no markup at all */
+    LONG_LINE_BYTES = 400,      /* longer lines lost their breaks: split them */
+    FURNITURE_EDGE_LINES = 2,   /* lines at each page edge that may be furniture */
+    FURNITURE_MAX_BYTES = 200,  /* longer lines are never page furniture */
+    NUMBERED_MAX_STEP = 5,      /* "N. Title" may skip a few numbers */
+    BODY_SEARCH_MAX_LINES = 40, /* header lines searched for a body's name */
+    LEVEL_BOLD = 7,             /* a whole-line **bold** line ranks below "######" */
+    LEVEL_PLAIN = 8,            /* no markup at all */
 };
 
 /* ---- arena: every string of a meeting, freed at once ------------------ */
@@ -446,6 +447,7 @@ typedef struct parser {
                            its value (index into header_labels + 1) */
     const char *first_header_date;
     ref_buf header_text;     /* header lines no header field took */
+    size_t header_lines;     /* header lines searched for the body so far */
     size_t npages;           /* 0: no form feeds */
     size_t *furniture_lines; /* sorted line numbers to leave out */
     size_t *furniture_of;    /* for each, its index in m->pub.furniture */
@@ -1046,7 +1048,6 @@ typedef struct heading_match {
     size_t text_off;    /* where inline text starts, or the line's length */
 } heading_match;
 
-
 static size_t date_lead(const char *s, size_t n);
 
 /* "Børne- og Uddannelsesudvalg den 06-06-2017" after "Beslutning": a
@@ -1585,7 +1586,9 @@ static int header_line(parser *p, const line *ln)
             body_from_line(p, ln);
         return 1;
     }
-    if (!mt->body[0]) {
+    /* The body is named at the top; a header of thousands of lines (a
+     * file with no punkter) is not searched for it line by line. */
+    if (!mt->body[0] && ++p->header_lines <= BODY_SEARCH_MAX_LINES) {
         body_from_line(p, ln);
         if (mt->body[0])
             return 1;
