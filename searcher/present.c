@@ -161,7 +161,7 @@ void ref_present_text_hit(ref_buf *out, const ref_hit *hit, const ref_present_op
                    r->date[0] ? r->date : "(ukendt dato)");
     /* An unstructured hit is a page (or a whole file), not a punkt. */
     if (r->flags & REF_RECORD_UNSTRUCTURED)
-        ref_buf_printf(out, r->page ? "side %d (uden punkter)" : "hele filen (uden punkter)",
+        ref_buf_printf(out, r->page ? "side %d, tekst uden punkter" : "tekst uden punkter",
                        r->page);
     else
         ref_buf_printf(out, "punkt %d", r->punkt);
