@@ -42,6 +42,7 @@ struct ref_indexer {
     /* Folders entered, to stop symlink loops. */
     dir_id *dirs;
     size_t ndirs, dirs_cap;
+    char *municipality; /* given for the paths being added, or NULL */
 };
 
 /* A file's identity in the index: FNV-1a 64 of its real path, in hex. A
@@ -270,23 +271,31 @@ static ref_status index_file(ref_indexer *ix, const char *path, const struct sta
              "invalid UTF-8 replaced by U+FFFD", 0, 0);
     }
     ref_meeting *m = NULL;
-    st = ref_minutes_parse(text.data, text.len, &m);
+    /* Never lose text: a file without recognised punkter is indexed per
+     * page or whole (minutes.h), and counted as unstructured. */
+    st = ref_minutes_parse_with_fallback(text.data, text.len, &m);
     uint64_t bytes = text.len;
     ref_text_free(&text);
     if (st != REF_OK)
         return st;
     report_warnings(ix, real, m);
-    if (m->npunkter == 0) {
+    if (m->npunkter == 0) { /* only white space and page furniture */
         ref_meeting_free(m);
         st = forget_source(ix, key);
-        skip_file(ix, real, 0, REF_ENOSTRUCTURE, "no \"Punkt N:\" lines found");
+        skip_file(ix, real, 0, REF_EEMPTY, "no text besides page headers and footers");
         return st;
     }
+    if (ix->municipality)
+        m->municipality = ix->municipality; /* borrowed; the meeting frees no field */
     st = write_meeting(ix, real, key, m);
     if (st == REF_OK)
         st = record_source(ix, key, sb, m->npunkter, real);
     if (st == REF_OK) {
         ix->stats.files_indexed++;
+        if (m->unstructured)
+            ix->stats.files_unstructured++;
+        else
+            ix->stats.files_structured++;
         ix->stats.punkter += m->npunkter;
         ix->stats.bytes += bytes;
         ix->since_commit++;
@@ -437,6 +446,17 @@ ref_status ref_indexer_finish(ref_indexer *ix)
     return st;
 }
 
+ref_status ref_indexer_set_municipality(ref_indexer *ix, const char *municipality)
+{
+    if (!ix)
+        return REF_EINVAL;
+    free(ix->municipality);
+    ix->municipality = NULL;
+    if (municipality && *municipality && !(ix->municipality = strdup(municipality)))
+        return REF_ENOMEM;
+    return REF_OK;
+}
+
 const ref_index_stats *ref_indexer_stats(const ref_indexer *ix) { return &ix->stats; }
 
 const char *ref_indexer_errmsg(const ref_indexer *ix) { return ix ? ref_xdb_errmsg(ix->db) : ""; }
@@ -454,5 +474,6 @@ void ref_indexer_free(ref_indexer *ix)
         free(ix->seen[i]);
     free(ix->seen);
     free(ix->dirs);
+    free(ix->municipality);
     free(ix);
 }

@@ -6,7 +6,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "referat/buf.h"
 #include "referat/indexer.h"
+#include "referat/minutes.h"
+#include "referat/reader.h"
 
 enum exit_code {
     EXIT_OK = 0,
@@ -17,18 +20,38 @@ enum exit_code {
 };
 
 static const char usage[] =
-    "Usage: referat-index [OPTION]... PATH...\n"
+    "Usage: referat-index [OPTION]... [--municipality NAME] PATH...\n"
+    "       referat-index --explain FILE\n"
     "Index Danish municipal meeting minutes (referater) for referat-search.\n"
     "\n"
     "Each PATH is a minutes file or a folder, searched recursively for .txt,\n"
-    ".md and .markdown files and their gzip-compressed forms (.gz). Every agenda\n"
-    "item (punkt) becomes one searchable document. Files already indexed and\n"
+    ".md, .markdown, .pdf, .html and .htm files and their gzip-compressed forms\n"
+    "(.gz). PDF is read page by page (the page of each passage is kept); HTML\n"
+    "is read for its visible text (scripts, styles, navigation, headers and\n"
+    "footers left out). Every agenda item (punkt) becomes one searchable\n"
+    "document; a file in which no punkter are recognised is still indexed, one\n"
+    "document per PDF page or per file, marked unstructured. Closed items\n"
+    "(\"Lukket punkt\") are indexed by their title only. Files already indexed and\n"
     "unchanged (same size and modification time) are skipped; changed files are\n"
     "re-indexed, replacing their old punkter; files that disappeared from an\n"
     "indexed folder have their punkter removed.\n"
     "\n"
     "Options:\n"
     "  -d, --db PATH          database folder (default: $REFERAT_DB, else ./referat.db)\n"
+    "  -m, --municipality NAME  the files of the PATHs after this option belong to\n"
+    "                         municipality NAME (searchable as kommune:NAME),\n"
+    "                         whatever their text says; without it the\n"
+    "                         municipality is the one the text names most often\n"
+    "                         (\"Albertslund Kommune\", \"Region Hovedstaden\").\n"
+    "                         Give it again before other PATHs; \"\" goes back to\n"
+    "                         detecting. Unchanged files keep what they were\n"
+    "                         indexed with: add --full after changing it\n"
+    "      --explain FILE     print what the parser understood of FILE (meeting,\n"
+    "                         municipality, each punkt with number, title, journal\n"
+    "                         number, closed or not, its sections with their\n"
+    "                         first words, the page headers and footers left out,\n"
+    "                         structured or not) and exit; the database is not\n"
+    "                         opened\n"
     "      --full             re-index every file, changed or not\n"
     "      --commit-every N   commit after every N files (default 200); a killed\n"
     "                         run keeps everything up to its last commit\n"
@@ -36,14 +59,16 @@ static const char usage[] =
     "  -v, --verbose          print a line for every file\n"
     "  -h, --help             show this help and exit\n"
     "\n"
-    "Files that cannot be indexed (missing, unreadable, empty, binary, or with no\n"
-    "\"Punkt N:\" items) are reported with their path and skipped; the rest of the\n"
+    "Files that cannot be indexed (missing, unreadable, empty, binary, damaged\n"
+    "or encrypted PDF) are reported with their path and skipped; the rest of the\n"
     "run goes on. Text that is not UTF-8 (Latin-1, UTF-16) is converted, with a\n"
-    "warning naming the encoding assumed.\n"
+    "warning naming the encoding assumed. The summary line counts the files\n"
+    "indexed structured (punkter recognised) and unstructured.\n"
     "\n"
     "Exit status:\n"
-    "  0  every file was indexed\n"
-    "  1  the run completed, but some files were skipped (see the messages)\n"
+    "  0  every file was indexed (--explain: FILE was read and explained)\n"
+    "  1  the run completed, but some files were skipped (see the messages);\n"
+    "     --explain: FILE could not be read\n"
     "  2  usage error\n"
     "  3  the database could not be opened or written\n"
     "  4  the database is locked by another indexer\n";
@@ -148,7 +173,14 @@ static int exit_for(ref_status st)
     return st == REF_EDB_LOCKED ? EXIT_LOCKED : EXIT_DB;
 }
 
-static int run(const char *db_path, ref_index_opts *opts, progress *p, char **paths, int npaths)
+/* A PATH to index and the --municipality given before it (or NULL). */
+typedef struct index_path {
+    const char *path;
+    const char *municipality;
+} index_path;
+
+static int run(const char *db_path, ref_index_opts *opts, progress *p, const index_path *paths,
+               int npaths)
 {
     progress_event_ctx ctx = {p, NULL};
     opts->on_event = on_event_with_progress;
@@ -163,8 +195,11 @@ static int run(const char *db_path, ref_index_opts *opts, progress *p, char **pa
         return exit_for(st);
     }
     ctx.ix = ix;
-    for (int i = 0; st == REF_OK && i < npaths; i++)
-        st = ref_indexer_add_path(ix, paths[i]);
+    for (int i = 0; st == REF_OK && i < npaths; i++) {
+        st = ref_indexer_set_municipality(ix, paths[i].municipality);
+        if (st == REF_OK)
+            st = ref_indexer_add_path(ix, paths[i].path);
+    }
     if (st == REF_OK)
         st = ref_indexer_finish(ix);
     clear_line(p);
@@ -178,12 +213,50 @@ static int run(const char *db_path, ref_index_opts *opts, progress *p, char **pa
     }
     fprintf(stderr,
             "referat-index: %llu files indexed (%llu punkter, %.1f MB) in %.2f s; "
+            "%llu structured, %llu unstructured; "
             "%llu unchanged, %llu skipped, %llu removed, %llu warnings\n",
             (unsigned long long)s->files_indexed, (unsigned long long)s->punkter, s->bytes / 1e6,
-            secs, (unsigned long long)s->files_unchanged, (unsigned long long)s->files_skipped,
-            (unsigned long long)s->files_removed, (unsigned long long)s->warnings);
+            secs, (unsigned long long)s->files_structured,
+            (unsigned long long)s->files_unstructured, (unsigned long long)s->files_unchanged,
+            (unsigned long long)s->files_skipped, (unsigned long long)s->files_removed,
+            (unsigned long long)s->warnings);
     int code = s->files_skipped ? EXIT_SKIPPED : EXIT_OK;
     ref_indexer_free(ix);
+    return code;
+}
+
+/* --explain FILE: read and parse FILE as the indexer does, print the
+ * parser's account of it. */
+static int explain(const char *path)
+{
+    ref_text text;
+    const char *detail = NULL;
+    ref_status st = ref_text_read_file(path, 0, &text, &detail);
+    if (st != REF_OK) {
+        fprintf(stderr, "referat-index: %s: %s%s%s\n", path, ref_status_str(st),
+                detail ? ": " : "", detail ? detail : "");
+        return EXIT_SKIPPED;
+    }
+    ref_meeting *m = NULL;
+    st = ref_minutes_parse_with_fallback(text.data, text.len, &m);
+    if (st != REF_OK) {
+        ref_text_free(&text);
+        fprintf(stderr, "referat-index: %s: %s\n", path, ref_status_str(st));
+        return EXIT_SKIPPED;
+    }
+    ref_buf out = REF_BUF_INIT;
+    ref_buf_printf(&out, "file: %s\n  format: %s%s, encoding %s", path,
+                   ref_text_format_name(text.format), text.was_gzip ? " (gzip)" : "",
+                   ref_encoding_name(text.source_encoding));
+    if (text.npages)
+        ref_buf_printf(&out, ", %zu pages", text.npages);
+    ref_buf_putc(&out, '\n');
+    ref_meeting_explain(m, &out);
+    fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    int code = ref_buf_status(&out) == REF_OK ? EXIT_OK : EXIT_SKIPPED;
+    ref_buf_free(&out);
+    ref_meeting_free(m);
+    ref_text_free(&text);
     return code;
 }
 
@@ -191,6 +264,8 @@ int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},   {"full", no_argument, NULL, 'F'},
+        {"municipality", required_argument, NULL, 'm'},
+        {"explain", required_argument, NULL, 'E'},
         {"commit-every", required_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},      {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
@@ -200,9 +275,30 @@ int main(int argc, char **argv)
         db_path = "referat.db";
     ref_index_opts opts = {0};
     progress p = {0};
+    /* PATHs in order, each with the --municipality before it: "-" in the
+     * option string makes getopt return every PATH as option 1 where it
+     * stands, instead of moving them to the end. */
+    index_path *paths = calloc((size_t)argc, sizeof *paths);
+    if (!paths) {
+        fputs("referat-index: out of memory\n", stderr);
+        return EXIT_DB;
+    }
+    int npaths = 0;
+    const char *municipality = NULL, *explain_path = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "-d:m:qvh", longopts, NULL)) != -1) {
         switch (c) {
+        case 1:
+            paths[npaths].path = optarg;
+            paths[npaths].municipality = municipality;
+            npaths++;
+            break;
+        case 'm':
+            municipality = optarg;
+            break;
+        case 'E':
+            explain_path = optarg;
+            break;
         case 'd':
             db_path = optarg;
             break;
@@ -229,19 +325,37 @@ int main(int argc, char **argv)
             break;
         case 'h':
             fputs(usage, stdout);
+            free(paths);
             return EXIT_OK;
         default:
             fputs("Try 'referat-index --help' for more information.\n", stderr);
+            free(paths);
             return EXIT_USAGE;
         }
     }
-    if (optind >= argc) {
+    for (int i = optind; i < argc; i++) { /* after "--" */
+        paths[npaths].path = argv[i];
+        paths[npaths].municipality = municipality;
+        npaths++;
+    }
+    int code;
+    if (explain_path && npaths) {
+        fputs("referat-index: --explain takes one FILE and indexes nothing; give no PATH\n"
+              "Try 'referat-index --help' for more information.\n",
+              stderr);
+        code = EXIT_USAGE;
+    } else if (explain_path) {
+        code = explain(explain_path);
+    } else if (npaths == 0) {
         fputs("referat-index: no PATH given: name the minutes files or folders to index\n"
               "Try 'referat-index --help' for more information.\n",
               stderr);
-        return EXIT_USAGE;
+        code = EXIT_USAGE;
+    } else {
+        p.tty = isatty(STDERR_FILENO);
+        p.started = now();
+        code = run(db_path, &opts, &p, paths, npaths);
     }
-    p.tty = isatty(STDERR_FILENO);
-    p.started = now();
-    return run(db_path, &opts, &p, argv + optind, argc - optind);
+    free(paths);
+    return code;
 }

@@ -122,6 +122,9 @@ static ref_status add_values(ref_xdoc *doc, const ref_meeting *m, const ref_punk
         st = ref_xdoc_set_value(doc, REF_SLOT_BODY, m->body, strlen(m->body));
     if (st == REF_OK)
         st = ref_xdoc_set_value(doc, REF_SLOT_SECTIONS, present, n);
+    if (st == REF_OK && m->municipality[0])
+        st = ref_xdoc_set_value(doc, REF_SLOT_MUNICIPALITY, m->municipality,
+                                strlen(m->municipality));
     return st;
 }
 
@@ -136,6 +139,13 @@ static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_pu
         secs[i].heading = p->sections[i].heading;
         secs[i].text = p->sections[i].text;
     }
+    int *pages = calloc(p->nsections ? p->nsections : 1, sizeof *pages);
+    if (!pages) {
+        free(secs);
+        return REF_ENOMEM;
+    }
+    for (size_t i = 0; i < p->nsections; i++)
+        pages[i] = p->sections[i].page;
     ref_record rec = {
         .id = id,
         .source = source_path,
@@ -148,6 +158,11 @@ static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_pu
         .journal = p->journal,
         .nsections = p->nsections,
         .sections = secs,
+        .municipality = m->municipality,
+        .flags = (m->unstructured || p->header ? REF_RECORD_UNSTRUCTURED : 0u) |
+                 (p->closed ? REF_RECORD_CLOSED : 0u),
+        .page = p->page,
+        .section_pages = pages,
     };
     ref_buf data = REF_BUF_INIT;
     ref_status st = ref_record_encode(&rec, &data);
@@ -155,6 +170,7 @@ static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_pu
         st = ref_xdoc_set_data(doc, data.data, data.len);
     ref_buf_free(&data);
     free(secs);
+    free(pages);
     return st;
 }
 
@@ -226,6 +242,14 @@ ref_status ref_punktdoc_build(ref_analyzer *an, const ref_meeting *m, size_t ord
     }
     if (st == REF_OK && has_decision(p))
         st = ref_xdoc_add_term(doc, REF_PREFIX_HASDECISION, 0);
+    if (st == REF_OK)
+        st = add_bool(doc, &tmp, ref_field_get("kommune")->prefix, m->municipality);
+    if (st == REF_OK && (m->unstructured || p->header))
+        st = ref_xdoc_add_term(doc, REF_PREFIX_UNSTRUCTURED, 0);
+    /* A closed item has no sections (the parser never copies its text), so
+     * only its title is indexed above; the term lets a test prove it. */
+    if (st == REF_OK && p->closed)
+        st = ref_xdoc_add_term(doc, REF_PREFIX_CLOSED, 0);
     if (st == REF_OK)
         st = add_values(doc, m, p);
     if (st == REF_OK)

@@ -15,9 +15,23 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "formats.h"
 #include "referat/buf.h"
 
 #define REPLACEMENT_CHAR 0xFFFDu
+
+const char *ref_text_format_name(ref_text_format format)
+{
+    switch (format) {
+    case REF_FORMAT_TEXT:
+        return "text";
+    case REF_FORMAT_PDF:
+        return "PDF";
+    case REF_FORMAT_HTML:
+        return "HTML";
+    }
+    return "unknown";
+}
 
 const char *ref_encoding_name(ref_encoding enc)
 {
@@ -382,8 +396,69 @@ static ref_status decode(const unsigned char *p, size_t n, ref_text *out, const 
     return REF_OK;
 }
 
-ref_status ref_text_from_bytes(const void *bytes, size_t len, size_t max_bytes, ref_text *out,
-                               const char **detail)
+static int is_pdf(const unsigned char *p, size_t n)
+{
+    return n >= 5 && memcmp(p, "%PDF-", 5) == 0;
+}
+
+/* PDF: poppler's UTF-8 goes through decode() like any text, so the empty,
+ * binary and invalid-UTF-8 checks are the same for every format. */
+static ref_status decode_pdf(const unsigned char *p, size_t n, ref_text *out, const char **detail)
+{
+    ref_buf text = REF_BUF_INIT;
+    size_t npages = 0;
+    ref_status st = ref_pdf_to_text(p, n, &text, &npages, detail);
+    if (st == REF_OK) {
+        st = decode((const unsigned char *)ref_buf_cstr(&text), text.len, out, detail);
+        if (st == REF_EEMPTY)
+            *detail = "PDF holds no text (scanned pages need OCR first)";
+    }
+    ref_buf_free(&text);
+    if (st == REF_OK) {
+        out->format = REF_FORMAT_PDF;
+        out->npages = npages;
+    }
+    return st;
+}
+
+/* HTML: the bytes are decoded first with the detection every format shares
+ * (a Latin-1 page becomes UTF-8 here), then the markup is parsed. */
+static ref_status decode_html(ref_text *out, const char **detail)
+{
+    ref_buf text = REF_BUF_INIT;
+    ref_status st = ref_html_to_text(out->data, out->len, &text, detail);
+    ref_text html = *out;
+    memset(out, 0, sizeof *out);
+    if (st == REF_OK) {
+        st = decode((const unsigned char *)ref_buf_cstr(&text), text.len, out, detail);
+        if (st == REF_EEMPTY)
+            *detail = "HTML page holds no visible text";
+    }
+    ref_buf_free(&text);
+    if (st == REF_OK) {
+        out->format = REF_FORMAT_HTML;
+        out->source_encoding = html.source_encoding;
+        out->invalid_line = 0; /* lines of the markup, not of the text */
+    }
+    ref_text_free(&html);
+    return st;
+}
+
+/* Decode P (decompressed) by its format; HTML_NAME: the file is named .html
+ * or .htm, so it is HTML even without a leading tag. */
+static ref_status decode_any(const unsigned char *p, size_t n, int html_name, ref_text *out,
+                             const char **detail)
+{
+    if (is_pdf(p, n))
+        return decode_pdf(p, n, out, detail);
+    ref_status st = decode(p, n, out, detail);
+    if (st == REF_OK && (html_name || ref_html_sniff(out->data, out->len)))
+        st = decode_html(out, detail);
+    return st;
+}
+
+static ref_status from_bytes(const void *bytes, size_t len, size_t max_bytes, int html_name,
+                             ref_text *out, const char **detail)
 {
     const char *ignored;
     if (!detail)
@@ -409,7 +484,7 @@ ref_status ref_text_from_bytes(const void *bytes, size_t len, size_t max_bytes, 
             st = REF_EEMPTY;
         }
         if (st == REF_OK)
-            st = decode((const unsigned char *)raw.data, raw.len, out, detail);
+            st = decode_any((const unsigned char *)raw.data, raw.len, html_name, out, detail);
         ref_buf_free(&raw);
         if (st == REF_OK)
             out->was_gzip = 1;
@@ -417,11 +492,17 @@ ref_status ref_text_from_bytes(const void *bytes, size_t len, size_t max_bytes, 
         *detail = "file exceeds the size limit";
         st = REF_ETOOBIG;
     } else {
-        st = decode(p, len, out, detail);
+        st = decode_any(p, len, html_name, out, detail);
     }
     if (st != REF_OK)
         ref_text_free(out);
     return st;
+}
+
+ref_status ref_text_from_bytes(const void *bytes, size_t len, size_t max_bytes, ref_text *out,
+                               const char **detail)
+{
+    return from_bytes(bytes, len, max_bytes, 0, out, detail);
 }
 
 static int has_suffix_ci(const char *s, size_t n, const char *suffix)
@@ -435,6 +516,15 @@ static int ends_gz(const char *path)
     return has_suffix_ci(path, strlen(path), ".gz");
 }
 
+/* PATH ends .html or .htm, before any .gz. */
+static int named_html(const char *path)
+{
+    size_t n = strlen(path);
+    if (has_suffix_ci(path, n, ".gz"))
+        n -= 3;
+    return has_suffix_ci(path, n, ".html") || has_suffix_ci(path, n, ".htm");
+}
+
 int ref_reader_wants_path(const char *path)
 {
     if (!path)
@@ -442,7 +532,7 @@ int ref_reader_wants_path(const char *path)
     size_t n = strlen(path);
     if (has_suffix_ci(path, n, ".gz"))
         n -= 3;
-    static const char *const exts[] = {".txt", ".md", ".markdown"};
+    static const char *const exts[] = {".txt", ".md", ".markdown", ".pdf", ".html", ".htm"};
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
         size_t m = strlen(exts[i]);
         /* A bare ".txt" is a hidden file's name, not a text extension. */
@@ -514,7 +604,7 @@ ref_status ref_text_read_file(const char *path, size_t max_bytes, ref_text *out,
         st = REF_EIO;
     }
     if (st == REF_OK)
-        st = ref_text_from_bytes(raw.data, raw.len, max_bytes, out, detail);
+        st = from_bytes(raw.data, raw.len, max_bytes, named_html(path), out, detail);
     ref_buf_free(&raw);
     return st;
 }

@@ -22,6 +22,7 @@ const ref_field ref_fields[] = {
     {"sagsnr", "J", REF_FIELD_BOOLEAN, -1, 0},
     {"år", "Y", REF_FIELD_BOOLEAN, -1, 0},
     {"dato", "D", REF_FIELD_BOOLEAN, -1, 0},
+    {"kommune", "K", REF_FIELD_BOOLEAN, -1, 0},
     {NULL, NULL, REF_FIELD_TEXT, -1, 0},
 };
 
@@ -32,6 +33,7 @@ static const struct {
     {"title", "titel"},     {"aar", "år"},         {"year", "år"},       {"date", "dato"},
     {"body", "udvalg"},     {"journal", "sagsnr"}, {"jnr", "sagsnr"},    {"decision", "beslutning"},
     {"attachment", "bilag"}, {"sag", "sagsnr"},     {"beslutninger", "beslutning"},
+    {"municipality", "kommune"},
 };
 
 const ref_field *ref_field_get(const char *name)

@@ -5,7 +5,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#define MAGIC "RFR1"
+#define MAGIC "RFR2"
+#define MAGIC_V1 "RFR1" /* no municipality, flags or pages */
 #define MAGIC_LEN 4
 /* Below this many payload bytes deflate saves too little to pay for itself. */
 #define DEFLATE_MIN 256
@@ -55,6 +56,13 @@ ref_status ref_record_encode(const ref_record *rec, ref_buf *out)
         put_varint(&payload, (uint64_t)rec->sections[i].kind);
         put_str(&payload, rec->sections[i].heading);
         put_str(&payload, rec->sections[i].text);
+    }
+    put_str(&payload, rec->municipality);
+    put_varint(&payload, rec->flags);
+    put_varint(&payload, (uint64_t)(rec->page < 0 ? 0 : rec->page));
+    for (size_t i = 0; i < rec->nsections; i++) {
+        int page = rec->section_pages ? rec->section_pages[i] : 0;
+        put_varint(&payload, (uint64_t)(page < 0 ? 0 : page));
     }
     ref_status st = ref_buf_status(&payload);
     if (st != REF_OK) {
@@ -129,7 +137,8 @@ static const char *get_str(reader *r, arena *a)
     return s;
 }
 
-static ref_status decode_payload(const unsigned char *p, size_t len, ref_record **out)
+static ref_status decode_payload(const unsigned char *p, size_t len, int version,
+                                 ref_record **out)
 {
     /* One allocation holds the record, its sections and all strings: the
      * strings need at most len + one NUL per string (< len + 2*len). */
@@ -171,6 +180,20 @@ static ref_status decode_payload(const unsigned char *p, size_t len, ref_record 
     } else {
         r.bad = 1;
     }
+    rec->municipality = "";
+    if (version >= 2 && !r.bad) {
+        rec->municipality = get_str(&r, &a);
+        rec->flags = (unsigned)(get_varint(&r) & 0xffff);
+        rec->page = (int)(get_varint(&r) & 0x7fffffff);
+        int *pages = calloc(rec->nsections ? rec->nsections : 1, sizeof *pages);
+        if (!pages) {
+            ref_record_free(rec);
+            return REF_ENOMEM;
+        }
+        rec->section_pages = pages;
+        for (size_t i = 0; i < rec->nsections && !r.bad; i++)
+            pages[i] = (int)(get_varint(&r) & 0x7fffffff);
+    }
     /* The payload is exactly the record: bytes after it mean the length
      * fields are not what the writer wrote (test_trailing_bytes_are_corrupt). */
     if (r.p != r.end)
@@ -189,13 +212,20 @@ ref_status ref_record_decode(const void *bytes, size_t len, ref_record **out)
         return REF_EINVAL;
     *out = NULL;
     const unsigned char *p = bytes;
-    if (!p || len < MAGIC_LEN + 1 || memcmp(p, MAGIC, MAGIC_LEN) != 0)
+    if (!p || len < MAGIC_LEN + 1)
+        return REF_EDB_CORRUPT;
+    int version;
+    if (memcmp(p, MAGIC, MAGIC_LEN) == 0)
+        version = 2;
+    else if (memcmp(p, MAGIC_V1, MAGIC_LEN) == 0)
+        version = 1;
+    else
         return REF_EDB_CORRUPT;
     unsigned char flag = p[MAGIC_LEN];
     p += MAGIC_LEN + 1;
     len -= MAGIC_LEN + 1;
     if (flag == 0)
-        return decode_payload(p, len, out);
+        return decode_payload(p, len, version, out);
     if (flag != 1)
         return REF_EDB_CORRUPT;
     reader r = {p, p + len, 0};
@@ -213,7 +243,7 @@ ref_status ref_record_decode(const void *bytes, size_t len, ref_record **out)
      * encoding has trailing bytes. */
     if (uncompress2(plain, &got, r.p, &zlen) == Z_OK && got == plain_len &&
         zlen == (uLong)(r.end - r.p))
-        st = decode_payload(plain, got, out);
+        st = decode_payload(plain, got, version, out);
     free(plain);
     return st;
 }
@@ -224,6 +254,7 @@ void ref_record_free(ref_record *rec)
         return;
     free(rec->owned_);
     free(rec->sections);
+    free((void *)rec->section_pages);
     free(rec);
 }
 

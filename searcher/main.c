@@ -85,13 +85,17 @@ static const char usage[] =
     "  sagsnr:00.01.00-A00-3-17  that journal number (typing it bare works too)\n"
     "  år:2017, år:2015..2017 meetings in those years\n"
     "  dato:2016-01-01..2018-12-31  meetings in that date range\n"
+    "  kommune:albertslund   minutes of that municipality or region (as detected\n"
+    "                         from the text or given to referat-index --municipality;\n"
+    "                         kommune:\"region hovedstaden\")\n"
     "Words also match inside compounds (udbud finds udbudsplanen), in any\n"
     "inflection (budget finds budgettet), spelt with ae/oe/aa for æ/ø/å, and\n"
     "through abbreviations (APV, KB, ØU, KKR, TCG, CF, MED, KL, …).\n"
     "\n"
     "JSON Lines keys: rank, score, id, body, date (YYYY-MM-DD), punkt, title,\n"
     "journal, section, snippet (matches in <mark>…</mark>), snippet_text, matches,\n"
-    "source.\n"
+    "source, municipality, unstructured (true for a page or file indexed without\n"
+    "punkter) and, for PDF, page.\n"
     "\n"
     "Exit status: 0 hits found, 1 no hits, 2 usage or query error, 3 database error.\n";
 

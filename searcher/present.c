@@ -122,6 +122,14 @@ void ref_present_json_hit(ref_buf *out, const ref_hit *hit)
     }
     ref_buf_putc(out, ']');
     json_key_str(out, "source", r->source);
+    json_key_str(out, "municipality", r->municipality);
+    ref_buf_printf(out, ",\"unstructured\":%s",
+                   (r->flags & REF_RECORD_UNSTRUCTURED) ? "true" : "false");
+    int page = r->page;
+    if (hit->section >= 0 && r->section_pages && r->section_pages[hit->section])
+        page = r->section_pages[hit->section];
+    if (page > 0)
+        ref_buf_printf(out, ",\"page\":%d", page);
     ref_buf_puts(out, "}\n");
     ref_buf_free(&tmp);
 }
@@ -149,8 +157,16 @@ void ref_present_text_hit(ref_buf *out, const ref_hit *hit, const ref_present_op
     ref_buf_printf(out, "%u. %s%s%s", hit->rank, bold, r->title[0] ? r->title : "(uden titel)",
                    reset);
     ref_buf_putc(out, '\n');
-    ref_buf_printf(out, "   %s%s %s, punkt %d", dim, r->body[0] ? r->body : "(ukendt udvalg)",
-                   r->date[0] ? r->date : "(ukendt dato)", r->punkt);
+    ref_buf_printf(out, "   %s%s %s, ", dim, r->body[0] ? r->body : "(ukendt udvalg)",
+                   r->date[0] ? r->date : "(ukendt dato)");
+    /* An unstructured hit is a page (or a whole file), not a punkt. */
+    if (r->flags & REF_RECORD_UNSTRUCTURED)
+        ref_buf_printf(out, r->page ? "side %d, tekst uden punkter" : "tekst uden punkter",
+                       r->page);
+    else
+        ref_buf_printf(out, "punkt %d", r->punkt);
+    if (r->municipality[0])
+        ref_buf_printf(out, ", %s", r->municipality);
     if (r->journal[0])
         ref_buf_printf(out, ", sagsnr. %s", r->journal);
     ref_buf_printf(out, " (score %.2f)%s\n", hit->score, reset);

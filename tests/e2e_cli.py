@@ -19,7 +19,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, os.environ.get("REFERAT_BIN", "bin"))
 CORPUS = os.path.join(ROOT, "corpus")
 JSON_KEYS = {"rank", "score", "id", "body", "date", "punkt", "title", "journal",
-             "section", "snippet", "snippet_text", "matches", "source"}
+             "section", "snippet", "snippet_text", "matches", "source", "municipality",
+             "unstructured"}  # and "page", only for PDF (tests/e2e_formats.py)
 
 
 def run(prog, *args, env=None):

@@ -20,7 +20,8 @@ import urllib.parse
 from webserver import CORPUS, EVIL_MINUTES, ServedCorpus, Server, index, run
 
 JSON_KEYS = {"rank", "score", "id", "body", "date", "punkt", "title", "journal",
-             "section", "snippet", "snippet_text", "matches", "source"}
+             "section", "snippet", "snippet_text", "matches", "source", "municipality",
+             "unstructured"}  # and "page" for PDF hits (issue 10, e2e_formats.py)
 
 
 class Page(html.parser.HTMLParser):

@@ -49,12 +49,17 @@ static ref_record rec_a = {"a1",
                            "00.30.00-S00-1-17",
                            3,
                            a_sections,
+                           "",
+                           0,
+                           0,
+                           NULL,
                            NULL};
 
 static ref_record_section b_sections[] = {{REF_SECTION_NONE, "", B_S0}};
 static ref_record rec_b = {"b1",       "b_`x`.txt", "Børne- og Ungeudvalget",      "2018-01-09", "",
                            0,          "",          "=HYPERLINK(\"http://evil\")", "",           1,
-                           b_sections, NULL};
+                           b_sections, "",          0,                             0,            NULL,
+                           NULL};
 
 static ref_record rec_c = {"c1",
                            "c.txt",
@@ -65,6 +70,10 @@ static ref_record rec_c = {"c1",
                            "",
                            "1. Punkt *vigtigt* [x](y) _a_ #2 &amp;",
                            "-1",
+                           0,
+                           NULL,
+                           "",
+                           0,
                            0,
                            NULL,
                            NULL};
@@ -520,12 +529,15 @@ static void test_jsonl_gz_full_adds_decision_key(void **state)
     table t;
     python_read("jsonl", path, NULL, &t);
     assert_int_equal(t.nrows, NHITS);
-    static const char *const keys[] = {"rank",         "score",   "id",      "body",    "date",
-                                       "punkt",        "title",   "journal", "section", "snippet",
-                                       "snippet_text", "matches", "source",  "decision"};
+    static const char *const keys[] = {"rank",         "score",        "id",      "body",
+                                       "date",         "punkt",        "title",   "journal",
+                                       "section",      "snippet",      "snippet_text",
+                                       "matches",      "source",       "municipality",
+                                       "unstructured", "decision"};
+    enum { NKEYS = sizeof keys / sizeof keys[0] };
     for (size_t r = 0; r < t.nrows; r++) {
-        assert_int_equal(t.nfields[r], 2 * 14);
-        for (size_t k = 0; k < 14; k++)
+        assert_int_equal(t.nfields[r], 2 * NKEYS);
+        for (size_t k = 0; k < NKEYS; k++)
             assert_string_equal(t.fields[r][2 * k], keys[k]);
     }
     assert_string_equal(row_value(&t, 0, "decision"), A_DECISION);

@@ -369,7 +369,9 @@ static void test_wants_path_table(void **state)
         int want;
     } rows[] = {
         {"a.txt", 1},   {"dir/a.TXT", 1}, {"a.md", 1},  {"a.markdown", 1}, {"a.txt.gz", 1},
-        {"a.MD.GZ", 1}, {"a.gz", 0},      {"a.pdf", 0}, {"a.txt.bak", 0},  {".txt", 0},
+        {"a.MD.GZ", 1}, {"a.gz", 0},      {"a.pdf", 1}, {"a.txt.bak", 0},  {".txt", 0},
+        {"a.PDF.gz", 1}, {"a.html", 1},   {"a.htm.gz", 1}, {"a.xhtml", 0}, {".pdf", 0},
+        {"a.pdfx", 0},
         {"dir/.md", 0}, {"txt", 0},       {"", 0},      {"a.tar.gz", 0},   {"a.txtgz", 0},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

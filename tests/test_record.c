@@ -73,7 +73,12 @@ static void assert_same_record(const ref_record *got, const ref_record *want)
         assert_int_equal(got->sections[i].kind, want->sections[i].kind);
         assert_string_equal(got->sections[i].heading, or_empty(want->sections[i].heading));
         assert_string_equal(got->sections[i].text, or_empty(want->sections[i].text));
+        int want_page = want->section_pages ? want->section_pages[i] : 0;
+        assert_int_equal(got->section_pages ? got->section_pages[i] : 0, want_page);
     }
+    assert_string_equal(got->municipality, or_empty(want->municipality));
+    assert_int_equal(got->flags, want->flags);
+    assert_int_equal(got->page, want->page);
 }
 
 /* N copies of UNIT, malloc'd. */
@@ -135,7 +140,7 @@ static void test_small_records_round_trip_raw(void **state)
     const ref_record *cases[] = {&small_danish, &all_empty, &all_null, &empty_sections_rec};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ref_buf b = encode_ok(cases[i]);
-        assert_memory_equal(b.data, "RFR1", MAGIC_LEN);
+        assert_memory_equal(b.data, "RFR2", MAGIC_LEN);
         assert_int_equal((unsigned char)b.data[FLAG_AT], 0); /* raw */
         ref_record *got = decode_ok(b.data, b.len);
         assert_same_record(got, cases[i]);
@@ -210,7 +215,7 @@ static void test_encode_appends_to_the_buffer(void **state)
     ref_buf b = REF_BUF_INIT;
     ref_buf_puts(&b, "head");
     assert_int_equal(ref_record_encode(&small_danish, &b), REF_OK);
-    assert_memory_equal(b.data, "headRFR1", 8);
+    assert_memory_equal(b.data, "headRFR2", 8);
     ref_record *got = decode_ok(b.data + 4, b.len - 4);
     assert_same_record(got, &small_danish);
     ref_record_free(got);
@@ -437,6 +442,56 @@ static uint32_t next_rand(uint32_t *s)
     return *s;
 }
 
+/* RFR2 added municipality, flags and pages after the sections; a record
+ * written as RFR1 before that still decodes, with them empty. The bytes are
+ * written out by hand, as an old indexer wrote them. */
+static void test_rfr1_records_still_decode(void **state)
+{
+    (void)state;
+    static const char v1[] = "RFR1\0"
+                             "\x03id1" "\x03src" "\x04" "Body" "\x0a" "2017-09-07" "\x00"
+                             "\x05" "\x00" "\x05Titel" "\x00"
+                             "\x01" "\x05" "\x0a" "Beslutning" "\x09" "Godkendt.";
+    ref_record *got = decode_ok(v1, sizeof v1 - 1);
+    assert_string_equal(got->id, "id1");
+    assert_string_equal(got->body, "Body");
+    assert_int_equal(got->punkt, 5);
+    assert_string_equal(got->title, "Titel");
+    assert_int_equal(got->nsections, 1);
+    assert_int_equal(got->sections[0].kind, REF_SECTION_BESLUTNING);
+    assert_string_equal(got->sections[0].text, "Godkendt.");
+    assert_null(got->section_pages); /* RFR1 knew no pages */
+    assert_string_equal(got->municipality, "");
+    assert_int_equal(got->flags, 0);
+    assert_int_equal(got->page, 0);
+    ref_record_free(got);
+}
+
+/* The RFR2 fields round trip, and a record cut inside them is corrupt. */
+static void test_rfr2_fields_round_trip(void **state)
+{
+    (void)state;
+    static ref_record_section secs[] = {{REF_SECTION_NONE, "", "Side 3 tekst"},
+                                        {REF_SECTION_BILAG, "Bilag", "b"}};
+    static const int pages[] = {3, 4};
+    ref_record rec = {.id = "x", .title = "Side 3", .nsections = 2, .sections = secs,
+                      .municipality = "Region Hovedstaden",
+                      .flags = REF_RECORD_UNSTRUCTURED | REF_RECORD_CLOSED, .page = 3,
+                      .section_pages = pages};
+    ref_buf b = encode_ok(&rec);
+    ref_record *got = decode_ok(b.data, b.len);
+    assert_same_record(got, &rec);
+    ref_record_free(got);
+    assert_int_equal(b.data[FLAG_AT], 0);
+    for (size_t cut = 1; cut <= 4; cut++) {
+        char *copy = malloc(b.len);
+        memcpy(copy, b.data, b.len - cut);
+        assert_corrupt(copy, b.len - cut, "cut inside the RFR2 fields");
+        free(copy);
+    }
+    ref_buf_free(&b);
+}
+
 static void test_garbage_never_crashes(void **state)
 {
     (void)state;
@@ -493,6 +548,8 @@ int main(void)
         cmocka_unit_test(test_lying_length_fields_are_corrupt),
         cmocka_unit_test(test_deflated_length_off_by_one_is_corrupt),
         cmocka_unit_test(test_claimed_length_beyond_deflate_ratio_is_corrupt),
+        cmocka_unit_test(test_rfr1_records_still_decode),
+        cmocka_unit_test(test_rfr2_fields_round_trip),
         cmocka_unit_test(test_garbage_never_crashes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

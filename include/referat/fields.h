@@ -32,12 +32,15 @@ enum {
     REF_SLOT_YEAR = 2,   /* "YYYY" (facets) */
     REF_SLOT_BODY = 3,   /* body as written (facets) */
     REF_SLOT_SECTIONS = 4, /* one byte per section kind present (facets) */
+    REF_SLOT_MUNICIPALITY = 5, /* municipality as written (facets) */
 };
 
 /* Prefixes that are not query fields. */
 #define REF_PREFIX_UNIQUE "Q"     /* one per punkt: Q + source key + '#' + ordinal */
 #define REF_PREFIX_SOURCE "XF"    /* every punkt of a file: XF + source key */
 #define REF_PREFIX_HASDECISION "XKbeslutning" /* punkt has a Beslutning section */
+#define REF_PREFIX_UNSTRUCTURED "XKtekst"     /* a page or file without punkter */
+#define REF_PREFIX_CLOSED "XKlukket"          /* a closed item (title only) */
 
 /* Compound parts (REF_TOKEN_PART from the analysis chain) go under their
  * own prefixes at the compound's position: free text under "XC", a field's

@@ -60,6 +60,9 @@ typedef struct ref_index_stats {
     uint64_t punkter;
     uint64_t bytes;
     uint64_t warnings;
+    uint64_t files_structured;   /* of files_indexed: punkter recognised */
+    uint64_t files_unstructured; /* of files_indexed: indexed per page or
+                                    whole, no punkter recognised */
 } ref_index_stats;
 
 typedef struct ref_indexer ref_indexer;
@@ -72,6 +75,10 @@ ref_status ref_indexer_open(const char *db_path, const ref_index_opts *opts, ref
 /* Index a file or, recursively, a folder. Returns an error only when the
  * database fails; file problems are events. */
 ref_status ref_indexer_add_path(ref_indexer *ix, const char *path);
+/* Files indexed by later add_path calls belong to MUNICIPALITY ("Aarhus"),
+ * whatever their text names; NULL or "" goes back to detecting it from the
+ * text. The string is copied. */
+ref_status ref_indexer_set_municipality(ref_indexer *ix, const char *municipality);
 /* Remove punkter of files that vanished from the folders given to
  * add_path, and commit. */
 ref_status ref_indexer_finish(ref_indexer *ix);

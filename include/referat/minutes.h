@@ -30,6 +30,47 @@
  *     kept, then one "further warnings suppressed".
  *   - Cost is linear in LEN; nothing recurses.
  *
+ * Layouts of other municipalities (tests/test_layouts.c pins them):
+ *   - Punkt lines also as "Pkt. N", "Sag nr. N", "Dagsordenspunkt N", after
+ *     a bullet ("• Pkt. 42 …"), and, in a file that has none of the
+ *     keyword forms, "N. Title" with rising numbers. A punkt line repeating
+ *     the current punkt's number before any text ("Pkt. 42" under
+ *     "• Pkt. 42 Titel") is the same punkt; a line repeating the title
+ *     there is dropped; a punkt without a title takes the next short line.
+ *     A punkt that got no text and whose number comes again later was a
+ *     table-of-contents entry and is removed.
+ *   - Closed items ("Lukket punkt", "Lukket sag", "(Lukket)" in or right
+ *     under the punkt line, or every punkt after a "Lukket dagsorden" /
+ *     "Lukket møde" line until "Åben dagsorden") keep number and title only:
+ *     `closed` is set and their text is never copied, not even into
+ *     warnings.
+ *   - Pages: a line starting with a form feed starts the next page (the
+ *     reader writes PDF text so). Lines repeated at the top or bottom of
+ *     most pages (digits ignored: "Side 3 af 9") are page furniture: left
+ *     out and listed in `furniture`.
+ *   - A word hyphenated at a line end is joined ("sygefra-" + "vær" →
+ *     "sygefravær"); a hyphen after a capital or digit stays ("IT-" +
+ *     "systemet" → "IT-systemet"), and so does one before "og", "eller",
+ *     "samt" ("Børne- og Ungeudvalget").
+ *   - A line longer than LONG_LINE_BYTES (text that lost its line breaks)
+ *     is read as several: it is broken before punkt markers ("Sag nr. 5")
+ *     and around headings written in capitals ("INDSTILLING").
+ *   - Header text that no header field or table of contents took is kept
+ *     as a first punkt with `header` set (title from its first line), when
+ *     the file has punkter; the bundled corpus has none.
+ *   - Header: besides the first line, "Udvalg:", "Dato:", "Sted:" labels
+ *     (also with the value on the next line), the first header line naming
+ *     a body ("…udvalget", "Byrådet", "Kommunalbestyrelsen", …) and the
+ *     first date in the header fill body and date when still empty; dates
+ *     are also written "3/4 2019". The municipality is the Danish
+ *     municipality or region named most often ("Albertslund Kommune",
+ *     "Københavns Kommunes", "Region Hovedstaden").
+ *
+ * ref_minutes_parse_with_fallback() never loses text: when no punkt is
+ * recognised, every page (or the whole file) becomes one punkt, numbered by
+ * its page (0 without pages), titled by its first line, holding the page's
+ * text as one REF_SECTION_NONE section, and the meeting is `unstructured`.
+ *
  * Ownership: ref_minutes_parse() allocates one ref_meeting; everything it
  * points to is owned by it and released by ref_meeting_free(). */
 #ifndef REFERAT_MINUTES_H
@@ -37,6 +78,7 @@
 
 #include <stddef.h>
 
+#include "referat/buf.h"
 #include "referat/section.h"
 #include "referat/status.h"
 
@@ -48,6 +90,7 @@ typedef struct ref_section {
                         separated by "\n\n", trimmed; may be "" */
     size_t line;     /* 1-based line of the heading (or of the first text
                         line for NONE) */
+    int page;        /* 1-based page of that line; 0 without pages */
 } ref_section;
 
 typedef struct ref_punkt {
@@ -56,9 +99,22 @@ typedef struct ref_punkt {
     char *title;     /* title without number and prefix */
     char *journal;   /* journal number ("00.01.00-A00-3-17", "13/3462") or "" */
     size_t line;     /* 1-based line of the "Punkt N:" line */
+    int page;        /* 1-based page of that line; 0 without pages */
+    int closed;      /* a closed item: title only, no sections */
+    int header;      /* not an agenda item: the header text before the first
+                        punkt that no header field took (member lists,
+                        introductions, text flattened into the header), kept
+                        so that no text is lost; number 0, first */
     ref_section *sections;
     size_t nsections;
 } ref_punkt;
+
+/* A line left out as page furniture, digits shown as '#'
+ * ("Side # af #"), and how many times it was left out. */
+typedef struct ref_furniture {
+    char *text;
+    size_t count;
+} ref_furniture;
 
 typedef struct ref_warning {
     size_t line;     /* 1-based; 0 when it concerns the whole file */
@@ -71,6 +127,11 @@ typedef struct ref_meeting {
     char *place;     /* "Mødelokale 1"; "" if not found */
     char *heading;   /* the first header line as written ("REFERAT Chefforum
                         d. 07-09-2017"); "" if none */
+    char *municipality; /* "Albertslund", "Region Hovedstaden"; "" if none */
+    int unstructured; /* punkter are pages or the whole file (see above) */
+    size_t npages;   /* form-feed pages; 0 for text without them */
+    ref_furniture *furniture;
+    size_t nfurniture;
     ref_punkt *punkter;
     size_t npunkter;
     ref_warning *warnings;
@@ -81,6 +142,18 @@ typedef struct ref_meeting {
  * have zero punkter (the caller decides whether that is an error). Returns
  * REF_ENOMEM or REF_EINVAL (NULL arguments) on failure. */
 ref_status ref_minutes_parse(const char *text, size_t len, ref_meeting **out);
+
+/* The same, but a text without punkter is returned as unstructured punkter
+ * (see above) instead of none; only a text with no non-blank line still
+ * gives zero punkter. What the indexer and `--explain` use. */
+ref_status ref_minutes_parse_with_fallback(const char *text, size_t len, ref_meeting **out);
+
+/* Append a person-readable account of what the parser understood of
+ * MEETING to OUT: the meeting, each punkt (number, title, journal, closed,
+ * page) and its sections (kind, heading, first words), the page furniture
+ * left out, and whether the file is structured. For `referat-index
+ * --explain`. */
+void ref_meeting_explain(const ref_meeting *meeting, ref_buf *out);
 
 void ref_meeting_free(ref_meeting *meeting);
 

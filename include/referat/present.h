@@ -12,7 +12,12 @@
  *            (text otherwise verbatim, not HTML-escaped)
  *   snippet_text  the same without markers
  *   matches  the matched words as they stand in the text (array of strings)
- *   source   path of the minutes file */
+ *   source   path of the minutes file
+ *   municipality  "Albertslund", "Region Hovedstaden", … or ""
+ *   unstructured  true for a page or file indexed without punkter (title
+ *            from its first line, section "tekst"), else false
+ *   page     page of the snippet's section (PDF), else of the punkt; the key
+ *            is left out when the page is not known (text, HTML) */
 #ifndef REFERAT_PRESENT_H
 #define REFERAT_PRESENT_H
 

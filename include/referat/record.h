@@ -2,10 +2,13 @@
  *
  * The index writer encodes a ref_record into a document's data; the
  * searcher decodes it to build titles, snippets and exports. The encoding is
- * "RFR1", a flag byte (0 = raw, 1 = zlib deflate), then the payload: strings
+ * "RFR2", a flag byte (0 = raw, 1 = zlib deflate), then the payload: strings
  * as (varint length, bytes) in a fixed order, sections as a count followed
- * by (kind, heading, text). Texts above a small size are deflated (zlib):
- * minutes text compresses about 3:1.
+ * by (kind, heading, text), then what RFR2 added: the municipality, a flags
+ * varint (REF_RECORD_UNSTRUCTURED, REF_RECORD_CLOSED), the punkt's page and
+ * each section's page. Texts above a small size are deflated (zlib):
+ * minutes text compresses about 3:1. "RFR1" records (written before the
+ * RFR2 fields existed) still decode, with those fields empty or 0.
  *
  * Ownership: a decoded record owns all its strings; ref_record_free()
  * releases them. A record built by the caller for encoding borrows its
@@ -25,6 +28,12 @@ typedef struct ref_record_section {
     const char *text;
 } ref_record_section;
 
+/* ref_record.flags */
+enum {
+    REF_RECORD_UNSTRUCTURED = 1, /* a page or file with no punkter recognised */
+    REF_RECORD_CLOSED = 2,       /* a closed item: title only, no sections */
+};
+
 typedef struct ref_record {
     const char *id;      /* the punkt's id (its unique term without prefix) */
     const char *source;  /* path of the minutes file */
@@ -37,6 +46,11 @@ typedef struct ref_record {
     const char *journal;
     size_t nsections;
     ref_record_section *sections;
+    const char *municipality; /* "Albertslund", "Region Hovedstaden" or "" */
+    unsigned flags;      /* REF_RECORD_UNSTRUCTURED | REF_RECORD_CLOSED */
+    int page;            /* page where the punkt starts; 0 if unknown */
+    const int *section_pages; /* page of each section's heading (0 if
+                                 unknown), or NULL for none known */
     void *owned_;        /* decode's allocation; NULL for a borrowed record */
 } ref_record;
 
