@@ -43,6 +43,9 @@ static const char usage[] =
     "      --body NAME        only meetings of that committee, case-insensitive\n"
     "                         (--body chefforum); NAME* for every name starting so;\n"
     "                         repeat for several committees\n"
+    "      --municipality NAME  only minutes of that municipality or region, as\n"
+    "                         indexed ('Albertslund Kommune'; 'albertslund*');\n"
+    "                         repeatable\n"
     "  -t, --timeline         decision history: every hit in date order (oldest\n"
     "                         first; --sort -date for newest first), grouped by\n"
     "                         year with the year's count, each with its whole\n"
@@ -50,9 +53,11 @@ static const char usage[] =
     "      --snippet          with --timeline: show the matching passage instead\n"
     "                         of the whole decision\n"
     "      --facets           also count all hits (not just those shown) per year,\n"
-    "                         committee and the section the words matched in;\n"
+    "                         committee, section the words matched in and\n"
+    "                         municipality;\n"
     "                         with --format json one last line\n"
-    "                         {\"facets\": {\"year\": {…}, \"body\": {…}, \"section\": {…}}}\n"
+    "                         {\"facets\": {\"year\": {…}, \"body\": {…}, \"section\": {…},\n"
+    "                         \"municipality\": {…}}}\n"
     "  -f, --format FORMAT    text (default), json or jsonl (JSON Lines: one hit per\n"
     "                         line), csv (UTF-8 with BOM, ';'-separated, for Excel),\n"
     "                         md (Markdown) or html (a self-contained report)\n"
@@ -116,6 +121,7 @@ typedef struct cli {
     int limit_given;   /* --limit was on the command line */
     int sort_given;
     const char **bodies; /* --body values (argv strings; the array is ours) */
+    const char **municipalities; /* --municipality values, likewise */
 } cli;
 
 static int parse_count(const char *opt, const char *arg, uint32_t *out)
@@ -143,13 +149,16 @@ static int parse_args(int argc, char **argv, cli *c)
         {"from", required_argument, NULL, 'F'}, {"to", required_argument, NULL, 'T'},
         {"body", required_argument, NULL, 'B'}, {"timeline", no_argument, NULL, 't'},
         {"snippet", no_argument, NULL, 'N'},    {"facets", no_argument, NULL, 'G'},
+        {"municipality", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0},
     };
     /* Room for every --body argv could hold. */
     c->bodies = calloc((size_t)argc + 1, sizeof *c->bodies);
-    if (!c->bodies)
+    c->municipalities = calloc((size_t)argc + 1, sizeof *c->municipalities);
+    if (!c->bodies || !c->municipalities)
         return -1;
     c->search.bodies = c->bodies;
+    c->search.municipalities = c->municipalities;
     int ch;
     while ((ch = getopt_long(argc, argv, "d:bn:f:o:th", longopts, NULL)) != -1) {
         switch (ch) {
@@ -172,6 +181,9 @@ static int parse_args(int argc, char **argv, cli *c)
             break;
         case 'B':
             c->bodies[c->search.nbodies++] = optarg;
+            break;
+        case 'M':
+            c->municipalities[c->search.nmunicipalities++] = optarg;
             break;
         case 't':
             c->timeline = 1;
@@ -478,7 +490,8 @@ static int cli_main(cli *cp, int argc, char **argv)
     if (!c.db_path || !*c.db_path)
         c.db_path = "referat.db";
     int parsed = parse_args(argc, argv, &c);
-    cp->bodies = c.bodies; /* main frees it */
+    cp->bodies = c.bodies; /* main frees them */
+    cp->municipalities = c.municipalities;
     if (parsed != 0) {
         fputs("Try 'referat-search --help' for more information.\n", stderr);
         return EXIT_USAGE;
@@ -544,5 +557,6 @@ int main(int argc, char **argv)
              .color = -1};
     int code = cli_main(&c, argc, argv);
     free(c.bodies);
+    free(c.municipalities);
     return code;
 }

@@ -222,6 +222,8 @@ static const char *facet_heading(ref_facet_kind kind)
         return "Udvalg:   ";
     case REF_FACET_SECTION:
         return "Fundet i: ";
+    case REF_FACET_MUNICIPALITY:
+        return "Kommune:  ";
     case REF_FACET_KINDS:
         break;
     }

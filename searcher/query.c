@@ -680,21 +680,22 @@ static int parse_or(parser *p)
     return n == 1 ? alts[0] : ref_xquery_op(p->q->xq, REF_XOP_OR, alts, n, 0);
 }
 
-/* One body filter: the folded name, or every body starting with it when
- * written with a trailing '*'. */
-static int body_node(parser *p, const char *name)
+/* One filter on the boolean FIELD ("udvalg", "kommune"): the folded name,
+ * or every value starting with it when written with a trailing '*'. */
+static int name_node(parser *p, const char *field, const char *name)
 {
     size_t n = strlen(name);
     int prefix = n > 0 && name[n - 1] == '*';
     ref_buf term = REF_BUF_INIT;
-    ref_buf_puts(&term, ref_field_get("udvalg")->prefix);
+    ref_buf_puts(&term, ref_field_get(field)->prefix);
     size_t at = term.len;
     ref_casefold(name, n - (size_t)prefix, &term);
     int node = -1;
     if (ref_buf_status(&term) != REF_OK)
         p->status = REF_ENOMEM;
     else if (term.len == at)
-        fail(p, "an empty body name: give the committee's name, e.g. chefforum");
+        fail(p, "an empty %s name: give a name, e.g. %s", field,
+             strcmp(field, "udvalg") == 0 ? "chefforum" : "albertslund*");
     else if (prefix)
         node = ref_xquery_wildcard(p->q->xq, term.data, 0);
     else
@@ -703,11 +704,27 @@ static int body_node(parser *p, const char *name)
     return node;
 }
 
-/* ROOT filtered by the options' dates and bodies (no weight added). */
+/* Any of the N NAMES of FIELD. */
+static int names_node(parser *p, const char *field, const char *const *names, size_t n)
+{
+    int *nodes = calloc(n, sizeof *nodes);
+    if (!nodes) {
+        p->status = REF_ENOMEM;
+        return -1;
+    }
+    for (size_t i = 0; i < n && p->status == REF_OK; i++)
+        nodes[i] = name_node(p, field, names[i]);
+    int node = p->status == REF_OK ? ref_xquery_op(p->q->xq, REF_XOP_OR, nodes, n, 0) : -1;
+    free(nodes);
+    return node;
+}
+
+/* ROOT filtered by the options' dates, bodies and municipalities (no
+ * weight added). */
 static int apply_filters(parser *p, int root)
 {
     const ref_query_opts *o = p->opts;
-    int filters[3] = {root};
+    int filters[4] = {root};
     size_t n = 1;
     if (o->date_from || o->date_to) {
         char lo[9], hi[9];
@@ -729,20 +746,12 @@ static int apply_filters(parser *p, int root)
         filters[n++] = ref_xquery_value_range(p->q->xq, REF_SLOT_DATE, o->date_from ? lo : NULL,
                                               o->date_to ? hi : NULL);
     }
-    if (o->nbodies) {
-        int *bodies = calloc(o->nbodies, sizeof *bodies);
-        if (!bodies) {
-            p->status = REF_ENOMEM;
-            return -1;
-        }
-        for (size_t i = 0; i < o->nbodies && p->status == REF_OK; i++)
-            bodies[i] = body_node(p, o->bodies[i]);
-        if (p->status == REF_OK)
-            filters[n++] = ref_xquery_op(p->q->xq, REF_XOP_OR, bodies, o->nbodies, 0);
-        free(bodies);
-        if (p->status != REF_OK)
-            return -1;
-    }
+    if (o->nbodies)
+        filters[n++] = names_node(p, "udvalg", o->bodies, o->nbodies);
+    if (o->nmunicipalities)
+        filters[n++] = names_node(p, "kommune", o->municipalities, o->nmunicipalities);
+    if (p->status != REF_OK)
+        return -1;
     return n == 1 ? root : ref_xquery_op(p->q->xq, REF_XOP_FILTER, filters, n, 0);
 }
 

@@ -230,6 +230,8 @@ const char *ref_facet_name(ref_facet_kind kind)
         return "body";
     case REF_FACET_SECTION:
         return "section";
+    case REF_FACET_MUNICIPALITY:
+        return "municipality";
     case REF_FACET_KINDS:
         break;
     }
@@ -418,16 +420,21 @@ static int by_count_desc(const void *a, const void *b)
 static ref_status collect_facets(ref_search_result *r, const ref_xresults *xr)
 {
     r->has_facets = 1;
-    facet_fill year = {&r->facets[REF_FACET_YEAR], 0}, body = {&r->facets[REF_FACET_BODY], 0};
-    if (ref_xresults_slot_counts(xr, 0, fill_value, &year) != REF_OK ||
-        ref_xresults_slot_counts(xr, 1, fill_value, &body) != REF_OK || year.failed ||
-        body.failed)
-        return REF_ENOMEM;
-    /* No hits, no values: qsort's pointer must not be NULL even for 0
-     * elements (UBSan; test_facets_of_a_search_without_hits). */
-    if (body.facet->nvalues)
-        qsort(body.facet->values, body.facet->nvalues, sizeof *body.facet->values,
-              by_count_desc);
+    /* The value-slot facets, in the order of facet_slots in run_search. */
+    static const struct {
+        ref_facet_kind kind;
+        int by_count; /* most hits first; else in value order (years) */
+    } slots[] = {{REF_FACET_YEAR, 0}, {REF_FACET_BODY, 1}, {REF_FACET_MUNICIPALITY, 1}};
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+        facet_fill fill = {&r->facets[slots[i].kind], 0};
+        if (ref_xresults_slot_counts(xr, i, fill_value, &fill) != REF_OK || fill.failed)
+            return REF_ENOMEM;
+        /* No hits, no values: qsort's pointer must not be NULL even for 0
+         * elements (UBSan; test_facets_of_a_search_without_hits). */
+        if (slots[i].by_count && fill.facet->nvalues)
+            qsort(fill.facet->values, fill.facet->nvalues, sizeof *fill.facet->values,
+                  by_count_desc);
+    }
     for (size_t g = 0; g < SECTION_GROUPS; g++) {
         uint32_t count = ref_xresults_group_count(xr, g);
         const char *label = group_label(g);
@@ -453,7 +460,9 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
                             .date_from = opts->date_from,
                             .date_to = opts->date_to,
                             .bodies = opts->bodies,
-                            .nbodies = opts->nbodies};
+                            .nbodies = opts->nbodies,
+                            .municipalities = opts->municipalities,
+                            .nmunicipalities = opts->nmunicipalities};
     ref_query *q = NULL;
     ref_status st = ref_query_parse(s->analyzer, query, &qopts, &q, errmsg);
     if (st != REF_OK)
@@ -465,11 +474,11 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         .sort_slot = REF_SLOT_DATE,
         .sort_tie_slot1 = 1 + REF_SLOT_PUNKT, /* a meeting's punkter in agenda order */
     };
-    static const unsigned facet_slots[] = {REF_SLOT_YEAR, REF_SLOT_BODY};
+    static const unsigned facet_slots[] = {REF_SLOT_YEAR, REF_SLOT_BODY, REF_SLOT_MUNICIPALITY};
     section_groups groups = {0};
     if (opts->facets) {
         xo.count_slots = facet_slots;
-        xo.ncount_slots = 2;
+        xo.ncount_slots = sizeof facet_slots / sizeof facet_slots[0];
         st = section_groups_build(&groups, q, opts->decisions_only);
         if (st != REF_OK) {
             ref_query_free(q);

@@ -99,6 +99,10 @@ static void search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit
     so->date_to = p->to && *p->to ? p->to : NULL;
     so->bodies = (const char *const *)p->bodies;
     so->nbodies = p->nbodies;
+    if (p->municipality && *p->municipality) {
+        so->municipalities = (const char *const *)&p->municipality;
+        so->nmunicipalities = 1;
+    }
 }
 
 ref_status ref_web_search(ref_web *w, const ref_web_params *p, uint32_t offset, uint32_t limit,

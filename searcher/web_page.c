@@ -101,6 +101,11 @@ static void put_state(ref_buf *u, const ref_web_params *p, uint32_t page)
         ref_buf_puts(u, "til=");
         ref_web_escape(u, p->to, strlen(p->to));
     }
+    if (p->municipality && *p->municipality) {
+        SEP();
+        ref_buf_puts(u, "kommune=");
+        ref_web_escape(u, p->municipality, strlen(p->municipality));
+    }
     if (p->sort != REF_SORT_RELEVANCE) {
         SEP();
         ref_buf_puts(u, p->sort == REF_SORT_DATE ? "sort=dato" : "sort=-dato");
@@ -330,6 +335,9 @@ static void put_facet_list(ref_buf *b, const ref_facet *f, const char *heading,
             active = p->nbodies == 1 && strcmp(p->bodies[0], v) == 0;
             next.bodies[0] = (char *)v;
             next.nbodies = active ? 0 : 1;
+        } else if (kind == REF_FACET_MUNICIPALITY) {
+            active = p->municipality && strcmp(p->municipality, v) == 0;
+            next.municipality = active ? NULL : (char *)v;
         }
         ref_buf_puts(b, "<li>");
         if (kind == REF_FACET_SECTION) {
@@ -351,6 +359,7 @@ static void put_facets(ref_buf *b, const ref_search_result *r, const ref_web_par
     ref_buf_puts(b, "<aside class=\"facets\" aria-label=\"Afgræns\">");
     put_facet_list(b, &r->facets[REF_FACET_YEAR], "År", p, REF_FACET_YEAR);
     put_facet_list(b, &r->facets[REF_FACET_BODY], "Udvalg", p, REF_FACET_BODY);
+    put_facet_list(b, &r->facets[REF_FACET_MUNICIPALITY], "Kommune", p, REF_FACET_MUNICIPALITY);
     put_facet_list(b, &r->facets[REF_FACET_SECTION], "Fundet i", p, REF_FACET_SECTION);
     ref_buf_puts(b, "</aside>\n");
 }

@@ -76,6 +76,7 @@ void ref_web_params_clear(ref_web_params *p)
     free(p->q);
     free(p->from);
     free(p->to);
+    free(p->municipality);
     free(p->text);
     for (size_t i = 0; i < p->nbodies; i++)
         free(p->bodies[i]);
@@ -90,6 +91,7 @@ typedef enum param_key {
     P_BODY,
     P_FROM,
     P_TO,
+    P_MUNICIPALITY,
     P_SORT,
     P_PAGE,
     P_LIMIT,
@@ -113,6 +115,8 @@ static param_key key_of(const char *name)
         {"from", P_FROM},
         {"til", P_TO},
         {"to", P_TO},
+        {"kommune", P_MUNICIPALITY},
+        {"municipality", P_MUNICIPALITY},
         {"sort", P_SORT},
         {"side", P_PAGE},
         {"page", P_PAGE},
@@ -181,6 +185,9 @@ static char *store(ref_web_params *p, param_key key, const char *name, char *val
         break;
     case P_TEXT:
         slot = &p->text;
+        break;
+    case P_MUNICIPALITY:
+        slot = &p->municipality;
         break;
     case P_DECISIONS:
         /* A checkbox sends "1" (or "on"); "" and "0" mean off. */

@@ -124,7 +124,7 @@ class Facets(IndexedBase):
         r, lines = self.search("--facets", *args)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("facets", lines[-1])
-        self.assertEqual(set(lines[-1]["facets"]), {"year", "body", "section"})
+        self.assertEqual(set(lines[-1]["facets"]), {"year", "body", "section", "municipality"})
         return lines[:-1], lines[-1]["facets"]
 
     def test_facets_agree_with_limit_zero(self):
@@ -248,3 +248,32 @@ class TimelineExport(IndexedBase):
                                                     "e2e_export_reader.py"), "html", path],
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
+
+
+class Municipalities(IndexedBase):
+    """--municipality and the municipality facet, over the bundled corpus
+    and the other municipalities' minutes in tests/data/real-minutes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        real = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "real-minutes")
+        r = run("referat-index", "--db", cls.db, real)
+        assert r.returncode in (0, 1), r.stderr
+
+    def test_municipality_facet_matches_the_hits_and_filters_them(self):
+        r, lines = self.search("--facets", "--limit", "0", "budget")
+        hits, facets = lines[:-1], lines[-1]["facets"]
+        by_muni = collections.Counter(h["municipality"] for h in hits if h["municipality"])
+        self.assertEqual(facets["municipality"], dict(by_muni))
+        self.assertGreaterEqual(len(by_muni), 3)
+        for name, n in by_muni.items():
+            _, only = self.search("--limit", "0", "--municipality", name.upper(), "budget")
+            self.assertEqual(len(only), n, name)
+            self.assertTrue(all(h["municipality"] == name for h in only))
+            _, lang = self.search("--limit", "0", 'budget kommune:"%s"' % name)
+            self.assertEqual(sorted(h["id"] for h in lang), sorted(h["id"] for h in only))
+        two = sorted(by_muni)[:2]
+        _, both = self.search("--limit", "0", "--municipality", two[0], "--municipality", two[1],
+                              "budget")
+        self.assertEqual(len(both), by_muni[two[0]] + by_muni[two[1]])

@@ -176,6 +176,24 @@ class Pages(ServedCorpus):
         self.assertEqual(p4.hit_links, [])
         self.assertIn("0 punkter fundet", p4.text)
 
+    def test_municipality_facet_and_kommune_filter(self):
+        api = self.api("/api/search?q=budget&antal=100")
+        munis = api["facets"]["municipality"]
+        self.assertTrue(munis, api["facets"])
+        name, n = sorted(munis.items())[0]
+        only = self.api("/api/search?antal=100&q=budget&kommune=" + q(name.upper()))
+        self.assertEqual(only["total"], n)
+        self.assertTrue(all(h["municipality"] == name for h in only["hits"]))
+        cli = self.cli("--limit", "0", "--municipality", name, "budget")
+        self.assertEqual([h["id"] for h in only["hits"]], [h["id"] for h in cli])
+        # The facet panel links to the filtered page, and the link keeps it.
+        p, _ = self.page("/?q=budget")
+        link = [h for h, t in p.links if t == name]
+        self.assertEqual(len(link), 1, p.links)
+        self.assertIn("kommune=", link[0])
+        p2, _ = self.page(link[0])
+        self.assertEqual(len(p2.hit_links), min(n, 10))
+
     def test_decisions_only_sort_and_dates_are_in_the_url(self):
         api = self.api("/api/search?q=udbud&beslutninger=1&sort=-dato&fra=2013&til=2023&antal=100")
         self.assertTrue(api["decisions_only"])
@@ -310,7 +328,7 @@ class Pages(ServedCorpus):
             self.assertEqual(a["source"], os.path.basename(c["source"]))
             del a["source"], c["source"]
             self.assertEqual(a, c)
-        self.assertEqual(set(api["facets"]), {"year", "body", "section"})
+        self.assertEqual(set(api["facets"]), {"year", "body", "section", "municipality"})
         self.assertEqual(sum(api["facets"]["body"].values()), api["total"])
         self.assertTrue(all(isinstance(n, int) and n > 0
                             for n in api["facets"]["section"].values()))

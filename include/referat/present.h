@@ -54,7 +54,7 @@ void ref_present_text_timeline_hit(ref_buf *out, const ref_hit *hit,
  * "År: 2015 (2), 2017 (5)". Nothing when R has no facets. */
 void ref_present_text_facets(ref_buf *out, const ref_search_result *r);
 /* The same as one JSON object on one line:
- * {"facets":{"year":{"2015":2,…},"body":{…},"section":{…}}}\n */
+ * {"facets":{"year":{"2015":2,…},"body":{…},"section":{…},"municipality":{…}}}\n */
 void ref_present_json_facets(ref_buf *out, const ref_search_result *r);
 
 #endif

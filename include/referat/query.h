@@ -37,11 +37,14 @@ typedef struct ref_query_opts {
      * meeting dates from DATE_FROM to DATE_TO inclusive, each "2017",
      * "2017-09" or "2017-09-07" or NULL (open end); meetings of any of the
      * NBODIES bodies (case-insensitive, exact name, or a prefix when it
-     * ends in '*': "økonomi*"). */
+     * ends in '*': "økonomi*"); of any of the NMUNICIPALITIES
+     * municipalities (likewise: "albertslund kommune", "albertslund*"). */
     const char *date_from;
     const char *date_to;
     const char *const *bodies;
     size_t nbodies;
+    const char *const *municipalities; /* the same for the municipality */
+    size_t nmunicipalities;
 } ref_query_opts;
 
 typedef struct ref_query ref_query;

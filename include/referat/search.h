@@ -34,6 +34,8 @@ typedef struct ref_search_opts {
     const char *date_to;
     const char *const *bodies;
     size_t nbodies;
+    const char *const *municipalities;
+    size_t nmunicipalities;
     int facets;           /* count hits per year, body and section (below) */
 } ref_search_opts;
 
@@ -46,10 +48,11 @@ typedef enum ref_facet_kind {
     REF_FACET_BODY,    /* body as written → hits; most hits first */
     REF_FACET_SECTION, /* "beslutning", "titel", … → hits; in section order,
                           kinds with no hit left out */
+    REF_FACET_MUNICIPALITY, /* municipality as written → hits; most first */
     REF_FACET_KINDS
 } ref_facet_kind;
 
-/* "year", "body", "section": the names used in JSON. */
+/* "year", "body", "section", "municipality": the names used in JSON. */
 const char *ref_facet_name(ref_facet_kind kind);
 
 typedef struct ref_facet_value {

@@ -13,7 +13,7 @@
  *   /api/search        JSON: {"query", "total", "offset", "limit",
  *                      "decisions_only", "corrected", "suggestion",
  *                      "hits": [present.h's hit objects], "facets":
- *                      {"year"|"body"|"section": {VALUE: COUNT, …}}}
+ *                      {"year"|"body"|"section"|"municipality": {VALUE: COUNT, …}}}
  *                      (present.h's ref_present_json_facets)
  *   /api/analyze       JSON: {"text", "tokens": [explain.h's objects]}
  *   /eksport.csv, /eksport.jsonl   the current search via export.h
@@ -24,6 +24,7 @@
  *   beslutninger  "1": decisions only          (alias decisions)
  *   udvalg        a body; may repeat           (alias body)
  *   fra, til      first and last year or date  (aliases from, to)
+ *   kommune       a municipality, as indexed   (alias municipality)
  *   sort          relevans (default), dato (oldest first), -dato
  *                 (also relevance, date, -date)
  *   side          1-based page of REF_WEB_PAGE_SIZE hits  (alias page)
@@ -61,6 +62,7 @@ typedef struct ref_web_params {
     char *q; /* NULL when absent; all strings are valid UTF-8 */
     int decisions;
     char *from, *to;
+    char *municipality; /* NULL or "" = every municipality */
     char *bodies[REF_WEB_MAX_BODIES];
     size_t nbodies;
     ref_sort sort;
