@@ -283,6 +283,16 @@ ref_status ref_xdb_replace(ref_xdb *db, const char *unique_term, const ref_xdoc 
     return guard(&db->errmsg, [&] { db->wdb->replace_document(unique_term, doc->doc); });
 }
 
+ref_status ref_xdb_add(ref_xdb *db, const ref_xdoc *doc)
+{
+    ref_status st = need_writer(db);
+    if (st != REF_OK)
+        return st;
+    if (!doc)
+        return REF_EINVAL;
+    return guard(&db->errmsg, [&] { db->wdb->add_document(doc->doc); });
+}
+
 ref_status ref_xdb_delete_by_term(ref_xdb *db, const char *term)
 {
     ref_status st = need_writer(db);

@@ -7,7 +7,15 @@
  * A file is the unit of change: re-indexing a file first removes all its
  * punkter, so nothing is ever duplicated; a file that disappeared from an
  * indexed folder has its punkter removed by ref_indexer_finish(). Unchanged
- * files (same size and mtime as recorded) are skipped unless opts.full.
+ * files are skipped unless opts.full: same size and mtime as recorded, or
+ * same size and the same content hash (FNV-1a 64 of the decoded text) when
+ * only the mtime moved.
+ *
+ * Worker threads (opts.threads) read, parse and analyse files and build
+ * their Xapian documents; the calling thread alone walks the folders, owns
+ * the database and writes, in walk order, so events and results are the
+ * same whatever the number of threads. At most a few files per worker are
+ * in flight, so memory does not grow with the corpus.
  * Changes are committed every opts.commit_every files and at the end; the
  * database only ever holds whole commits, so a killed run loses at most the
  * files since the last commit and a rerun completes it.
@@ -47,6 +55,9 @@ typedef struct ref_index_opts {
     int full;               /* re-index unchanged files too */
     unsigned commit_every;  /* files per commit; 0 = default (200) */
     size_t max_file_bytes;  /* bigger files are skipped; 0 = default (1 GiB) */
+    unsigned threads;       /* worker threads reading, parsing and analysing
+                               files for the one database writer; 0 = one
+                               per online CPU (at most 8) */
     ref_index_event_fn on_event; /* may be NULL */
     void *event_ctx;
 } ref_index_opts;

@@ -62,6 +62,10 @@ ref_status ref_xdoc_set_data(ref_xdoc *doc, const void *bytes, size_t len);
 /* Add DOC, replacing any document that carries UNIQUE_TERM (which DOC must
  * carry too). DOC is not consumed. */
 ref_status ref_xdb_replace(ref_xdb *db, const char *unique_term, const ref_xdoc *doc);
+/* Add DOC as a new document, with no look-up of a unique term: for
+ * documents the caller knows are not in the database yet (cheaper than
+ * ref_xdb_replace). DOC is not consumed. */
+ref_status ref_xdb_add(ref_xdb *db, const ref_xdoc *doc);
 /* Delete every document that carries TERM. */
 ref_status ref_xdb_delete_by_term(ref_xdb *db, const char *term);
 /* Make everything written so far durable and visible to readers, atomically. */
