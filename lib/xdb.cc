@@ -580,3 +580,17 @@ const ref_xhit *ref_xresults_hit(const ref_xresults *r, size_t i)
 void ref_xresults_free(ref_xresults *r) { delete r; }
 
 } // extern "C"
+
+ref_status ref_xdb_compact(ref_xdb *db, const char *dst, int single_file)
+{
+    if (!db || !dst || !*dst)
+        return REF_EINVAL;
+    // FULLER packs blocks as tightly as Xapian can (the result is meant to
+    // be read, or rewritten by the next indexer run). Document ids are kept
+    // as they are: with one source there are no gaps worth closing, and a
+    // reader's ids stay valid.
+    unsigned flags = Xapian::Compactor::FULLER | Xapian::DBCOMPACT_NO_RENUMBER;
+    if (single_file)
+        flags |= Xapian::DBCOMPACT_SINGLE_FILE;
+    return guard(&db->errmsg, [&] { db->db->compact(dst, flags); });
+}

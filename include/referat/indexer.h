@@ -91,4 +91,24 @@ const ref_index_stats *ref_indexer_stats(const ref_indexer *ix);
 const char *ref_indexer_errmsg(const ref_indexer *ix);
 void ref_indexer_free(ref_indexer *ix);
 
+/* --- compaction ----------------------------------------------------------- */
+
+typedef struct ref_compact_result {
+    uint64_t bytes_before; /* disk usage of the database before */
+    uint64_t bytes_after;  /* disk usage of the compacted database */
+} ref_compact_result;
+
+/* Compact the database at DB_PATH with Xapian's compaction, holding the
+ * writer's lock throughout (REF_EDB_LOCKED while an indexer runs;
+ * REF_EDB_NOTFOUND when there is no database). With OUTPUT, write the
+ * compacted copy there (it must not exist) and leave DB_PATH as it is;
+ * SINGLE_FILE makes OUTPUT one read-only file. Without OUTPUT, replace
+ * DB_PATH by its compacted copy (built beside it as DB_PATH.compacting,
+ * then renamed into place; readers holding the old one keep it until they
+ * reopen); SINGLE_FILE is then REF_EINVAL, since the indexer could not
+ * update a single file. *ERRMSG (may be NULL) receives a malloc'd detail on
+ * failure. */
+ref_status ref_index_compact(const char *db_path, const char *output, int single_file,
+                             ref_compact_result *result, char **errmsg);
+
 #endif

@@ -90,6 +90,12 @@ ref_status ref_xdb_add_spelling(ref_xdb *db, const char *word, uint32_t freq);
 ref_status ref_xdb_spelling_suggestion(ref_xdb *db, const char *word, unsigned max_edit,
                                        char **out);
 
+/* Write a compacted copy of DB's last commit to DST, which must not exist:
+ * a database folder, or with SINGLE_FILE one read-only file (easy to ship;
+ * Xapian opens either by path). DB may be a writer, which keeps other
+ * writers out meanwhile. DB itself is unchanged. */
+ref_status ref_xdb_compact(ref_xdb *db, const char *dst, int single_file);
+
 /* --- queries ------------------------------------------------------------ */
 /* Node ids are >= 0. A failed constructor returns -1 and makes the builder
  * fail (sticky): ref_xdb_search then returns the first error. */
