@@ -8,8 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "progress.h"
 #include "referat/indexer.h"
+#include "referat/progress.h"
 
 enum exit_code {
     EXIT_OK = 0,

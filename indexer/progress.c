@@ -1,4 +1,4 @@
-#include "progress.h"
+#include "referat/progress.h"
 
 #include <dirent.h>
 #include <stdio.h>

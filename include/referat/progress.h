@@ -1,9 +1,9 @@
-/* progress.h — the indexer's progress line (indexer-internal).
+/* progress.h — the indexer's progress line.
  *
  * Pure functions: the pre-walk that gives the totals, and the formatting of
  * the bar. Printing it (and deciding whether to) is referat-index's main. */
-#ifndef REFERAT_INDEXER_PROGRESS_H
-#define REFERAT_INDEXER_PROGRESS_H
+#ifndef REFERAT_PROGRESS_H
+#define REFERAT_PROGRESS_H
 
 #include <stddef.h>
 #include <stdint.h>
