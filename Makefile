@@ -3,6 +3,7 @@
 #   make            install missing Debian packages, build bin/referat-index and bin/referat-search
 #   make demo       build, index corpus/ into ./referat.db, run two example searches
 #   make test       build and run the whole test suite (SANITIZE=1: under ASan+UBSan)
+#   make serve      index corpus/ if needed and serve the web page (mk/serve.mk)
 #
 # Objects go to build/<variant>/ so a sanitizer build never mixes with the normal one.
 
@@ -102,6 +103,9 @@ demo: all
 	@echo
 	@echo '$$ referat-search --db $(DB) --decisions udbud'
 	@$(BIN)/referat-search --db $(DB) --decisions --limit 5 udbud
+	@echo
+	@echo '$$ referat-search --db $(DB) --decisions --timeline --snippet --facets budget'
+	@$(BIN)/referat-search --db $(DB) --decisions --timeline --snippet --facets budget
 
 test: deps
 	@$(MAKE) --no-print-directory build-only $(TESTS)

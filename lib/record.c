@@ -226,3 +226,25 @@ void ref_record_free(ref_record *rec)
     free(rec->sections);
     free(rec);
 }
+
+void ref_record_decision(const ref_record *r, ref_buf *out)
+{
+    int first = 1;
+    for (size_t i = 0; i < r->nsections; i++) {
+        if (r->sections[i].kind != REF_SECTION_BESLUTNING)
+            continue;
+        const char *t = (r->sections[i].text ? r->sections[i].text : "");
+        size_t a = 0, b = strlen(t);
+        while (a < b && (t[a] == '\n' || t[a] == '\r'))
+            a++;
+        while (b > a &&
+               (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\r' || t[b - 1] == '\t'))
+            b--;
+        if (a == b)
+            continue;
+        if (!first)
+            ref_buf_puts(out, "\n\n");
+        ref_buf_append(out, t + a, b - a);
+        first = 0;
+    }
+}

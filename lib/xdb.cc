@@ -8,7 +8,10 @@
 #include <xapian.h>
 
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
+#include <map>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
@@ -33,6 +36,9 @@ struct ref_xresults {
     std::vector<ref_xhit> hits;
     std::vector<std::string> data; // owns the strings hits[i].data points into
     uint32_t total = 0;
+    // Facets: per count slot, value -> documents (std::map keeps byte order).
+    std::vector<std::map<std::string, uint32_t>> slot_counts;
+    std::vector<uint32_t> group_counts;
 };
 
 namespace {
@@ -500,6 +506,72 @@ char *ref_xquery_describe(ref_xquery *q, int node)
     return dup_cstr(s);
 }
 
+namespace {
+
+// Counts the matching documents that satisfy each term group (see
+// ref_xterm_group). The distinct terms are sorted so that one pass of
+// skip_to over a document's termlist says which are present; then every
+// group's clauses are checked against that.
+class TermGroupSpy : public Xapian::MatchSpy {
+  public:
+    TermGroupSpy(const ref_xterm_group *groups, size_t ngroups) : counts_(ngroups, 0)
+    {
+        std::map<std::string, size_t> ids;
+        for (size_t g = 0; g < ngroups; g++)
+            for (size_t c = 0; c < groups[g].nclauses; c++)
+                for (size_t t = c ? groups[g].clause_ends[c - 1] : 0;
+                     t < groups[g].clause_ends[c]; t++)
+                    ids.emplace(groups[g].terms[t], 0);
+        for (auto &kv : ids) {
+            kv.second = terms_.size();
+            terms_.push_back(kv.first);
+        }
+        clauses_.resize(ngroups);
+        for (size_t g = 0; g < ngroups; g++)
+            for (size_t c = 0; c < groups[g].nclauses; c++) {
+                std::vector<size_t> clause;
+                for (size_t t = c ? groups[g].clause_ends[c - 1] : 0;
+                     t < groups[g].clause_ends[c]; t++)
+                    clause.push_back(ids[groups[g].terms[t]]);
+                if (!clause.empty())
+                    clauses_[g].push_back(std::move(clause));
+            }
+    }
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        if (terms_.empty())
+            return;
+        std::vector<bool> present(terms_.size(), false);
+        Xapian::TermIterator it = doc.termlist_begin(), end = doc.termlist_end();
+        for (size_t i = 0; i < terms_.size(); i++) {
+            it.skip_to(terms_[i]);
+            if (it == end)
+                break;
+            present[i] = *it == terms_[i];
+        }
+        for (size_t g = 0; g < clauses_.size(); g++)
+            for (const auto &clause : clauses_[g]) {
+                bool all = true;
+                for (size_t id : clause)
+                    all = all && present[id];
+                if (all) {
+                    counts_[g]++;
+                    break;
+                }
+            }
+    }
+
+    const std::vector<uint32_t> &counts() const { return counts_; }
+
+  private:
+    std::vector<std::string> terms_;                      // sorted, distinct
+    std::vector<std::vector<std::vector<size_t>>> clauses_; // group → clause → term ids
+    std::vector<uint32_t> counts_;
+};
+
+} // namespace
+
 ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearch_opts *opts,
                           ref_xresults **out)
 {
@@ -521,22 +593,45 @@ ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearc
         Xapian::Enquire enquire(*db->db);
         enquire.set_query(q->nodes[static_cast<size_t>(root)]);
         enquire.set_weighting_scheme(Xapian::BM25Weight());
+        Xapian::MultiValueKeyMaker keys;
         switch (opts->sort) {
         case REF_XSORT_RELEVANCE:
             break;
         case REF_XSORT_VALUE_ASC:
-            enquire.set_sort_by_value_then_relevance(opts->sort_slot, false);
-            break;
         case REF_XSORT_VALUE_DESC:
-            enquire.set_sort_by_value_then_relevance(opts->sort_slot, true);
+            keys.add_value(opts->sort_slot, opts->sort == REF_XSORT_VALUE_DESC);
+            if (opts->sort_tie_slot1)
+                keys.add_value(opts->sort_tie_slot1 - 1, false);
+            enquire.set_sort_by_key_then_relevance(&keys, false);
             break;
         }
+        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> slot_spies;
+        for (size_t i = 0; i < opts->ncount_slots; i++) {
+            slot_spies.emplace_back(new Xapian::ValueCountMatchSpy(opts->count_slots[i]));
+            enquire.add_matchspy(slot_spies.back().get());
+        }
+        std::unique_ptr<TermGroupSpy> group_spy;
+        if (opts->ngroups) {
+            group_spy.reset(new TermGroupSpy(opts->groups, opts->ngroups));
+            enquire.add_matchspy(group_spy.get());
+        }
+        const bool facets = !slot_spies.empty() || group_spy;
         Xapian::doccount limit = opts->limit ? opts->limit : db->db->get_doccount();
         // check_at_least makes the total exact for result sets up to
         // COUNT_EXACT_UPTO (Xapian otherwise estimates, wildly for boolean
-        // queries) at a small cost.
+        // queries) at a small cost. Facets must see every match, so they
+        // check them all.
         const Xapian::doccount COUNT_EXACT_UPTO = 1000;
-        Xapian::MSet mset = enquire.get_mset(opts->offset, limit, COUNT_EXACT_UPTO);
+        Xapian::MSet mset = enquire.get_mset(opts->offset, limit,
+                                             facets ? db->db->get_doccount() : COUNT_EXACT_UPTO);
+        for (const auto &spy : slot_spies) {
+            std::map<std::string, uint32_t> counts;
+            for (auto v = spy->values_begin(); v != spy->values_end(); ++v)
+                counts[*v] = static_cast<uint32_t>(v.get_termfreq());
+            r->slot_counts.push_back(std::move(counts));
+        }
+        if (group_spy)
+            r->group_counts = group_spy->counts();
         // A page that is not full ends the result set, so offset + size is
         // exact; an empty page past the end says nothing about the size
         // (test_paging_offset_limit_total), there Xapian's count is used.
@@ -569,6 +664,21 @@ ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearc
 }
 
 size_t ref_xresults_size(const ref_xresults *r) { return r ? r->hits.size() : 0; }
+
+ref_status ref_xresults_slot_counts(const ref_xresults *r, size_t i, ref_xcount_fn fn, void *ctx)
+{
+    if (!r || !fn || i >= r->slot_counts.size())
+        return REF_EINVAL;
+    for (const auto &kv : r->slot_counts[i])
+        if (fn(ctx, kv.first.data(), kv.first.size(), kv.second))
+            break;
+    return REF_OK;
+}
+
+uint32_t ref_xresults_group_count(const ref_xresults *r, size_t i)
+{
+    return r && i < r->group_counts.size() ? r->group_counts[i] : 0;
+}
 
 uint32_t ref_xresults_total(const ref_xresults *r) { return r ? r->total : 0; }
 

@@ -330,29 +330,6 @@ static void put_matches(ref_buf *out, const ref_hit *hit, ref_buf *seen)
     }
 }
 
-/* The texts of all Beslutning sections of the punkt, trimmed, joined by a
- * blank line. */
-static void put_decision(ref_buf *out, const ref_record *r)
-{
-    int first = 1;
-    for (size_t i = 0; i < r->nsections; i++) {
-        if (r->sections[i].kind != REF_SECTION_BESLUTNING)
-            continue;
-        const char *t = or_empty(r->sections[i].text);
-        size_t a = 0, b = strlen(t);
-        while (a < b && (t[a] == '\n' || t[a] == '\r'))
-            a++;
-        while (b > a &&
-               (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\r' || t[b - 1] == '\t'))
-            b--;
-        if (a == b)
-            continue;
-        if (!first)
-            ref_buf_puts(out, "\n\n");
-        ref_buf_append(out, t + a, b - a);
-        first = 0;
-    }
-}
 
 typedef void (*escape_fn)(ref_buf *out, const char *s, size_t len, int line_start);
 
@@ -483,7 +460,7 @@ static void csv_hit(ref_export *ex, const ref_hit *hit)
     csv_str(ex, ref_buf_cstr(&ex->t1), ex->t1.len, 0);
     ref_buf_reset(&ex->t1);
     if (ex->opts.full)
-        put_decision(&ex->t1, r);
+        ref_record_decision(r, &ex->t1);
     csv_str(ex, ref_buf_cstr(&ex->t1), ex->t1.len, 0);
     const char *src = or_empty(r->source);
     csv_str(ex, src, strlen(src), 1);
@@ -504,7 +481,7 @@ static void jsonl_hit(ref_export *ex, const ref_hit *hit)
     }
     ref_buf_truncate(&ex->out, ex->out.len - 2);
     ref_buf_reset(&ex->t1);
-    put_decision(&ex->t1, hit->record);
+    ref_record_decision(hit->record, &ex->t1);
     ref_buf_puts(&ex->out, ",\"decision\":");
     ref_json_string(&ex->out, ref_buf_cstr(&ex->t1), ex->t1.len);
     ref_buf_puts(&ex->out, "}\n");
@@ -596,7 +573,7 @@ static void md_hit(ref_export *ex, const ref_hit *hit)
     }
     ref_buf_reset(&ex->t1);
     if (ex->opts.full)
-        put_decision(&ex->t1, r);
+        ref_record_decision(r, &ex->t1);
     if (ex->t1.len) {
         ref_buf_puts(o, "**Beslutning:**\n\n");
         md_quote(o, ref_buf_cstr(&ex->t1));
@@ -669,7 +646,7 @@ static void html_hit(ref_export *ex, const ref_hit *hit)
     }
     ref_buf_reset(&ex->t1);
     if (ex->opts.full)
-        put_decision(&ex->t1, r);
+        ref_record_decision(r, &ex->t1);
     if (ex->t1.len) {
         ref_buf_puts(o, "<div class=\"decision\"><h4>Beslutning</h4>");
         ref_export_html_escape(o, ref_buf_cstr(&ex->t1), ex->t1.len);

@@ -12,6 +12,7 @@
 #include "referat/lexicon.h"
 #include "referat/present.h"
 #include "referat/search.h"
+#include "referat/serve.h"
 
 enum exit_code {
     EXIT_FOUND = 0,
@@ -35,6 +36,23 @@ static const char usage[] =
     "  -n, --limit N          show at most N hits (default 10; 0 = all)\n"
     "      --offset N         skip the first N hits (for paging)\n"
     "      --sort ORDER       relevance (default), date (oldest first), -date\n"
+    "      --from DATE        only meetings on or after DATE: a year (2015), a month\n"
+    "                         (2015-03) or a day (2015-03-12)\n"
+    "      --to DATE          only meetings on or before DATE (same forms; --to 2017\n"
+    "                         includes all of 2017)\n"
+    "      --body NAME        only meetings of that committee, case-insensitive\n"
+    "                         (--body chefforum); NAME* for every name starting so;\n"
+    "                         repeat for several committees\n"
+    "  -t, --timeline         decision history: every hit in date order (oldest\n"
+    "                         first; --sort -date for newest first), grouped by\n"
+    "                         year with the year's count, each with its whole\n"
+    "                         decision; no limit unless --limit is given\n"
+    "      --snippet          with --timeline: show the matching passage instead\n"
+    "                         of the whole decision\n"
+    "      --facets           also count all hits (not just those shown) per year,\n"
+    "                         committee and the section the words matched in;\n"
+    "                         with --format json one last line\n"
+    "                         {\"facets\": {\"year\": {…}, \"body\": {…}, \"section\": {…}}}\n"
     "  -f, --format FORMAT    text (default), json or jsonl (JSON Lines: one hit per\n"
     "                         line), csv (UTF-8 with BOM, ';'-separated, for Excel),\n"
     "                         md (Markdown) or html (a self-contained report)\n"
@@ -50,6 +68,8 @@ static const char usage[] =
     "                         compound parts and their stems) and exit; with\n"
     "                         --format json one object per token: token, stem,\n"
     "                         parts, part_stems, terms\n"
+    "      --serve            serve a search page and JSON API instead (options:\n"
+    "                         referat-search --serve --help)\n"
     "  -h, --help             show this help and exit\n"
     "\n"
     "Query language:\n"
@@ -87,6 +107,11 @@ typedef struct cli {
     int full;                    /* --full: the whole decision in exports */
     int analyze; /* --analyze: show the analysis of the arguments instead */
     int color;   /* -1 auto */
+    int timeline;      /* --timeline */
+    int snippet;       /* --snippet: timeline shows snippets, not decisions */
+    int limit_given;   /* --limit was on the command line */
+    int sort_given;
+    const char **bodies; /* --body values (argv strings; the array is ours) */
 } cli;
 
 static int parse_count(const char *opt, const char *arg, uint32_t *out)
@@ -111,10 +136,18 @@ static int parse_args(int argc, char **argv, cli *c)
         {"synonyms", required_argument, NULL, 'Y'}, {"analyze", no_argument, NULL, 'A'},
         {"output", required_argument, NULL, 'o'},  {"csv-sep", required_argument, NULL, 'P'},
         {"full", no_argument, NULL, 'U'}, {"help", no_argument, NULL, 'h'},
+        {"from", required_argument, NULL, 'F'}, {"to", required_argument, NULL, 'T'},
+        {"body", required_argument, NULL, 'B'}, {"timeline", no_argument, NULL, 't'},
+        {"snippet", no_argument, NULL, 'N'},    {"facets", no_argument, NULL, 'G'},
         {NULL, 0, NULL, 0},
     };
+    /* Room for every --body argv could hold. */
+    c->bodies = calloc((size_t)argc + 1, sizeof *c->bodies);
+    if (!c->bodies)
+        return -1;
+    c->search.bodies = c->bodies;
     int ch;
-    while ((ch = getopt_long(argc, argv, "d:bn:f:o:h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "d:bn:f:o:th", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd':
             c->db_path = optarg;
@@ -125,12 +158,32 @@ static int parse_args(int argc, char **argv, cli *c)
         case 'n':
             if (parse_count("--limit", optarg, &c->search.limit) != 0)
                 return -1;
+            c->limit_given = 1;
+            break;
+        case 'F':
+            c->search.date_from = optarg;
+            break;
+        case 'T':
+            c->search.date_to = optarg;
+            break;
+        case 'B':
+            c->bodies[c->search.nbodies++] = optarg;
+            break;
+        case 't':
+            c->timeline = 1;
+            break;
+        case 'N':
+            c->snippet = 1;
+            break;
+        case 'G':
+            c->search.facets = 1;
             break;
         case 'O':
             if (parse_count("--offset", optarg, &c->search.offset) != 0)
                 return -1;
             break;
         case 'S':
+            c->sort_given = 1;
             if (strcmp(optarg, "relevance") == 0)
                 c->search.sort = REF_SORT_RELEVANCE;
             else if (strcmp(optarg, "date") == 0)
@@ -235,19 +288,62 @@ static int run_analyze(const cli *c, const char *text)
     return st == REF_OK ? EXIT_FOUND : EXIT_DB;
 }
 
+/* 1 if HIT's year differs from *YEAR (then *YEAR becomes it): a timeline
+ * starts a new group. "" for a hit without a date. */
+static int year_changed(const ref_hit *hit, char year[5])
+{
+    char y[5] = "";
+    if (strlen(hit->record->date) >= 4)
+        memcpy(y, hit->record->date, 4);
+    if (strcmp(y, year) == 0 && year[0] != '?')
+        return 0;
+    memcpy(year, y, 5);
+    return 1;
+}
+
+/* The number of hits in YEAR over the whole result (the year facet). */
+static uint32_t year_count(const ref_search_result *r, const char *year)
+{
+    const ref_facet *f = &r->facets[REF_FACET_YEAR];
+    for (size_t i = 0; i < f->nvalues; i++)
+        if (strcmp(f->values[i].value, year) == 0)
+            return f->values[i].count;
+    return 0;
+}
+
+/* "2017: 3 beslutninger" — a timeline's group heading and count line. */
+static void year_label(const cli *c, const ref_search_result *r, const char *year, char *out,
+                       size_t size)
+{
+    uint32_t n = year[0] ? year_count(r, year) : 0;
+    const char *what = c->search.decisions_only ? (n == 1 ? "beslutning" : "beslutninger")
+                                                : (n == 1 ? "punkt" : "punkter");
+    if (year[0])
+        snprintf(out, size, "%s: %u %s", year, n, what);
+    else
+        snprintf(out, size, "Uden dato");
+}
+
 /* Write R with export.h: to --output or stdout. */
 static int run_export(const cli *c, const char *query, const ref_search_result *r)
 {
     ref_export_opts eo = {.format = c->export_format,
                           .query = query,
                           .count = r->total,
-                          .full = c->full,
+                          .full = c->full || (c->timeline && !c->snippet),
                           .csv_sep = c->csv_sep};
     ref_export *ex = NULL;
     char *errmsg = NULL;
     ref_status st = ref_export_open(&eo, c->output, &ex, &errmsg);
-    for (size_t i = 0; st == REF_OK && i < r->nhits; i++)
-        st = ref_export_hit(ex, &r->hits[i]);
+    char year[5] = "", label[96];
+    for (size_t i = 0; st == REF_OK && i < r->nhits; i++) {
+        if (c->timeline && year_changed(&r->hits[i], year)) {
+            year_label(c, r, year, label, sizeof label);
+            st = ref_export_begin_group(ex, label);
+        }
+        if (st == REF_OK)
+            st = ref_export_hit(ex, &r->hits[i]);
+    }
     if (st == REF_OK)
         st = ref_export_close(ex, &errmsg);
     else
@@ -262,7 +358,7 @@ static int run_export(const cli *c, const char *query, const ref_search_result *
     return r->nhits ? EXIT_FOUND : EXIT_NOTHING;
 }
 
-static int run(const cli *c, const char *query)
+static int run(const cli *c, const char *query, int show_facets)
 {
     ref_searcher *s = NULL;
     char *errmsg = NULL;
@@ -301,6 +397,22 @@ static int run(const cli *c, const char *query)
         ref_searcher_close(s);
         return code;
     }
+    if (c->json && c->timeline && !c->snippet) {
+        /* JSON Lines with the whole decision: the exporter's jsonl. */
+        cli jc = *c;
+        jc.export_format = REF_EXPORT_JSONL;
+        jc.output = NULL;
+        int code = run_export(&jc, query, r);
+        if (code != EXIT_DB && show_facets) {
+            ref_buf f = REF_BUF_INIT;
+            ref_present_json_facets(&f, r);
+            fwrite(f.data, 1, f.len, stdout);
+            ref_buf_free(&f);
+        }
+        ref_search_result_free(r);
+        ref_searcher_close(s);
+        return fflush(stdout) != 0 ? EXIT_DB : code;
+    }
     ref_present_opts po = {.color = c->color, .show_source = 1};
     ref_buf out = REF_BUF_INIT;
     if (r->corrected)
@@ -309,16 +421,36 @@ static int run(const cli *c, const char *query)
     if (!c->json && r->nhits == 0)
         fprintf(stderr, "Ingen punkter fundet for: %s\n", query);
     if (!c->json && r->nhits)
-        printf("%u punkter fundet%s\n\n", r->total,
-               c->search.decisions_only ? " (beslutninger)" : "");
+        printf("%u punkter fundet%s%s\n\n", r->total,
+               c->search.decisions_only ? " (beslutninger)" : "",
+               c->timeline ? ", i datoorden" : "");
+    char year[5] = "?", label[96];
     for (size_t i = 0; i < r->nhits; i++) {
         ref_buf_reset(&out);
-        if (c->json)
+        if (c->json) {
             ref_present_json_hit(&out, &r->hits[i]);
-        else {
+        } else if (c->timeline) {
+            if (year_changed(&r->hits[i], year)) {
+                year_label(c, r, year, label, sizeof label);
+                ref_buf_printf(&out, "%s== %s ==%s\n\n", c->color ? "\033[1m" : "", label,
+                               c->color ? "\033[0m" : "");
+            }
+            ref_present_text_timeline_hit(&out, &r->hits[i], &po, !c->snippet);
+            ref_buf_putc(&out, '\n');
+        } else {
             ref_present_text_hit(&out, &r->hits[i], &po);
             ref_buf_putc(&out, '\n');
         }
+        fwrite(out.data, 1, out.len, stdout);
+    }
+    if (c->timeline && !c->json && r->nhits < r->total)
+        printf("(viser %zu af %u; --limit 0 viser alle)\n\n", r->nhits, r->total);
+    if (r->has_facets && show_facets) {
+        ref_buf_reset(&out);
+        if (c->json)
+            ref_present_json_facets(&out, r);
+        else
+            ref_present_text_facets(&out, r);
         fwrite(out.data, 1, out.len, stdout);
     }
     /* In JSON Lines every stdout line is a hit; the suggestion goes to
@@ -334,17 +466,16 @@ static int run(const cli *c, const char *query)
     return code;
 }
 
-int main(int argc, char **argv)
+static int cli_main(cli *cp, int argc, char **argv)
 {
-    cli c = {.db_path = getenv("REFERAT_DB"),
-             .synonyms = getenv("REFERAT_SYNONYMS"),
-             .search = {.limit = 10},
-             .color = -1};
+    cli c = *cp;
     if (c.synonyms && !*c.synonyms)
         c.synonyms = NULL;
     if (!c.db_path || !*c.db_path)
         c.db_path = "referat.db";
-    if (parse_args(argc, argv, &c) != 0) {
+    int parsed = parse_args(argc, argv, &c);
+    cp->bodies = c.bodies; /* main frees it */
+    if (parsed != 0) {
         fputs("Try 'referat-search --help' for more information.\n", stderr);
         return EXIT_USAGE;
     }
@@ -363,6 +494,27 @@ int main(int argc, char **argv)
     }
     if (c.color < 0)
         c.color = !c.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    if (c.snippet && !c.timeline) {
+        fputs("referat-search: --snippet goes with --timeline (other output shows snippets)\n",
+              stderr);
+        return EXIT_USAGE;
+    }
+    if (c.timeline) {
+        /* The decision history: in date order, all of it, with per-year
+         * counts from the year facet. */
+        if (!c.sort_given)
+            c.search.sort = REF_SORT_DATE;
+        else if (c.search.sort == REF_SORT_RELEVANCE) {
+            fputs("referat-search: --timeline lists in date order: use --sort date or -date\n",
+                  stderr);
+                return EXIT_USAGE;
+        }
+        if (!c.limit_given)
+            c.search.limit = 0;
+    }
+    int show_facets = c.search.facets;
+    if (c.timeline)
+        c.search.facets = 1;
     char *query = join_query(argc, argv);
     if (!query || !*query) {
         fputs("referat-search: no QUERY given: name the words to search for\n"
@@ -371,7 +523,22 @@ int main(int argc, char **argv)
         free(query);
         return EXIT_USAGE;
     }
-    int code = c.analyze ? run_analyze(&c, query) : run(&c, query);
+    int code = c.analyze ? run_analyze(&c, query) : run(&c, query, show_facets);
     free(query);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    /* The web server has options and help of its own (serve.h). */
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--serve") == 0)
+            return ref_serve_main(argc, argv);
+    cli c = {.db_path = getenv("REFERAT_DB"),
+             .synonyms = getenv("REFERAT_SYNONYMS"),
+             .search = {.limit = 10},
+             .color = -1};
+    int code = cli_main(&c, argc, argv);
+    free(c.bodies);
     return code;
 }

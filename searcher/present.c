@@ -126,6 +126,20 @@ void ref_present_json_hit(ref_buf *out, const ref_hit *hit)
     ref_buf_free(&tmp);
 }
 
+/* "[beslutning] … snippet …" on one line after INDENT, matches in red on
+ * a terminal. */
+static void text_snippet_line(ref_buf *out, const ref_hit *hit, const ref_present_opts *opts,
+                              const char *indent)
+{
+    const ref_record *r = hit->record;
+    ref_buf_printf(out, "%s[%s] ", indent, ref_section_kind_key(r->sections[hit->section].kind));
+    if (opts->color)
+        ref_present_snippet(out, hit, "\033[1;31m", "\033[0m");
+    else
+        ref_present_snippet(out, hit, "", "");
+    ref_buf_putc(out, '\n');
+}
+
 void ref_present_text_hit(ref_buf *out, const ref_hit *hit, const ref_present_opts *opts)
 {
     const ref_record *r = hit->record;
@@ -140,14 +154,93 @@ void ref_present_text_hit(ref_buf *out, const ref_hit *hit, const ref_present_op
     if (r->journal[0])
         ref_buf_printf(out, ", sagsnr. %s", r->journal);
     ref_buf_printf(out, " (score %.2f)%s\n", hit->score, reset);
-    if (hit->section >= 0) {
-        ref_buf_printf(out, "   [%s] ", ref_section_kind_key(r->sections[hit->section].kind));
-        if (opts->color)
-            ref_present_snippet(out, hit, "\033[1;31m", "\033[0m");
-        else
-            ref_present_snippet(out, hit, "", "");
-        ref_buf_putc(out, '\n');
-    }
+    if (hit->section >= 0)
+        text_snippet_line(out, hit, opts, "   ");
     if (opts->show_source)
         ref_buf_printf(out, "   %s%s%s\n", dim, r->source, reset);
+}
+
+void ref_present_text_timeline_hit(ref_buf *out, const ref_hit *hit,
+                                   const ref_present_opts *opts, int whole_decision)
+{
+    const ref_record *r = hit->record;
+    const char *bold = opts->color ? "\033[1m" : "";
+    const char *dim = opts->color ? "\033[2m" : "";
+    const char *reset = opts->color ? "\033[0m" : "";
+    ref_buf_printf(out, "%s  %s, punkt %d: %s%s%s\n", r->date[0] ? r->date : "(ukendt dato)",
+                   r->body[0] ? r->body : "(ukendt udvalg)", r->punkt, bold,
+                   r->title[0] ? r->title : "(uden titel)", reset);
+    if (r->journal[0])
+        ref_buf_printf(out, "    %ssagsnr. %s%s\n", dim, r->journal, reset);
+    ref_buf decision = REF_BUF_INIT;
+    if (whole_decision)
+        ref_record_decision(r, &decision);
+    if (decision.len) {
+        /* The decision as written, each line indented under the punkt. */
+        ref_buf_puts(out, "    Beslutning:\n");
+        const char *t = ref_buf_cstr(&decision);
+        while (*t) {
+            size_t n = strcspn(t, "\n");
+            if (n)
+                ref_buf_puts(out, "      ");
+            ref_buf_append(out, t, n);
+            ref_buf_putc(out, '\n');
+            t += n + (t[n] == '\n');
+        }
+    } else if (hit->section >= 0) {
+        text_snippet_line(out, hit, opts, "    ");
+    }
+    ref_buf_free(&decision);
+    if (opts->show_source)
+        ref_buf_printf(out, "    %s%s%s\n", dim, r->source, reset);
+}
+
+/* Danish headings of the facet kinds, for people, padded to one width in
+ * characters (printf pads bytes, and "År" has a two-byte letter). */
+static const char *facet_heading(ref_facet_kind kind)
+{
+    switch (kind) {
+    case REF_FACET_YEAR:
+        return "År:       ";
+    case REF_FACET_BODY:
+        return "Udvalg:   ";
+    case REF_FACET_SECTION:
+        return "Fundet i: ";
+    case REF_FACET_KINDS:
+        break;
+    }
+    return "?";
+}
+
+void ref_present_text_facets(ref_buf *out, const ref_search_result *r)
+{
+    if (!r->has_facets)
+        return;
+    ref_buf_printf(out, "Fordeling af alle %u punkter:\n", r->total);
+    for (int k = 0; k < REF_FACET_KINDS; k++) {
+        const ref_facet *f = &r->facets[k];
+        ref_buf_printf(out, "  %s", facet_heading((ref_facet_kind)k));
+        if (f->nvalues == 0)
+            ref_buf_puts(out, "(ingen)");
+        for (size_t i = 0; i < f->nvalues; i++)
+            ref_buf_printf(out, "%s%s (%u)", i ? ", " : "", f->values[i].value, f->values[i].count);
+        ref_buf_putc(out, '\n');
+    }
+}
+
+void ref_present_json_facets(ref_buf *out, const ref_search_result *r)
+{
+    ref_buf_puts(out, "{\"facets\":{");
+    for (int k = 0; k < REF_FACET_KINDS; k++) {
+        const ref_facet *f = &r->facets[k];
+        ref_buf_printf(out, "%s\"%s\":{", k ? "," : "", ref_facet_name((ref_facet_kind)k));
+        for (size_t i = 0; i < f->nvalues; i++) {
+            if (i)
+                ref_buf_putc(out, ',');
+            ref_json_string(out, f->values[i].value, strlen(f->values[i].value));
+            ref_buf_printf(out, ":%u", f->values[i].count);
+        }
+        ref_buf_putc(out, '}');
+    }
+    ref_buf_puts(out, "}}\n");
 }

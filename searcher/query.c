@@ -17,6 +17,10 @@ struct ref_query {
     int root;
     /* Terms to highlight: stems of positive word terms, NUL-separated. */
     ref_buf stems;
+    /* The words the query looks up, for ref_query_each_word: per word its
+     * stem, NUL, the stems of its compound parts each NUL-terminated (when
+     * the query also matches the parts together), and one more NUL. */
+    ref_buf words;
     /* Wildcard prefixes (folded), NUL-separated. */
     ref_buf prefixes;
 };
@@ -277,6 +281,28 @@ static int compile_single(parser *p, const char *prefix, const term_list *l)
  * a phrase never matches a part by accident — or, for "IT-systemer" and
  * "2017-2018", the whole OR the phrase of its parts. -2 when the text has
  * no terms. */
+static void remember_word(ref_query *q, const char *stem, char *const *parts, size_t nparts)
+{
+    ref_buf_append(&q->words, stem, strlen(stem) + 1);
+    for (size_t i = 0; i < nparts; i++)
+        ref_buf_append(&q->words, parts[i], strlen(parts[i]) + 1);
+    ref_buf_putc(&q->words, '\0');
+}
+
+/* What compile_text looks up, as ref_query_each_word reports it: a single
+ * word with its parts (compile_single matches them together), each word of
+ * a phrase, and a joined word's whole form. */
+static void remember_words(ref_query *q, const term_list *l)
+{
+    if (l->n == 1)
+        remember_word(q, l->stems[0], l->parts, l->nparts >= 2 ? l->nparts : 0);
+    else
+        for (size_t i = 0; i < l->n; i++)
+            remember_word(q, l->stems[i], NULL, 0);
+    if (l->whole)
+        remember_word(q, l->whole, NULL, 0);
+}
+
 static int compile_text(parser *p, const char *prefix, const char *text, size_t len, int highlight)
 {
     word_ctx c = {.p = p, .highlight = highlight};
@@ -298,6 +324,8 @@ static int compile_text(parser *p, const char *prefix, const char *text, size_t 
             parts = ref_xquery_op(p->q->xq, REF_XOP_PHRASE, nodes, l->n, 0);
         }
         int whole = l->whole ? term_node(p, prefix, "", l->whole) : -2;
+        if (highlight)
+            remember_words(p->q, l);
         if (whole == -2 || parts == -2)
             node = whole != -2 ? whole : parts;
         else {
@@ -372,8 +400,12 @@ static int parse_date(const char *s, size_t n, int is_end, char out[9])
     if (y < 0 || p - s != 4)
         return 0;
     if (p < end) {
-        if (*p++ != '-' || (m = read_digits(&p, end, 2)) < 0 || p >= end || *p++ != '-' ||
-            (d = read_digits(&p, end, 2)) < 0)
+        /* "2017-09" is the whole month; "2017-09-07" the day. */
+        if (*p++ != '-' || (m = read_digits(&p, end, 2)) < 0)
+            return 0;
+        if (m >= 1 && m <= 12)
+            d = is_end ? days_in_month(y, m) : 1;
+        if (p < end && (*p++ != '-' || (d = read_digits(&p, end, 2)) < 0))
             return 0;
     }
     if (p != end || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
@@ -648,6 +680,72 @@ static int parse_or(parser *p)
     return n == 1 ? alts[0] : ref_xquery_op(p->q->xq, REF_XOP_OR, alts, n, 0);
 }
 
+/* One body filter: the folded name, or every body starting with it when
+ * written with a trailing '*'. */
+static int body_node(parser *p, const char *name)
+{
+    size_t n = strlen(name);
+    int prefix = n > 0 && name[n - 1] == '*';
+    ref_buf term = REF_BUF_INIT;
+    ref_buf_puts(&term, ref_field_get("udvalg")->prefix);
+    size_t at = term.len;
+    ref_casefold(name, n - (size_t)prefix, &term);
+    int node = -1;
+    if (ref_buf_status(&term) != REF_OK)
+        p->status = REF_ENOMEM;
+    else if (term.len == at)
+        fail(p, "an empty body name: give the committee's name, e.g. chefforum");
+    else if (prefix)
+        node = ref_xquery_wildcard(p->q->xq, term.data, 0);
+    else
+        node = ref_xquery_term(p->q->xq, term.data, 1);
+    ref_buf_free(&term);
+    return node;
+}
+
+/* ROOT filtered by the options' dates and bodies (no weight added). */
+static int apply_filters(parser *p, int root)
+{
+    const ref_query_opts *o = p->opts;
+    int filters[3] = {root};
+    size_t n = 1;
+    if (o->date_from || o->date_to) {
+        char lo[9], hi[9];
+        if (o->date_from && !parse_date(o->date_from, strlen(o->date_from), 0, lo)) {
+            fail(p, "from-date '%s' is not a date: write a year (2017), a month (2017-09) "
+                    "or a day (2017-09-07)", o->date_from);
+            return -1;
+        }
+        if (o->date_to && !parse_date(o->date_to, strlen(o->date_to), 1, hi)) {
+            fail(p, "to-date '%s' is not a date: write a year (2017), a month (2017-09) "
+                    "or a day (2017-09-07)", o->date_to);
+            return -1;
+        }
+        if (o->date_from && o->date_to && strcmp(lo, hi) > 0) {
+            fail(p, "the from-date %s is after the to-date %s: nothing can match",
+                 o->date_from, o->date_to);
+            return -1;
+        }
+        filters[n++] = ref_xquery_value_range(p->q->xq, REF_SLOT_DATE, o->date_from ? lo : NULL,
+                                              o->date_to ? hi : NULL);
+    }
+    if (o->nbodies) {
+        int *bodies = calloc(o->nbodies, sizeof *bodies);
+        if (!bodies) {
+            p->status = REF_ENOMEM;
+            return -1;
+        }
+        for (size_t i = 0; i < o->nbodies && p->status == REF_OK; i++)
+            bodies[i] = body_node(p, o->bodies[i]);
+        if (p->status == REF_OK)
+            filters[n++] = ref_xquery_op(p->q->xq, REF_XOP_OR, bodies, o->nbodies, 0);
+        free(bodies);
+        if (p->status != REF_OK)
+            return -1;
+    }
+    return n == 1 ? root : ref_xquery_op(p->q->xq, REF_XOP_FILTER, filters, n, 0);
+}
+
 ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_opts *opts,
                            ref_query **out, char **errmsg)
 {
@@ -677,6 +775,8 @@ ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_o
         fail(&p, "unexpected ')' without a matching '('");
     if (p.status == REF_OK && root == -2)
         fail(&p, "the query has no searchable words");
+    if (p.status == REF_OK)
+        root = apply_filters(&p, root);
     if (p.status == REF_OK && p.opts->decisions_only) {
         /* Only punkter with a decision: with a pure NOT query the free-text
          * prefix does not apply, so filter explicitly. */
@@ -689,6 +789,7 @@ ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_o
         p.status = REF_EINTERNAL;
     }
     if (p.status == REF_OK && (ref_buf_status(&q->stems) != REF_OK ||
+                               ref_buf_status(&q->words) != REF_OK ||
                                ref_buf_status(&q->prefixes) != REF_OK))
         p.status = REF_ENOMEM;
     if (p.status != REF_OK) {
@@ -711,6 +812,7 @@ void ref_query_free(ref_query *q)
         return;
     ref_xquery_free(q->xq);
     ref_buf_free(&q->stems);
+    ref_buf_free(&q->words);
     ref_buf_free(&q->prefixes);
     free(q);
 }
@@ -736,4 +838,20 @@ int ref_query_matches(const ref_query *q, const ref_token *tok)
 {
     return in_list(&q->stems, tok->stem, tok->stem_len, 0) ||
            in_list(&q->prefixes, tok->text, tok->text_len, 1);
+}
+
+void ref_query_each_word(const ref_query *q, ref_query_word_fn fn, void *ctx)
+{
+    const char *parts[MAX_PARTS];
+    const char *end = q->words.data + q->words.len;
+    for (const char *w = q->words.data; w && w < end;) {
+        const char *stem = w;
+        size_t nparts = 0;
+        for (w += strlen(w) + 1; w < end && *w; w += strlen(w) + 1)
+            if (nparts < MAX_PARTS)
+                parts[nparts++] = w;
+        w++; /* the empty string that ends the word */
+        if (*stem && fn(ctx, stem, parts, nparts))
+            return;
+    }
 }

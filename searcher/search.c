@@ -156,6 +156,29 @@ static int correctable(const char *w, size_t n)
     return 1;
 }
 
+static int first_word_stem(void *ctx, const ref_token *tok)
+{
+    char **out = ctx;
+    if (tok->kind != REF_TOKEN_WORD)
+        return 0;
+    *out = strdup(tok->stem);
+    return 1;
+}
+
+/* 1 if A and B are forms of one word for the index (same analysed stem:
+ * "sygefravær" and "sygefraværet"): the query already finds B, so
+ * suggesting it would be noise. */
+static int same_word(ref_searcher *s, const char *a, const char *b)
+{
+    char *sa = NULL, *sb = NULL;
+    ref_analyze(s->analyzer, a, strlen(a), first_word_stem, &sa, NULL);
+    ref_analyze(s->analyzer, b, strlen(b), first_word_stem, &sb, NULL);
+    int same = sa && sb && strcmp(sa, sb) == 0;
+    free(sa);
+    free(sb);
+    return same;
+}
+
 /* "Mente du": each plain word of QUERY that the index does not know,
  * replaced by the nearest word it does know (Xapian's spelling table, filled
  * by the indexer). NULL when nothing changes. */
@@ -171,6 +194,10 @@ static char *suggest(ref_searcher *s, const char *query)
             ref_casefold(p, n, &folded);
             if (ref_buf_status(&folded) == REF_OK)
                 ref_xdb_spelling_suggestion(s->db, folded.data, 2, &fix);
+            if (fix && same_word(s, folded.data, fix)) {
+                free(fix);
+                fix = NULL;
+            }
         }
         if (fix) {
             ref_buf_puts(&out, fix);
@@ -192,6 +219,225 @@ static char *suggest(ref_searcher *s, const char *query)
     return ref_buf_detach(&out);
 }
 
+/* --- facets ------------------------------------------------------------ */
+
+const char *ref_facet_name(ref_facet_kind kind)
+{
+    switch (kind) {
+    case REF_FACET_YEAR:
+        return "year";
+    case REF_FACET_BODY:
+        return "body";
+    case REF_FACET_SECTION:
+        return "section";
+    case REF_FACET_KINDS:
+        break;
+    }
+    return "?";
+}
+
+/* One term group per section kind, plus the title (group 0), built from
+ * the query's words (ref_query_each_word) so that a punkt counts for a
+ * section exactly when the section's field query would match one of the
+ * words: the word whole or as a compound part ("XB" + stem, "XBC" + stem),
+ * or, for a compound, all its parts, each whole or as a part. */
+#define SECTION_GROUPS (1 + REF_SECTION_COUNT)
+/* 2^parts clauses per compound: enough for any real Danish compound. */
+#define FACET_MAX_PARTS 6
+
+typedef struct term_vec {
+    char **terms;
+    size_t n, cap;
+    size_t *ends;       /* clause ends */
+    size_t nclauses, ends_cap;
+} term_vec;
+
+typedef struct section_groups {
+    ref_xterm_group groups[SECTION_GROUPS];
+    term_vec vecs[SECTION_GROUPS];
+    int decisions_only;
+    ref_status status;
+    ref_buf term;
+} section_groups;
+
+static const char *group_prefix(size_t g)
+{
+    return g == 0 ? ref_field_get("titel")->prefix
+                  : ref_field_for_section((ref_section_kind)(g - 1))->prefix;
+}
+
+static const char *group_label(size_t g)
+{
+    return g == 0 ? "titel" : ref_section_kind_key((ref_section_kind)(g - 1));
+}
+
+static void vec_push(section_groups *sg, term_vec *v, const char *prefix, int part,
+                     const char *stem)
+{
+    if (sg->status != REF_OK)
+        return;
+    ref_buf_reset(&sg->term);
+    ref_buf_puts(&sg->term, prefix);
+    if (part)
+        ref_buf_puts(&sg->term, REF_PART_SUFFIX);
+    ref_buf_puts(&sg->term, stem);
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 16;
+        char **more = realloc(v->terms, cap * sizeof *more);
+        if (!more) {
+            sg->status = REF_ENOMEM;
+            return;
+        }
+        v->terms = more;
+        v->cap = cap;
+    }
+    char *t = ref_buf_status(&sg->term) == REF_OK ? strdup(sg->term.data) : NULL;
+    if (!t) {
+        sg->status = REF_ENOMEM;
+        return;
+    }
+    v->terms[v->n++] = t;
+}
+
+static void vec_end_clause(section_groups *sg, term_vec *v)
+{
+    if (sg->status != REF_OK)
+        return;
+    if (v->nclauses == v->ends_cap) {
+        size_t cap = v->ends_cap ? 2 * v->ends_cap : 16;
+        size_t *more = realloc(v->ends, cap * sizeof *more);
+        if (!more) {
+            sg->status = REF_ENOMEM;
+            return;
+        }
+        v->ends = more;
+        v->ends_cap = cap;
+    }
+    v->ends[v->nclauses++] = v->n;
+}
+
+static int add_word_clauses(void *ctx, const char *stem, const char *const *parts,
+                            size_t nparts)
+{
+    section_groups *sg = ctx;
+    if (nparts > FACET_MAX_PARTS)
+        nparts = 0;
+    for (size_t g = 0; g < SECTION_GROUPS; g++) {
+        /* Decisions-only queries match in the decision and nowhere else. */
+        if (sg->decisions_only && g != 1 + REF_SECTION_BESLUTNING)
+            continue;
+        term_vec *v = &sg->vecs[g];
+        const char *prefix = group_prefix(g);
+        for (int part = 0; part < 2; part++) {
+            vec_push(sg, v, prefix, part, stem);
+            vec_end_clause(sg, v);
+        }
+        /* All parts, each whole or as a part: one clause per choice. */
+        for (size_t choice = 0; nparts >= 2 && choice < ((size_t)1 << nparts); choice++) {
+            for (size_t i = 0; i < nparts; i++)
+                vec_push(sg, v, prefix, (int)((choice >> i) & 1), parts[i]);
+            vec_end_clause(sg, v);
+        }
+    }
+    return sg->status != REF_OK;
+}
+
+static void section_groups_free(section_groups *sg)
+{
+    for (size_t g = 0; g < SECTION_GROUPS; g++) {
+        for (size_t i = 0; i < sg->vecs[g].n; i++)
+            free(sg->vecs[g].terms[i]);
+        free(sg->vecs[g].terms);
+        free(sg->vecs[g].ends);
+    }
+    ref_buf_free(&sg->term);
+    memset(sg, 0, sizeof *sg);
+}
+
+static ref_status section_groups_build(section_groups *sg, const ref_query *q,
+                                       int decisions_only)
+{
+    sg->decisions_only = decisions_only;
+    sg->status = REF_OK;
+    ref_query_each_word(q, add_word_clauses, sg);
+    ref_status st = sg->status;
+    if (st != REF_OK) {
+        section_groups_free(sg);
+        return st;
+    }
+    for (size_t g = 0; g < SECTION_GROUPS; g++) {
+        sg->groups[g].terms = (const char *const *)sg->vecs[g].terms;
+        sg->groups[g].clause_ends = sg->vecs[g].ends;
+        sg->groups[g].nclauses = sg->vecs[g].nclauses;
+    }
+    return REF_OK;
+}
+
+static int add_facet_value(ref_facet *f, const char *value, size_t len, uint32_t count)
+{
+    ref_facet_value *more = realloc(f->values, (f->nvalues + 1) * sizeof *more);
+    if (!more)
+        return -1;
+    f->values = more;
+    char *v = malloc(len + 1);
+    if (!v)
+        return -1;
+    memcpy(v, value, len);
+    v[len] = '\0';
+    f->values[f->nvalues].value = v;
+    f->values[f->nvalues].count = count;
+    f->nvalues++;
+    return 0;
+}
+
+typedef struct facet_fill {
+    ref_facet *facet;
+    int failed;
+} facet_fill;
+
+static int fill_value(void *ctx, const char *value, size_t len, uint32_t count)
+{
+    facet_fill *f = ctx;
+    if (len == 0)
+        return 0; /* no year or body known: not a facet value */
+    if (add_facet_value(f->facet, value, len, count) != 0) {
+        f->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+    const ref_facet_value *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->value, y->value);
+}
+
+static ref_status collect_facets(ref_search_result *r, const ref_xresults *xr)
+{
+    r->has_facets = 1;
+    facet_fill year = {&r->facets[REF_FACET_YEAR], 0}, body = {&r->facets[REF_FACET_BODY], 0};
+    if (ref_xresults_slot_counts(xr, 0, fill_value, &year) != REF_OK ||
+        ref_xresults_slot_counts(xr, 1, fill_value, &body) != REF_OK || year.failed ||
+        body.failed)
+        return REF_ENOMEM;
+    /* No hits, no values: qsort's pointer must not be NULL even for 0
+     * elements (UBSan; test_facets_of_a_search_without_hits). */
+    if (body.facet->nvalues)
+        qsort(body.facet->values, body.facet->nvalues, sizeof *body.facet->values,
+              by_count_desc);
+    for (size_t g = 0; g < SECTION_GROUPS; g++) {
+        uint32_t count = ref_xresults_group_count(xr, g);
+        const char *label = group_label(g);
+        if (count && add_facet_value(&r->facets[REF_FACET_SECTION], label, strlen(label),
+                                     count) != 0)
+            return REF_ENOMEM;
+    }
+    return REF_OK;
+}
+
 static ref_status run_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
                                ref_search_result **out, char **errmsg)
 {
@@ -202,7 +448,12 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
     *out = NULL;
     if (!s || !query || !opts)
         return REF_EINVAL;
-    ref_query_opts qopts = {.decisions_only = opts->decisions_only, .synonyms = s->synonyms};
+    ref_query_opts qopts = {.decisions_only = opts->decisions_only,
+                            .synonyms = s->synonyms,
+                            .date_from = opts->date_from,
+                            .date_to = opts->date_to,
+                            .bodies = opts->bodies,
+                            .nbodies = opts->nbodies};
     ref_query *q = NULL;
     ref_status st = ref_query_parse(s->analyzer, query, &qopts, &q, errmsg);
     if (st != REF_OK)
@@ -212,7 +463,21 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         .limit = opts->limit,
         .sort = xsort_of(opts->sort),
         .sort_slot = REF_SLOT_DATE,
+        .sort_tie_slot1 = 1 + REF_SLOT_PUNKT, /* a meeting's punkter in agenda order */
     };
+    static const unsigned facet_slots[] = {REF_SLOT_YEAR, REF_SLOT_BODY};
+    section_groups groups = {0};
+    if (opts->facets) {
+        xo.count_slots = facet_slots;
+        xo.ncount_slots = 2;
+        st = section_groups_build(&groups, q, opts->decisions_only);
+        if (st != REF_OK) {
+            ref_query_free(q);
+            return st;
+        }
+        xo.groups = groups.groups;
+        xo.ngroups = SECTION_GROUPS;
+    }
     ref_xresults *xr = NULL;
     st = ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr);
     if (st == REF_EDB_MODIFIED) {
@@ -220,6 +485,7 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         if (ref_xdb_reopen(s->db) == REF_OK)
             st = ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr);
     }
+    section_groups_free(&groups);
     if (st != REF_OK) {
         if (errmsg)
             *errmsg = dup_msg(ref_status_str(st), ref_xdb_errmsg(s->db));
@@ -230,8 +496,8 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
     size_t n = ref_xresults_size(xr);
     if (r)
         r->hits = calloc(n ? n : 1, sizeof *r->hits);
-    if (!r || !r->hits) {
-        free(r);
+    if (!r || !r->hits || (opts->facets && collect_facets(r, xr) != REF_OK)) {
+        ref_search_result_free(r);
         ref_xresults_free(xr);
         ref_query_free(q);
         return REF_ENOMEM;
@@ -293,5 +559,159 @@ void ref_search_result_free(ref_search_result *r)
     }
     free(r->hits);
     free(r->suggestion);
+    for (size_t k = 0; k < REF_FACET_KINDS; k++) {
+        for (size_t i = 0; i < r->facets[k].nvalues; i++)
+            free(r->facets[k].values[i].value);
+        free(r->facets[k].values);
+    }
     free(r);
+}
+
+/* --- single punkter -------------------------------------------------------- */
+
+/* Search for the documents carrying TERM, sorted by SLOT, all of them. */
+static ref_status fetch_by_term(ref_searcher *s, const char *prefix, const char *value,
+                                size_t value_len, ref_xresults **out)
+{
+    ref_buf term = REF_BUF_INIT;
+    ref_buf_puts(&term, prefix);
+    ref_buf_append(&term, value, value_len);
+    ref_status st = ref_buf_status(&term);
+    ref_xquery *xq = NULL;
+    if (st == REF_OK)
+        st = ref_xquery_new(&xq);
+    if (st == REF_OK) {
+        int node = ref_xquery_term(xq, term.data, 1);
+        ref_xsearch_opts xo = {.limit = 0};
+        st = ref_xdb_search(s->db, xq, node, &xo, out);
+        if (st == REF_EDB_MODIFIED && ref_xdb_reopen(s->db) == REF_OK)
+            st = ref_xdb_search(s->db, xq, node, &xo, out);
+    }
+    ref_xquery_free(xq);
+    ref_buf_free(&term);
+    return st;
+}
+
+ref_status ref_searcher_get(ref_searcher *s, const char *id, ref_record **out)
+{
+    if (!out)
+        return REF_EINVAL;
+    *out = NULL;
+    if (!s || !id || !*id)
+        return REF_EINVAL;
+    ref_xresults *xr = NULL;
+    ref_status st = fetch_by_term(s, REF_PREFIX_UNIQUE, id, strlen(id), &xr);
+    if (st == REF_OK && ref_xresults_size(xr) == 0)
+        st = REF_ENOENT;
+    if (st == REF_OK) {
+        const ref_xhit *h = ref_xresults_hit(xr, 0);
+        st = ref_record_decode(h->data, h->data_len, out);
+    }
+    ref_xresults_free(xr);
+    return st;
+}
+
+/* The ordinal after the last '#' of a punkt id: its place in the file. */
+static unsigned long id_ordinal(const char *id)
+{
+    const char *hash = strrchr(id, '#');
+    return hash ? strtoul(hash + 1, NULL, 10) : 0;
+}
+
+static int by_ordinal(const void *a, const void *b)
+{
+    unsigned long x = id_ordinal((*(ref_record *const *)a)->id);
+    unsigned long y = id_ordinal((*(ref_record *const *)b)->id);
+    return (x > y) - (x < y);
+}
+
+ref_status ref_searcher_meeting(ref_searcher *s, const char *id, ref_record ***out, size_t *n)
+{
+    if (!out || !n)
+        return REF_EINVAL;
+    *out = NULL;
+    *n = 0;
+    if (!s || !id)
+        return REF_EINVAL;
+    const char *hash = strrchr(id, '#');
+    if (!hash || hash == id)
+        return REF_ENOENT;
+    ref_xresults *xr = NULL;
+    ref_status st = fetch_by_term(s, REF_PREFIX_SOURCE, id, (size_t)(hash - id), &xr);
+    size_t count = st == REF_OK ? ref_xresults_size(xr) : 0;
+    if (st == REF_OK && count == 0)
+        st = REF_ENOENT;
+    ref_record **recs = st == REF_OK ? calloc(count, sizeof *recs) : NULL;
+    if (st == REF_OK && !recs)
+        st = REF_ENOMEM;
+    size_t got = 0;
+    for (; st == REF_OK && got < count; got++) {
+        const ref_xhit *h = ref_xresults_hit(xr, got);
+        st = ref_record_decode(h->data, h->data_len, &recs[got]);
+    }
+    ref_xresults_free(xr);
+    if (st != REF_OK) {
+        ref_records_free(recs, got);
+        return st;
+    }
+    qsort(recs, count, sizeof *recs, by_ordinal);
+    *out = recs;
+    *n = count;
+    return REF_OK;
+}
+
+void ref_records_free(ref_record **records, size_t n)
+{
+    if (!records)
+        return;
+    for (size_t i = 0; i < n; i++)
+        ref_record_free(records[i]);
+    free(records);
+}
+
+/* --- the index as a whole ---------------------------------------------- */
+
+ref_status ref_searcher_bodies(ref_searcher *s, ref_facet *out)
+{
+    if (!out)
+        return REF_EINVAL;
+    memset(out, 0, sizeof *out);
+    if (!s)
+        return REF_EINVAL;
+    static const unsigned slots[] = {REF_SLOT_BODY};
+    ref_xsearch_opts xo = {.limit = 1, .count_slots = slots, .ncount_slots = 1};
+    ref_xquery *xq = NULL;
+    ref_xresults *xr = NULL;
+    ref_status st = ref_xquery_new(&xq);
+    if (st == REF_OK) {
+        int node = ref_xquery_match_all(xq);
+        st = ref_xdb_search(s->db, xq, node, &xo, &xr);
+        if (st == REF_EDB_MODIFIED && ref_xdb_reopen(s->db) == REF_OK)
+            st = ref_xdb_search(s->db, xq, node, &xo, &xr);
+    }
+    facet_fill fill = {out, 0};
+    if (st == REF_OK &&
+        (ref_xresults_slot_counts(xr, 0, fill_value, &fill) != REF_OK || fill.failed))
+        st = REF_ENOMEM;
+    ref_xresults_free(xr);
+    ref_xquery_free(xq);
+    if (st != REF_OK)
+        ref_facet_clear(out);
+    return st;
+}
+
+ref_status ref_searcher_doccount(ref_searcher *s, uint32_t *count)
+{
+    return s && count ? ref_xdb_doccount(s->db, count) : REF_EINVAL;
+}
+
+void ref_facet_clear(ref_facet *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nvalues; i++)
+        free(f->values[i].value);
+    free(f->values);
+    f->values = NULL;
+    f->nvalues = 0;
 }

@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "referat/indexer.h"
 #include "referat/present.h"
@@ -300,6 +303,159 @@ static void test_whole_word_ranks_above_compound_part(void **state)
     free(dir);
 }
 
+
+static ref_search_result *search_opts(const char *q, ref_search_opts *opts)
+{
+    ref_search_result *r = NULL;
+    char *err = NULL;
+    ref_status st = ref_searcher_search(searcher, q, opts, &r, &err);
+    if (st != REF_OK)
+        fprintf(stderr, "search '%s': %s\n", q, err ? err : ref_status_str(st));
+    free(err);
+    assert_int_equal(st, REF_OK);
+    return r;
+}
+
+static uint32_t facet_count(const ref_search_result *r, ref_facet_kind k, const char *value)
+{
+    for (size_t i = 0; i < r->facets[k].nvalues; i++)
+        if (strcmp(r->facets[k].values[i].value, value) == 0)
+            return r->facets[k].values[i].count;
+    return 0;
+}
+
+static void test_facets_count_every_hit_not_just_the_page(void **state)
+{
+    (void)state;
+    ref_search_opts all = {.limit = 0};
+    ref_search_result *every = search_opts("budget", &all);
+    ref_search_opts page = {.limit = 2, .facets = 1};
+    ref_search_result *r = search_opts("budget", &page);
+    assert_int_equal(r->nhits, 2);
+    assert_true(r->has_facets);
+    assert_int_equal(r->total, every->nhits);
+    /* Year and body facets partition the hits; each agrees with the hits'
+     * own dates and bodies. */
+    for (int k = REF_FACET_YEAR; k <= REF_FACET_BODY; k++) {
+        uint32_t sum = 0;
+        for (size_t i = 0; i < r->facets[k].nvalues; i++) {
+            const char *v = r->facets[k].values[i].value;
+            uint32_t expect = 0;
+            for (size_t h = 0; h < every->nhits; h++) {
+                const ref_record *rec = every->hits[h].record;
+                expect += k == REF_FACET_YEAR ? strncmp(rec->date, v, 4) == 0
+                                              : strcmp(rec->body, v) == 0;
+            }
+            assert_int_equal(r->facets[k].values[i].count, expect);
+            sum += r->facets[k].values[i].count;
+        }
+        assert_int_equal(sum, every->nhits);
+    }
+    /* Years come in order. */
+    for (size_t i = 1; i < r->facets[REF_FACET_YEAR].nvalues; i++)
+        assert_true(strcmp(r->facets[REF_FACET_YEAR].values[i - 1].value,
+                           r->facets[REF_FACET_YEAR].values[i].value) < 0);
+    ref_search_result_free(r);
+    ref_search_result_free(every);
+}
+
+static void test_section_facet_agrees_with_field_queries(void **state)
+{
+    (void)state;
+    /* "Matched in the decision" counts exactly the punkter that
+     * beslutning:budget finds, and so for every section kind. */
+    ref_search_opts fo = {.limit = 1, .facets = 1};
+    ref_search_result *r = search_opts("budget", &fo);
+    assert_true(r->facets[REF_FACET_SECTION].nvalues >= 2);
+    for (size_t i = 0; i < r->facets[REF_FACET_SECTION].nvalues; i++) {
+        const ref_facet_value *v = &r->facets[REF_FACET_SECTION].values[i];
+        char q[64];
+        snprintf(q, sizeof q, "%s:budget", v->value);
+        ref_search_opts all = {.limit = 0};
+        ref_search_result *field = search_opts(q, &all);
+        if (field->nhits != v->count)
+            fprintf(stderr, "section %s: facet %u, %s finds %zu\n", v->value, v->count, q,
+                    field->nhits);
+        assert_int_equal(field->nhits, v->count);
+        ref_search_result_free(field);
+    }
+    assert_true(facet_count(r, REF_FACET_SECTION, "beslutning") > 0);
+    ref_search_result_free(r);
+}
+
+static void test_date_and_body_filters(void **state)
+{
+    (void)state;
+    const char *chef[] = {"CHEFFORUM"};
+    ref_search_opts o = {.limit = 0, .date_from = "2017", .date_to = "2021-11",
+                         .bodies = chef, .nbodies = 1, .facets = 1};
+    ref_search_result *r = search_opts("budget", &o);
+    assert_true(r->nhits > 0);
+    for (size_t i = 0; i < r->nhits; i++) {
+        const char *d = r->hits[i].record->date;
+        assert_true(strcmp(d, "2017-01-01") >= 0 && strcmp(d, "2021-11-30") <= 0);
+    }
+    ref_search_opts q = {.limit = 0};
+    ref_search_result *same = search_opts("budget år:2017..2021 dato:..2021-11-30", &q);
+    assert_int_equal(same->nhits, r->nhits);
+    ref_search_result_free(same);
+    ref_search_result_free(r);
+
+    const char *other[] = {"økonomiudvalget"};
+    ref_search_opts none = {.limit = 0, .bodies = other, .nbodies = 1};
+    r = search_opts("budget", &none);
+    assert_int_equal(r->nhits, 0);
+    ref_search_result_free(r);
+    const char *prefix[] = {"Chef*"};
+    ref_search_opts pre = {.limit = 0, .bodies = prefix, .nbodies = 1};
+    r = search_opts("budget", &pre);
+    assert_true(r->nhits > 0);
+    ref_search_result_free(r);
+
+    /* Bad dates and reversed ranges are query errors with a message. */
+    const char *bad[][2] = {{"2017-13", NULL}, {NULL, "17"}, {"2019", "2018"}};
+    for (size_t i = 0; i < 3; i++) {
+        ref_search_opts b = {.limit = 0, .date_from = bad[i][0], .date_to = bad[i][1]};
+        char *err = NULL;
+        ref_search_result *out = NULL;
+        assert_int_equal(ref_searcher_search(searcher, "budget", &b, &out, &err), REF_EQUERY);
+        assert_non_null(err);
+        assert_null(out);
+        free(err);
+    }
+}
+
+static void test_get_and_meeting_return_stored_punkter(void **state)
+{
+    (void)state;
+    ref_search_opts o = {.limit = 1};
+    ref_search_result *r = search_opts("sygefravær", &o);
+    const ref_record *hit = r->hits[0].record;
+    ref_record *rec = NULL;
+    assert_int_equal(ref_searcher_get(searcher, hit->id, &rec), REF_OK);
+    assert_string_equal(rec->id, hit->id);
+    assert_string_equal(rec->title, hit->title);
+    ref_record **meeting = NULL;
+    size_t n = 0;
+    assert_int_equal(ref_searcher_meeting(searcher, hit->id, &meeting, &n), REF_OK);
+    /* 2017-09-07 has 11 punkter (test_minutes pins the parse), in order. */
+    assert_int_equal(n, 11);
+    int found = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(meeting[i]->source, hit->source);
+        if (i)
+            assert_true(meeting[i]->punkt > meeting[i - 1]->punkt);
+        found += strcmp(meeting[i]->id, hit->id) == 0;
+    }
+    assert_int_equal(found, 1);
+    ref_records_free(meeting, n);
+    ref_record_free(rec);
+    assert_int_equal(ref_searcher_get(searcher, "nosuchfile#1", &rec), REF_ENOENT);
+    assert_null(rec);
+    assert_int_equal(ref_searcher_meeting(searcher, "nosuchfile#1", &meeting, &n), REF_ENOENT);
+    ref_search_result_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +470,10 @@ int main(void)
         cmocka_unit_test(test_anlaeg_does_not_find_planlaegning),
         cmocka_unit_test(test_snippet_marks_the_part_inside_a_compound),
         cmocka_unit_test(test_whole_word_ranks_above_compound_part),
+        cmocka_unit_test(test_facets_count_every_hit_not_just_the_page),
+        cmocka_unit_test(test_section_facet_agrees_with_field_queries),
+        cmocka_unit_test(test_date_and_body_filters),
+        cmocka_unit_test(test_get_and_meeting_return_stored_punkter),
     };
     return cmocka_run_group_tests(tests, setup_group, teardown_group);
 }

@@ -2,7 +2,10 @@
 # deps.sh — install the Debian packages Referat needs, if any are missing.
 # A quick no-op when everything is present (one dpkg-query call).
 set -eu
-PKGS="g++ make pkg-config libxapian-dev libstemmer-dev zlib1g-dev libcmocka-dev python3 hunspell-da $*"
+# web UI (issue 7): libmicrohttpd for the server; chromium and a font for the
+# headless browser test (tests/e2e_web_browser.py).
+PKGS="g++ make pkg-config libxapian-dev libstemmer-dev zlib1g-dev libcmocka-dev python3 hunspell-da
+      libmicrohttpd-dev chromium fonts-dejavu-core $*"
 missing=""
 for p in $PKGS; do
     status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)

@@ -38,4 +38,18 @@ void ref_present_snippet(ref_buf *out, const ref_hit *hit, const char *open, con
 void ref_present_json_hit(ref_buf *out, const ref_hit *hit);
 void ref_present_text_hit(ref_buf *out, const ref_hit *hit, const ref_present_opts *opts);
 
+/* A hit in a timeline (the text of --timeline): date, body, punkt and
+ * title on one line, the journal number, then the punkt's whole decision
+ * (indented, line breaks kept) when WHOLE_DECISION and it has one, else
+ * the snippet. */
+void ref_present_text_timeline_hit(ref_buf *out, const ref_hit *hit,
+                                   const ref_present_opts *opts, int whole_decision);
+
+/* Facets of a result (search.h), for people: one line per facet kind,
+ * "År: 2015 (2), 2017 (5)". Nothing when R has no facets. */
+void ref_present_text_facets(ref_buf *out, const ref_search_result *r);
+/* The same as one JSON object on one line:
+ * {"facets":{"year":{"2015":2,…},"body":{…},"section":{…}}}\n */
+void ref_present_json_facets(ref_buf *out, const ref_search_result *r);
+
 #endif

@@ -33,6 +33,15 @@
 typedef struct ref_query_opts {
     int decisions_only; /* free text matches only in the Beslutning section */
     const ref_synonyms *synonyms; /* abbreviations to expand, or NULL */
+    /* Filters ANDed with the query (the command line's --from/--to/--body):
+     * meeting dates from DATE_FROM to DATE_TO inclusive, each "2017",
+     * "2017-09" or "2017-09-07" or NULL (open end); meetings of any of the
+     * NBODIES bodies (case-insensitive, exact name, or a prefix when it
+     * ends in '*': "økonomi*"). */
+    const char *date_from;
+    const char *date_to;
+    const char *const *bodies;
+    size_t nbodies;
 } ref_query_opts;
 
 typedef struct ref_query ref_query;
@@ -53,5 +62,16 @@ int ref_query_is_operator(const char *word, size_t len);
 
 /* 1 if TOKEN (from analysing stored text) is one the query looks for. */
 int ref_query_matches(const ref_query *q, const ref_token *token);
+
+/* Call FN with each word the query looks up (positive words, their
+ * spellings and synonyms): its STEM and, when the word is a compound that
+ * also matches by its parts together (compile_single in query.c), the
+ * NPARTS stems of those PARTS, else none. A word matches in a field when
+ * the field holds STEM, whole or inside a longer compound, or all PARTS.
+ * The facet "matched in section" is counted from this (search.c). Words
+ * may repeat; a nonzero return from FN stops the walk. */
+typedef int (*ref_query_word_fn)(void *ctx, const char *stem, const char *const *parts,
+                                 size_t nparts);
+void ref_query_each_word(const ref_query *q, ref_query_word_fn fn, void *ctx);
 
 #endif

@@ -47,4 +47,8 @@ ref_status ref_record_encode(const ref_record *rec, ref_buf *out);
 ref_status ref_record_decode(const void *bytes, size_t len, ref_record **out);
 void ref_record_free(ref_record *rec);
 
+/* Append to OUT the punkt's decision: the texts of all its Beslutning
+ * sections, trimmed, joined by a blank line (nothing when it has none). */
+void ref_record_decision(const ref_record *rec, ref_buf *out);
+
 #endif

@@ -28,7 +28,39 @@ typedef struct ref_search_opts {
     uint32_t limit;       /* 0 = every hit */
     ref_sort sort;
     size_t snippet_bytes; /* 0 = REF_SNIPPET_DEFAULT_BYTES */
+    /* Filters, combined with the query's own field filters (query.h's
+     * ref_query_opts says what they accept). */
+    const char *date_from;
+    const char *date_to;
+    const char *const *bodies;
+    size_t nbodies;
+    int facets;           /* count hits per year, body and section (below) */
 } ref_search_opts;
+
+/* Facets: how the hits spread, counted over every hit, not just the page.
+ * Year and body counts come from the documents' value slots; the section
+ * count is of punkter whose words matched inside that kind of section
+ * ("titel" for the title), through a match spy over the query's stems. */
+typedef enum ref_facet_kind {
+    REF_FACET_YEAR,    /* "2017" → hits; in year order */
+    REF_FACET_BODY,    /* body as written → hits; most hits first */
+    REF_FACET_SECTION, /* "beslutning", "titel", … → hits; in section order,
+                          kinds with no hit left out */
+    REF_FACET_KINDS
+} ref_facet_kind;
+
+/* "year", "body", "section": the names used in JSON. */
+const char *ref_facet_name(ref_facet_kind kind);
+
+typedef struct ref_facet_value {
+    char *value;
+    uint32_t count;
+} ref_facet_value;
+
+typedef struct ref_facet {
+    ref_facet_value *values;
+    size_t nvalues;
+} ref_facet;
 
 typedef struct ref_hit {
     uint32_t rank;        /* 1-based */
@@ -48,6 +80,8 @@ typedef struct ref_search_result {
                              little (fewer than REF_SUGGEST_BELOW hits); or NULL */
     int corrected;        /* the query found nothing, so the hits are those of
                              the suggestion (shown as "Viser resultater for") */
+    int has_facets;       /* opts.facets was set: total is exact and */
+    ref_facet facets[REF_FACET_KINDS];
 } ref_search_result;
 
 #define REF_SUGGEST_BELOW 3
@@ -70,5 +104,24 @@ ref_status ref_searcher_load_synonyms(ref_searcher *s, const char *path, size_t 
 ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
                                ref_search_result **out, char **errmsg);
 void ref_search_result_free(ref_search_result *r);
+
+/* The stored punkt with id ID (ref_record.id, as in results and
+ * permalinks) into *OUT (free with ref_record_free); REF_ENOENT when the
+ * index has no such punkt. */
+ref_status ref_searcher_get(ref_searcher *s, const char *id, ref_record **out);
+
+/* The punkter of the meeting (minutes file) that punkt ID belongs to, in
+ * agenda order, as stored records in *OUT[0..*N) (free with
+ * ref_records_free). REF_ENOENT when ID is unknown. */
+ref_status ref_searcher_meeting(ref_searcher *s, const char *id, ref_record ***out, size_t *n);
+void ref_records_free(ref_record **records, size_t n);
+
+/* Every body (udvalg) in the index, as written, with its number of
+ * punkter, in byte order of the names: for a choice of udvalg in a form.
+ * Free with ref_facet_clear. (A walk over every document's BODY slot.) */
+ref_status ref_searcher_bodies(ref_searcher *s, ref_facet *out);
+/* Number of punkter in the index (changes when the indexer commits). */
+ref_status ref_searcher_doccount(ref_searcher *s, uint32_t *count);
+void ref_facet_clear(ref_facet *f);
 
 #endif

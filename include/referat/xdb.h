@@ -134,11 +134,30 @@ typedef enum ref_xsort {
     REF_XSORT_VALUE_DESC,
 } ref_xsort;
 
+/* A group of terms counted by a match spy (facets such as "matched in the
+ * decision"): a matching document counts when it holds every term of at
+ * least one clause. TERMS lists the clauses' terms one clause after the
+ * other; clause I ends before TERMS[CLAUSE_ENDS[I]]. */
+typedef struct ref_xterm_group {
+    const char *const *terms;
+    const size_t *clause_ends;
+    size_t nclauses;
+} ref_xterm_group;
+
 typedef struct ref_xsearch_opts {
     uint32_t offset;
     uint32_t limit;     /* 0 = every hit */
     ref_xsort sort;
     unsigned sort_slot;
+    /* With a value sort: 1 + a slot that orders ties, ascending (the punkt
+     * number within a meeting), then relevance; 0 = relevance alone. */
+    unsigned sort_tie_slot1;
+    /* Facets, counted over every matching document (not just the page)
+     * through Xapian match spies; setting any makes the total exact. */
+    const unsigned *count_slots;  /* value slots to count values of */
+    size_t ncount_slots;
+    const ref_xterm_group *groups; /* term groups to count documents of */
+    size_t ngroups;
 } ref_xsearch_opts;
 
 typedef struct ref_xhit {
@@ -157,6 +176,14 @@ size_t ref_xresults_size(const ref_xresults *r);
 uint32_t ref_xresults_total(const ref_xresults *r);
 const ref_xhit *ref_xresults_hit(const ref_xresults *r, size_t i);
 void ref_xresults_free(ref_xresults *r);
+/* Facet counts of the search (see ref_xsearch_opts). For the I-th count
+ * slot, FN is called once per distinct value (bytes and length) with its
+ * number of matching documents, in byte order of the values; a nonzero
+ * return stops the walk. REF_EINVAL when I is out of range. */
+typedef int (*ref_xcount_fn)(void *ctx, const char *value, size_t len, uint32_t count);
+ref_status ref_xresults_slot_counts(const ref_xresults *r, size_t i, ref_xcount_fn fn, void *ctx);
+/* Matching documents holding a term of the I-th term group (0 if out of range). */
+uint32_t ref_xresults_group_count(const ref_xresults *r, size_t i);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,428 @@
+/* web.c — route a request, answer the JSON API and the exports.
+ * The HTML pages are web_page.c's; the sockets are serve.c's. */
+#include "referat/web.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "referat/explain.h"
+#include "referat/export.h"
+#include "referat/present.h"
+#include "web_internal.h"
+
+/* JSON and downloads need nothing from the page they are shown in; an
+ * attacker's page that embeds them gets no script, style or frame. */
+static const char csp_data[] = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+ref_status ref_web_new(const ref_web_config *config, ref_web **out, char **errmsg)
+{
+    if (errmsg)
+        *errmsg = NULL;
+    if (!out || !config || !config->db_path || !config->lexicon || !config->tmpdir)
+        return REF_EINVAL;
+    *out = NULL;
+    ref_web *w = calloc(1, sizeof *w);
+    if (!w)
+        return REF_ENOMEM;
+    w->config = *config;
+    ref_analyzer_opts ao = {.lexicon = config->lexicon};
+    ref_status st = ref_searcher_open(config->db_path, &w->searcher, errmsg);
+    if (st == REF_OK)
+        st = ref_analyzer_new_opts(&ao, &w->analyzer);
+    if (st == REF_OK)
+        st = ref_synonyms_new(&w->synonyms);
+    size_t line = 0;
+    if (st == REF_OK && config->synonyms) {
+        st = ref_searcher_load_synonyms(w->searcher, config->synonyms, &line);
+        if (st == REF_OK)
+            st = ref_synonyms_load(w->synonyms, config->synonyms, &line);
+    }
+    if (st != REF_OK) {
+        ref_web_free(w);
+        return st;
+    }
+    *out = w;
+    return REF_OK;
+}
+
+void ref_web_free(ref_web *w)
+{
+    if (!w)
+        return;
+    ref_searcher_close(w->searcher);
+    ref_analyzer_free(w->analyzer);
+    ref_synonyms_free(w->synonyms);
+    ref_facet_clear(&w->bodies);
+    free(w);
+}
+
+void ref_web_response_init(ref_web_response *r)
+{
+    memset(r, 0, sizeof *r);
+    r->status = 200;
+    r->fd = -1;
+    r->content_type = "text/plain; charset=utf-8";
+    snprintf(r->csp, sizeof r->csp, "%s", csp_data);
+}
+
+void ref_web_response_clear(ref_web_response *r)
+{
+    ref_buf_free(&r->body);
+    if (r->fd >= 0)
+        close(r->fd);
+    r->fd = -1;
+}
+
+const char *ref_web_basename(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* --- searching ----------------------------------------------------------- */
+
+/* The search options of the parameters, for OFFSET and LIMIT hits. */
+static void search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit,
+                        ref_search_opts *so)
+{
+    memset(so, 0, sizeof *so);
+    so->decisions_only = p->decisions;
+    so->offset = offset;
+    so->limit = limit;
+    so->sort = p->sort;
+    so->date_from = p->from && *p->from ? p->from : NULL;
+    so->date_to = p->to && *p->to ? p->to : NULL;
+    so->bodies = (const char *const *)p->bodies;
+    so->nbodies = p->nbodies;
+}
+
+ref_status ref_web_search(ref_web *w, const ref_web_params *p, uint32_t offset, uint32_t limit,
+                          int facets, ref_search_result **out, char **errmsg)
+{
+    ref_search_opts so;
+    search_opts(p, offset, limit, &so);
+    so.facets = facets;
+    ref_status st = ref_searcher_search(w->searcher, p->q ? p->q : "", &so, out, errmsg);
+    if (st != REF_OK)
+        return st;
+    /* The web sees file names, never where the server keeps them. The
+     * record owns the path, so pointing into it is safe. */
+    for (size_t i = 0; i < (*out)->nhits; i++) {
+        ref_record *rec = (*out)->hits[i].record;
+        rec->source = ref_web_basename(rec->source);
+    }
+    return REF_OK;
+}
+
+const ref_facet *ref_web_bodies(ref_web *w)
+{
+    uint32_t count = 0;
+    time_t now = time(NULL);
+    if (ref_searcher_doccount(w->searcher, &count) != REF_OK)
+        count = 0;
+    if (w->has_bodies && count == w->bodies_doccount && now - w->bodies_at < 60)
+        return &w->bodies;
+    ref_facet fresh;
+    if (ref_searcher_bodies(w->searcher, &fresh) == REF_OK) {
+        ref_facet_clear(&w->bodies);
+        w->bodies = fresh;
+        w->bodies_doccount = count;
+        w->bodies_at = now;
+        w->has_bodies = 1;
+    }
+    return &w->bodies;
+}
+
+/* --- JSON ------------------------------------------------------------------ */
+
+static void json_error(ref_web_response *out, unsigned status, const char *message)
+{
+    out->status = status;
+    out->content_type = "application/json; charset=utf-8";
+    ref_buf_reset(&out->body);
+    ref_buf_puts(&out->body, "{\"error\":");
+    ref_json_string(&out->body, message, strlen(message));
+    ref_buf_puts(&out->body, "}\n");
+}
+
+static void json_key(ref_buf *b, const char *key, const char *value)
+{
+    ref_buf_printf(b, ",\"%s\":", key);
+    if (value)
+        ref_json_string(b, value, strlen(value));
+    else
+        ref_buf_puts(b, "null");
+}
+
+/* ,"facets":{…}: present.h's facet object (the CLI's --facets --format
+ * json line), so the API and the command line agree on its shape. */
+static void json_facets(ref_buf *b, const ref_search_result *r)
+{
+    ref_buf line = REF_BUF_INIT;
+    ref_present_json_facets(&line, r);
+    /* {"facets":{…}}\n → ,"facets":{…} */
+    if (ref_buf_status(&line) == REF_OK && line.len > 3) {
+        ref_buf_putc(b, ',');
+        ref_buf_append(b, line.data + 1, line.len - 3);
+    }
+    ref_buf_free(&line);
+}
+
+/* Status for a failed search: the user's query, or the server's index. */
+static unsigned search_failure_status(ref_status st)
+{
+    return st == REF_EQUERY ? 400 : st == REF_ENOMEM ? 500 : 503;
+}
+
+static void api_search(ref_web *w, const ref_web_params *p, ref_web_response *out)
+{
+    if (!p->q || !*p->q) {
+        json_error(out, 400, "Parameteren q mangler: angiv hvad der skal søges efter.");
+        return;
+    }
+    uint32_t limit = p->limit ? p->limit : REF_WEB_PAGE_SIZE;
+    uint64_t offset = p->has_offset ? p->offset : (uint64_t)(p->page - 1) * limit;
+    if (offset > REF_WEB_MAX_OFFSET) {
+        json_error(out, 400, "Siden ligger for langt ude (højst 100000 hits kan springes over).");
+        return;
+    }
+    ref_search_result *r = NULL;
+    char *err = NULL;
+    ref_status st = ref_web_search(w, p, (uint32_t)offset, limit, 1, &r, &err);
+    if (st != REF_OK) {
+        json_error(out, search_failure_status(st), err ? err : ref_status_str(st));
+        free(err);
+        return;
+    }
+    ref_buf *b = &out->body;
+    out->content_type = "application/json; charset=utf-8";
+    ref_buf_puts(b, "{\"query\":");
+    ref_json_string(b, p->q, strlen(p->q));
+    ref_buf_printf(b, ",\"total\":%u,\"offset\":%u,\"limit\":%u", r->total, (unsigned)offset,
+                   limit);
+    ref_buf_printf(b, ",\"decisions_only\":%s,\"corrected\":%s", p->decisions ? "true" : "false",
+                   r->corrected ? "true" : "false");
+    json_key(b, "suggestion", r->suggestion);
+    ref_buf_puts(b, ",\"hits\":[");
+    for (size_t i = 0; i < r->nhits; i++) {
+        if (i)
+            ref_buf_putc(b, ',');
+        ref_present_json_hit(b, &r->hits[i]);
+        /* present.h writes JSON Lines: drop the line's end inside the array. */
+        if (b->len && b->data[b->len - 1] == '\n')
+            ref_buf_truncate(b, b->len - 1);
+    }
+    ref_buf_putc(b, ']');
+    json_facets(b, r);
+    ref_buf_puts(b, "}\n");
+    ref_search_result_free(r);
+    if (ref_buf_status(b) != REF_OK)
+        json_error(out, 500, "Ikke nok hukommelse.");
+}
+
+static void api_analyze(ref_web *w, const ref_web_params *p, ref_web_response *out)
+{
+    const char *text = p->text ? p->text : p->q;
+    if (!text) {
+        json_error(out, 400, "Parameteren text mangler: angiv teksten der skal analyseres.");
+        return;
+    }
+    ref_buf lines = REF_BUF_INIT;
+    ref_status st =
+        ref_explain_analysis(&lines, w->analyzer, w->config.lexicon, text, strlen(text), 1);
+    if (st != REF_OK) {
+        ref_buf_free(&lines);
+        json_error(out, 500, ref_status_str(st));
+        return;
+    }
+    ref_buf *b = &out->body;
+    out->content_type = "application/json; charset=utf-8";
+    ref_buf_puts(b, "{\"text\":");
+    ref_json_string(b, text, strlen(text));
+    ref_buf_puts(b, ",\"tokens\":[");
+    /* explain.h writes one object per line: join them with commas. */
+    const char *s = ref_buf_cstr(&lines);
+    for (int first = 1; *s; first = 0) {
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        if (!first)
+            ref_buf_putc(b, ',');
+        ref_buf_append(b, s, n);
+        s += n + (nl != NULL);
+    }
+    ref_buf_puts(b, "]}\n");
+    ref_buf_free(&lines);
+    if (ref_buf_status(b) != REF_OK)
+        json_error(out, 500, "Ikke nok hukommelse.");
+}
+
+/* --- exports ----------------------------------------------------------------- */
+
+/* Write the search's hits with export.h into a private temporary file and
+ * answer with the file itself: export.h owns the formats, the server only
+ * sends bytes. The file is unlinked once open, so nothing is left behind
+ * whatever happens to the connection. */
+static void export_search(ref_web *w, const ref_web_params *p, ref_export_format format,
+                          ref_web_response *out)
+{
+    if (!p->q || !*p->q) {
+        ref_web_page_error(out, 400, "Intet at eksportere",
+                           "Eksport gælder en søgning: søg først, og brug så linkene under "
+                           "resultaterne.");
+        return;
+    }
+    ref_search_result *r = NULL;
+    char *err = NULL;
+    ref_status st = ref_web_search(w, p, 0, REF_WEB_EXPORT_MAX, 0, &r, &err);
+    if (st != REF_OK) {
+        ref_web_page_error(out, search_failure_status(st), "Søgningen kunne ikke udføres",
+                           err ? err : ref_status_str(st));
+        free(err);
+        return;
+    }
+    const char *ext = ref_export_format_name(format);
+    ref_buf path = REF_BUF_INIT;
+    ref_buf_printf(&path, "%s/export-%p-%lu.%s", w->config.tmpdir, (void *)w, w->exports++, ext);
+    ref_export_opts eo = {.format = format, .query = p->q, .count = r->total};
+    ref_export *ex = NULL;
+    st = ref_buf_status(&path);
+    if (st == REF_OK)
+        st = ref_export_open(&eo, path.data, &ex, &err);
+    for (size_t i = 0; st == REF_OK && i < r->nhits; i++)
+        st = ref_export_hit(ex, &r->hits[i]);
+    if (st == REF_OK)
+        st = ref_export_close(ex, &err);
+    else
+        ref_export_abort(ex);
+    ref_search_result_free(r);
+    int fd = st == REF_OK ? open(path.data, O_RDONLY | O_CLOEXEC) : -1;
+    struct stat sb;
+    if (fd >= 0 && fstat(fd, &sb) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    if (st == REF_OK)
+        unlink(path.data);
+    ref_buf_free(&path);
+    if (fd < 0) {
+        ref_web_page_error(out, 500, "Eksporten mislykkedes",
+                           err ? err : "Filen kunne ikke skrives på serveren.");
+        free(err);
+        return;
+    }
+    out->fd = fd;
+    out->fd_size = (uint64_t)sb.st_size;
+    out->content_type = format == REF_EXPORT_CSV ? "text/csv; charset=utf-8"
+                                                 : "application/x-ndjson; charset=utf-8";
+    snprintf(out->disposition, sizeof out->disposition,
+             "attachment; filename=\"referat-soegning.%s\"", ext);
+}
+
+/* --- routing ------------------------------------------------------------------ */
+
+static int is_api(const char *path)
+{
+    return strncmp(path, "/api/", 5) == 0;
+}
+
+static void bad_request(ref_web_response *out, const char *path, unsigned status,
+                        const char *message)
+{
+    if (is_api(path))
+        json_error(out, status, message);
+    else
+        ref_web_page_error(out, status, status == 414 ? "Adressen er for lang" : "Forkert adresse",
+                           message);
+}
+
+static void route(ref_web *w, const char *path, const ref_web_params *p, ref_web_response *out)
+{
+    if (strcmp(path, "/") == 0)
+        ref_web_page_search(w, p, out);
+    else if (strncmp(path, "/punkt/", 7) == 0 && path[7])
+        ref_web_page_punkt(w, path + 7, p, out);
+    else if (strcmp(path, "/api/search") == 0)
+        api_search(w, p, out);
+    else if (strcmp(path, "/api/analyze") == 0)
+        api_analyze(w, p, out);
+    else if (strcmp(path, "/eksport.csv") == 0)
+        export_search(w, p, REF_EXPORT_CSV, out);
+    else if (strcmp(path, "/eksport.jsonl") == 0)
+        export_search(w, p, REF_EXPORT_JSONL, out);
+    else if (is_api(path))
+        json_error(out, 404, "Ukendt API-adresse: brug /api/search eller /api/analyze.");
+    else
+        ref_web_page_error(out, 404, "Siden findes ikke",
+                           "Der er ingen side på denne adresse. Gå til forsiden og søg.");
+}
+
+/* 1 if HOST (a Host header: name, optional ":port") names this machine. */
+static int local_host(const char *host)
+{
+    static const char *const names[] = {"localhost", "127.0.0.1", "[::1]"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        size_t n = strlen(names[i]);
+        if (strncasecmp(host, names[i], n) != 0)
+            continue;
+        if (host[n] == '\0')
+            return 1;
+        if (host[n] == ':' && host[n + 1] &&
+            strspn(host + n + 1, "0123456789") == strlen(host + n + 1))
+            return 1;
+    }
+    return 0;
+}
+
+void ref_web_handle(ref_web *w, const char *method, const char *uri, const char *host,
+                    ref_web_response *out)
+{
+    if (w->config.local_hosts_only && host && !local_host(host)) {
+        ref_web_page_error(out, 421, "Forkert værtsnavn",
+                           "Serveren lytter kun på denne maskine og svarer kun på adresser som "
+                           "http://127.0.0.1 og http://localhost.");
+        return;
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        out->allow = "GET, HEAD";
+        ref_web_page_error(out, 405, "Metoden er ikke tilladt",
+                           "Referat svarer kun på GET og HEAD: siderne og API'et ændrer intet.");
+        return;
+    }
+    size_t len = strlen(uri);
+    const char *qmark = memchr(uri, '?', len);
+    size_t path_len = qmark ? (size_t)(qmark - uri) : len;
+    ref_buf path = REF_BUF_INIT;
+    ref_status st = ref_web_unescape(uri, path_len, 0, &path);
+    const char *p = st == REF_OK ? ref_buf_cstr(&path) : "/";
+    if (len > REF_WEB_MAX_URI) {
+        bad_request(out, p, 414,
+                    "Adressen er længere end serveren tager imod (4096 tegn). Gør søgningen "
+                    "kortere.");
+    } else if (st != REF_OK || p[0] != '/') {
+        bad_request(out, p, 400,
+                    "Adressen er ikke gyldig: forkert %-kodning eller tekst, der "
+                    "ikke er UTF-8.");
+    } else {
+        ref_web_params params;
+        char *err = NULL;
+        st = ref_web_params_parse(qmark ? qmark + 1 : "", qmark ? len - path_len - 1 : 0, &params,
+                                  &err);
+        if (st != REF_OK) {
+            bad_request(out, p, st == REF_ENOMEM ? 500 : 400, err ? err : ref_status_str(st));
+        } else {
+            /* Pick up what the indexer committed since the last request:
+             * cheap when nothing changed. On failure the old revision is
+             * still readable. */
+            (void)ref_searcher_reopen(w->searcher);
+            route(w, p, &params, out);
+        }
+        free(err);
+        ref_web_params_clear(&params);
+    }
+    ref_buf_free(&path);
+}
