@@ -3,10 +3,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "punktdoc.h"
 #include "referat/analysis.h"
@@ -19,17 +21,69 @@
 #define DEFAULT_COMMIT_EVERY 200
 #define DEFAULT_MAX_FILE_BYTES ((size_t)1 << 30)
 /* Metadata key of a source file: "src:" + source key. Its value records
- * what the last run saw: "size mtime npunkter path". */
+ * what the last run saw: "size mtime npunkter #hash path", hash being the
+ * FNV-1a 64 of the file's decoded text in hex (older indexes lack "#hash ";
+ * paths are real paths and start with '/', so the two forms never clash). */
 #define META_SOURCE "src:"
+#define MAX_WORKERS 8
+/* Files in flight per worker: enough to keep every worker busy while the
+ * writer commits, few enough that memory stays flat (each file's text,
+ * parse and documents are held until written). */
+#define JOBS_PER_WORKER 3
 
 typedef struct dir_id {
     dev_t dev;
     ino_t ino;
 } dir_id;
 
+/* One file on its way through the pipeline. The writer thread fills the
+ * first part and queues it; a worker fills the rest (reading, parsing,
+ * analysis and building the Xapian documents, none of which touches the
+ * database) and marks it done; the writer then writes it, in walk order. */
+typedef struct file_job {
+    char *path; /* real path */
+    char key[17];
+    struct stat sb;
+    int work;   /* 0: nothing for a worker (already decided by the walk) */
+    int known;  /* the index holds punkter of this file from an earlier run */
+    int done;   /* the worker finished (under the pipeline mutex) */
+    char *municipality; /* --municipality for this file, or NULL (detect) */
+    struct file_job *next_todo;
+    /* Worker results. */
+    ref_status read_status;
+    const char *read_detail;
+    ref_encoding encoding;
+    size_t invalid_line;
+    uint64_t bytes;
+    uint64_t hash;
+    ref_meeting *meeting;
+    ref_status build_status; /* parsing or building failed: ends the run */
+    ref_xdoc **docs;
+    char **uniques;
+    size_t ndocs;
+    /* Spelling words, sorted, NUL-separated: the writer adds each distinct
+     * word once with its count. */
+    ref_buf words;
+} file_job;
+
+typedef struct pipeline {
+    pthread_mutex_t mu;
+    pthread_cond_t work_ready; /* a job was queued, or stopping */
+    pthread_cond_t job_done;   /* a worker finished a job */
+    file_job *todo_head, *todo_tail;
+    /* Jobs in flight, oldest first: the writer writes ring[head] next. */
+    file_job **ring;
+    size_t cap, head, count;
+    int stopping;
+    pthread_t threads[MAX_WORKERS];
+    ref_analyzer *analyzers[MAX_WORKERS];
+    size_t nthreads;
+    int started;
+} pipeline;
+
 struct ref_indexer {
     ref_xdb *db;
-    ref_analyzer *analyzer;
+    pipeline pipe;
     ref_index_opts opts;
     ref_index_stats stats;
     unsigned since_commit;
@@ -71,6 +125,18 @@ static void skip_file(ref_indexer *ix, const char *path, size_t line, ref_status
 {
     ix->stats.files_skipped++;
     emit(ix, REF_INDEX_FILE_SKIPPED, path, line, st, message, 0, 0);
+}
+
+/* FNV-1a 64 of a file's decoded text: confirms "unchanged" when only the
+ * mtime moved (a checkout, a copy, a touch). */
+static uint64_t text_hash(const char *text, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)text[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
 }
 
 static ref_status maybe_commit(ref_indexer *ix, int force)
@@ -115,6 +181,202 @@ static int was_seen(const ref_indexer *ix, const char *key)
     return ix->nseen && bsearch(&key, ix->seen, ix->nseen, sizeof *ix->seen, cmp_str) != NULL;
 }
 
+static void job_free(file_job *job)
+{
+    if (!job)
+        return;
+    for (size_t i = 0; i < job->ndocs; i++) {
+        ref_xdoc_free(job->docs[i]);
+        free(job->uniques[i]);
+    }
+    free(job->docs);
+    free(job->uniques);
+    ref_meeting_free(job->meeting);
+    ref_buf_free(&job->words);
+    free(job->municipality); /* after the meeting, which borrowed it */
+    free(job->path);
+    free(job);
+}
+
+/* --- the worker side: everything that needs no database ------------------ */
+
+static ref_status collect_word(void *ctx, const char *word)
+{
+    ref_buf *words = ctx;
+    ref_buf_append(words, word, strlen(word) + 1);
+    return ref_buf_status(words);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sort the job's spelling words so the writer adds each once, with its
+ * count: the dictionary ends up exactly as with one call per occurrence. */
+static ref_status sort_words(ref_buf *words)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < words->len; i += strlen(words->data + i) + 1)
+        n++;
+    if (n < 2)
+        return REF_OK;
+    const char **w = malloc(n * sizeof *w);
+    if (!w)
+        return REF_ENOMEM;
+    n = 0;
+    for (size_t i = 0; i < words->len; i += strlen(words->data + i) + 1)
+        w[n++] = words->data + i;
+    qsort(w, n, sizeof *w, cmp_cstr);
+    ref_buf sorted = REF_BUF_INIT;
+    ref_buf_reserve(&sorted, words->len);
+    for (size_t i = 0; i < n; i++)
+        ref_buf_append(&sorted, w[i], strlen(w[i]) + 1);
+    free(w);
+    ref_status st = ref_buf_status(&sorted);
+    if (st == REF_OK) {
+        ref_buf_free(words);
+        *words = sorted;
+    } else {
+        ref_buf_free(&sorted);
+    }
+    return st;
+}
+
+static ref_status build_docs(ref_analyzer *an, file_job *job, size_t max_file_bytes)
+{
+    ref_text text;
+    job->read_status = ref_text_read_file(job->path, max_file_bytes, &text, &job->read_detail);
+    if (job->read_status != REF_OK)
+        return REF_OK; /* a file problem, reported by the writer */
+    job->encoding = text.source_encoding;
+    job->invalid_line = text.invalid_line;
+    job->bytes = text.len;
+    job->hash = text_hash(text.data, text.len);
+    /* Never lose text: a file without recognised punkter is indexed per
+     * page or whole (minutes.h), and counted as unstructured. */
+    ref_status st = ref_minutes_parse_with_fallback(text.data, text.len, &job->meeting);
+    ref_text_free(&text);
+    if (st != REF_OK || job->meeting->npunkter == 0)
+        return st;
+    if (job->municipality) /* borrowed; the meeting frees no field */
+        job->meeting->municipality = job->municipality;
+    size_t n = job->meeting->npunkter;
+    job->docs = calloc(n, sizeof *job->docs);
+    job->uniques = calloc(n, sizeof *job->uniques);
+    if (!job->docs || !job->uniques)
+        return REF_ENOMEM;
+    ref_buf unique = REF_BUF_INIT;
+    for (size_t i = 0; st == REF_OK && i < n; i++) {
+        st = ref_xdoc_new(&job->docs[i]);
+        if (st == REF_OK) {
+            job->ndocs = i + 1;
+            st = ref_punktdoc_build(an, job->meeting, i, job->path, job->key, job->docs[i],
+                                    &unique, collect_word, &job->words);
+        }
+        if (st == REF_OK && !(job->uniques[i] = strdup(unique.data)))
+            st = REF_ENOMEM;
+    }
+    ref_buf_free(&unique);
+    return st == REF_OK ? sort_words(&job->words) : st;
+}
+
+typedef struct worker_arg {
+    ref_indexer *ix;
+    size_t slot;
+} worker_arg;
+
+static void *worker_main(void *varg)
+{
+    ref_indexer *ix = ((worker_arg *)varg)->ix;
+    ref_analyzer *an = ix->pipe.analyzers[((worker_arg *)varg)->slot];
+    free(varg);
+    pipeline *p = &ix->pipe;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->todo_head && !p->stopping)
+            pthread_cond_wait(&p->work_ready, &p->mu);
+        if (p->stopping) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        file_job *job = p->todo_head;
+        p->todo_head = job->next_todo;
+        if (!p->todo_head)
+            p->todo_tail = NULL;
+        pthread_mutex_unlock(&p->mu);
+
+        job->build_status = build_docs(an, job, ix->opts.max_file_bytes);
+
+        pthread_mutex_lock(&p->mu);
+        job->done = 1;
+        pthread_cond_broadcast(&p->job_done);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+static unsigned default_workers(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (unsigned)n;
+}
+
+static ref_status pipeline_start(ref_indexer *ix)
+{
+    pipeline *p = &ix->pipe;
+    unsigned n = ix->opts.threads ? ix->opts.threads : default_workers();
+    if (n > MAX_WORKERS)
+        n = MAX_WORKERS;
+    p->cap = (size_t)n * JOBS_PER_WORKER;
+    p->ring = calloc(p->cap, sizeof *p->ring);
+    if (!p->ring)
+        return REF_ENOMEM;
+    if (pthread_mutex_init(&p->mu, NULL) != 0)
+        return REF_ENOMEM;
+    pthread_cond_init(&p->work_ready, NULL);
+    pthread_cond_init(&p->job_done, NULL);
+    p->started = 1;
+    for (size_t i = 0; i < n; i++) {
+        ref_status st = ref_analyzer_new(&p->analyzers[i]);
+        if (st != REF_OK)
+            return st;
+        worker_arg *arg = malloc(sizeof *arg);
+        if (!arg)
+            return REF_ENOMEM;
+        *arg = (worker_arg){ix, i};
+        if (pthread_create(&p->threads[i], NULL, worker_main, arg) != 0) {
+            free(arg);
+            return REF_ENOMEM;
+        }
+        p->nthreads = i + 1;
+    }
+    return REF_OK;
+}
+
+/* Stop the workers and free whatever is still in flight (after an error;
+ * a normal run has drained the pipeline before). */
+static void pipeline_stop(ref_indexer *ix)
+{
+    pipeline *p = &ix->pipe;
+    if (!p->started)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stopping = 1;
+    pthread_cond_broadcast(&p->work_ready);
+    pthread_mutex_unlock(&p->mu);
+    for (size_t i = 0; i < p->nthreads; i++)
+        pthread_join(p->threads[i], NULL);
+    for (size_t i = 0; i < MAX_WORKERS; i++)
+        ref_analyzer_free(p->analyzers[i]);
+    for (; p->count; p->count--, p->head = (p->head + 1) % p->cap)
+        job_free(p->ring[p->head]);
+    pthread_cond_destroy(&p->work_ready);
+    pthread_cond_destroy(&p->job_done);
+    pthread_mutex_destroy(&p->mu);
+    free(p->ring);
+    p->started = 0;
+}
+
 ref_status ref_indexer_open(const char *db_path, const ref_index_opts *opts, ref_indexer **out,
                             char **errmsg)
 {
@@ -132,9 +394,9 @@ ref_status ref_indexer_open(const char *db_path, const ref_index_opts *opts, ref
         ix->opts.commit_every = DEFAULT_COMMIT_EVERY;
     if (!ix->opts.max_file_bytes)
         ix->opts.max_file_bytes = DEFAULT_MAX_FILE_BYTES;
-    ref_status st = ref_analyzer_new(&ix->analyzer);
+    ref_status st = ref_xdb_open(db_path, REF_XDB_WRITE, &ix->db, errmsg);
     if (st == REF_OK)
-        st = ref_xdb_open(db_path, REF_XDB_WRITE, &ix->db, errmsg);
+        st = pipeline_start(ix);
     if (st != REF_OK) {
         ref_indexer_free(ix);
         return st;
@@ -150,33 +412,77 @@ static long long mtime_ns(const struct stat *sb)
     return (long long)sb->st_mtim.tv_sec * 1000000000LL + sb->st_mtim.tv_nsec;
 }
 
-/* Did the last run record KEY with this size and mtime? */
-static int unchanged_since_last_run(ref_indexer *ix, const char *key, const struct stat *sb)
+/* What the last run recorded of a source file. */
+typedef struct source_meta {
+    long long size, mtime;
+    size_t npunkter;
+    int has_hash;
+    unsigned long long hash;
+    const char *path; /* into the value */
+} source_meta;
+
+static int parse_source_meta(const char *value, source_meta *sm)
 {
-    char meta_key[32];
-    snprintf(meta_key, sizeof meta_key, META_SOURCE "%s", key);
-    char *value = NULL;
-    if (ref_xdb_get_metadata(ix->db, meta_key, &value) != REF_OK || !value)
+    int off = 0;
+    if (sscanf(value, "%lld %lld %zu %n", &sm->size, &sm->mtime, &sm->npunkter, &off) < 3 ||
+        off == 0)
         return 0;
-    long long size = -1, mtime = -1;
-    int same = sscanf(value, "%lld %lld", &size, &mtime) == 2 && size == (long long)sb->st_size &&
-               mtime == mtime_ns(sb);
-    free(value);
-    return same;
+    sm->has_hash = 0;
+    int hoff = 0;
+    if (value[off] == '#' && sscanf(value + off, "#%16llx %n", &sm->hash, &hoff) == 1 && hoff) {
+        sm->has_hash = 1;
+        off += hoff;
+    }
+    sm->path = value + off;
+    return 1;
 }
 
 static ref_status record_source(ref_indexer *ix, const char *key, const struct stat *sb,
-                                size_t npunkter, const char *path)
+                                size_t npunkter, uint64_t hash, const char *path)
 {
     char meta_key[32];
     snprintf(meta_key, sizeof meta_key, META_SOURCE "%s", key);
     ref_buf v = REF_BUF_INIT;
-    ref_buf_printf(&v, "%lld %lld %zu %s", (long long)sb->st_size, mtime_ns(sb),
-                   npunkter, path);
+    ref_buf_printf(&v, "%lld %lld %zu #%016llx %s", (long long)sb->st_size, mtime_ns(sb),
+                   npunkter, (unsigned long long)hash, path);
     ref_status st = ref_buf_status(&v);
     if (st == REF_OK)
         st = ref_xdb_set_metadata(ix->db, meta_key, v.data);
     ref_buf_free(&v);
+    return st;
+}
+
+/* Does the index know KEY (*KNOWN), and did the last run index it as it
+ * is now (*UNCHANGED; never with opts.full)? Same size and mtime: yes. Same
+ * size, other mtime: read the file and compare the content hash; when it
+ * matches, record the new mtime so the next run decides by stat alone. */
+static ref_status check_unchanged(ref_indexer *ix, const char *key, const char *real,
+                                  const struct stat *sb, int *known, int *unchanged)
+{
+    *known = *unchanged = 0;
+    char meta_key[32];
+    snprintf(meta_key, sizeof meta_key, META_SOURCE "%s", key);
+    char *value = NULL;
+    ref_status st = ref_xdb_get_metadata(ix->db, meta_key, &value);
+    if (st != REF_OK || !value)
+        return st;
+    source_meta sm;
+    /* Metadata is committed with the punkter, so no record means none. */
+    *known = parse_source_meta(value, &sm);
+    if (*known && !ix->opts.full && sm.size == (long long)sb->st_size) {
+        if (sm.mtime == mtime_ns(sb)) {
+            *unchanged = 1;
+        } else if (sm.has_hash) {
+            ref_text text;
+            if (ref_text_read_file(real, ix->opts.max_file_bytes, &text, NULL) == REF_OK) {
+                *unchanged = text_hash(text.data, text.len) == sm.hash;
+                ref_text_free(&text);
+            }
+            if (*unchanged)
+                st = record_source(ix, key, sb, sm.npunkter, sm.hash, real);
+        }
+    }
+    free(value);
     return st;
 }
 
@@ -205,91 +511,83 @@ static void report_warnings(ref_indexer *ix, const char *path, const ref_meeting
     }
 }
 
-static ref_status add_spelling(void *ctx, const char *word)
+/* Add the job's spelling words, each distinct word once with its count. */
+static ref_status add_spellings(ref_indexer *ix, const ref_buf *words)
 {
-    return ref_xdb_add_spelling(((ref_indexer *)ctx)->db, word, 1);
+    ref_status st = REF_OK;
+    size_t i = 0;
+    while (st == REF_OK && i < words->len) {
+        const char *w = words->data + i;
+        size_t step = strlen(w) + 1;
+        uint32_t count = 0;
+        while (i < words->len && strcmp(words->data + i, w) == 0) {
+            count++;
+            i += step;
+        }
+        st = ref_xdb_add_spelling(ix->db, w, count);
+    }
+    return st;
 }
 
 /* Write the punkter of a parsed file. Old punkter of the file go first, in
  * the same commit, so a reader never sees both or neither. */
-static ref_status write_meeting(ref_indexer *ix, const char *path, const char *key,
-                                const ref_meeting *m)
+static ref_status write_meeting(ref_indexer *ix, const file_job *job)
 {
-    ref_status st = delete_source(ix, key);
-    ref_buf unique = REF_BUF_INIT;
-    for (size_t i = 0; st == REF_OK && i < m->npunkter; i++) {
-        ref_xdoc *doc = NULL;
-        st = ref_xdoc_new(&doc);
-        if (st == REF_OK)
-            st = ref_punktdoc_build(ix->analyzer, m, i, path, key, doc, &unique, add_spelling,
-                                    ix);
-        if (st == REF_OK)
-            st = ref_xdb_replace(ix->db, unique.data, doc);
-        ref_xdoc_free(doc);
-    }
-    ref_buf_free(&unique);
+    ref_status st = job->known ? delete_source(ix, job->key) : REF_OK;
+    /* A file new to the index has no punkter to replace: adding skips a
+     * look-up per punkt. */
+    for (size_t i = 0; st == REF_OK && i < job->ndocs; i++)
+        st = job->known ? ref_xdb_replace(ix->db, job->uniques[i], job->docs[i])
+                        : ref_xdb_add(ix->db, job->docs[i]);
+    if (st == REF_OK)
+        st = add_spellings(ix, &job->words);
     return st;
 }
 
-static ref_status index_file(ref_indexer *ix, const char *path, const struct stat *sb)
+/* --- the writer side: in walk order --------------------------------------- */
+
+/* Report and write one finished job: the same events, in the same order, as
+ * reading it on the spot would give. */
+static ref_status write_job(ref_indexer *ix, file_job *job)
 {
-    char real[PATH_MAX];
-    if (!realpath(path, real)) {
-        skip_file(ix, path, 0, REF_ENOENT, strerror(errno));
-        return REF_OK;
-    }
-    char key[17];
-    source_key(real, key);
-    ix->stats.files_seen++;
-    if (remember(&ix->seen, &ix->nseen, &ix->seen_cap, key) != 0)
-        return REF_ENOMEM;
-    if (!ix->opts.full && unchanged_since_last_run(ix, key, sb)) {
+    const char *real = job->path;
+    if (!job->work) {
         ix->stats.files_unchanged++;
-        emit(ix, REF_INDEX_FILE_UNCHANGED, real, 0, REF_OK, NULL, 0, (uint64_t)sb->st_size);
+        emit(ix, REF_INDEX_FILE_UNCHANGED, real, 0, REF_OK, NULL, 0, (uint64_t)job->sb.st_size);
         return REF_OK;
     }
-    ref_text text;
-    const char *detail = NULL;
-    ref_status st = ref_text_read_file(real, ix->opts.max_file_bytes, &text, &detail);
-    if (st != REF_OK) {
+    if (job->read_status != REF_OK) {
         /* A file that turned bad loses its old punkter: the index must not
          * keep showing text the file no longer has. */
-        ref_status dst = forget_source(ix, key);
-        skip_file(ix, real, 0, st, detail);
+        ref_status dst = forget_source(ix, job->key);
+        skip_file(ix, real, 0, job->read_status, job->read_detail);
         return dst;
     }
-    if (text.source_encoding != REF_ENC_UTF8) {
+    if (job->encoding != REF_ENC_UTF8) {
         char msg[96];
-        snprintf(msg, sizeof msg, "not UTF-8: read as %s",
-                 ref_encoding_name(text.source_encoding));
+        snprintf(msg, sizeof msg, "not UTF-8: read as %s", ref_encoding_name(job->encoding));
         ix->stats.warnings++;
         emit(ix, REF_INDEX_WARNING, real, 0, REF_OK, msg, 0, 0);
     }
-    if (text.invalid_line) {
+    if (job->invalid_line) {
         ix->stats.warnings++;
-        emit(ix, REF_INDEX_WARNING, real, text.invalid_line, REF_OK,
+        emit(ix, REF_INDEX_WARNING, real, job->invalid_line, REF_OK,
              "invalid UTF-8 replaced by U+FFFD", 0, 0);
     }
-    ref_meeting *m = NULL;
-    /* Never lose text: a file without recognised punkter is indexed per
-     * page or whole (minutes.h), and counted as unstructured. */
-    st = ref_minutes_parse_with_fallback(text.data, text.len, &m);
-    uint64_t bytes = text.len;
-    ref_text_free(&text);
-    if (st != REF_OK)
-        return st;
+    if (!job->meeting)
+        return job->build_status != REF_OK ? job->build_status : REF_ENOMEM;
+    const ref_meeting *m = job->meeting;
     report_warnings(ix, real, m);
+    if (job->build_status != REF_OK)
+        return job->build_status;
     if (m->npunkter == 0) { /* only white space and page furniture */
-        ref_meeting_free(m);
-        st = forget_source(ix, key);
+        ref_status st = forget_source(ix, job->key);
         skip_file(ix, real, 0, REF_EEMPTY, "no text besides page headers and footers");
         return st;
     }
-    if (ix->municipality)
-        m->municipality = ix->municipality; /* borrowed; the meeting frees no field */
-    st = write_meeting(ix, real, key, m);
+    ref_status st = write_meeting(ix, job);
     if (st == REF_OK)
-        st = record_source(ix, key, sb, m->npunkter, real);
+        st = record_source(ix, job->key, &job->sb, m->npunkter, job->hash, real);
     if (st == REF_OK) {
         ix->stats.files_indexed++;
         if (m->unstructured)
@@ -297,12 +595,116 @@ static ref_status index_file(ref_indexer *ix, const char *path, const struct sta
         else
             ix->stats.files_structured++;
         ix->stats.punkter += m->npunkter;
-        ix->stats.bytes += bytes;
+        ix->stats.bytes += job->bytes;
         ix->since_commit++;
-        emit(ix, REF_INDEX_FILE_DONE, real, 0, REF_OK, NULL, m->npunkter, bytes);
+        emit(ix, REF_INDEX_FILE_DONE, real, 0, REF_OK, NULL, m->npunkter, job->bytes);
     }
-    ref_meeting_free(m);
     return st == REF_OK ? maybe_commit(ix, 0) : st;
+}
+
+/* Wait for the oldest job in flight, write it and free it. */
+static ref_status write_oldest(ref_indexer *ix)
+{
+    pipeline *p = &ix->pipe;
+    file_job *job = p->ring[p->head];
+    pthread_mutex_lock(&p->mu);
+    while (!job->done)
+        pthread_cond_wait(&p->job_done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    p->head = (p->head + 1) % p->cap;
+    p->count--;
+    ref_status st = write_job(ix, job);
+    job_free(job);
+    return st;
+}
+
+/* Write every job in flight. Events from the walk itself wait for this, so
+ * they come in walk order too. */
+static ref_status drain(ref_indexer *ix)
+{
+    ref_status st = REF_OK;
+    while (st == REF_OK && ix->pipe.count)
+        st = write_oldest(ix);
+    return st;
+}
+
+static int in_flight(const ref_indexer *ix, const char *key)
+{
+    const pipeline *p = &ix->pipe;
+    for (size_t i = 0; i < p->count; i++)
+        if (strcmp(p->ring[(p->head + i) % p->cap]->key, key) == 0)
+            return 1;
+    return 0;
+}
+
+/* Queue JOB (taking it); a worker reads it unless the walk decided it. */
+static ref_status submit(ref_indexer *ix, file_job *job)
+{
+    pipeline *p = &ix->pipe;
+    ref_status st = p->count == p->cap ? write_oldest(ix) : REF_OK;
+    if (st != REF_OK) {
+        job_free(job);
+        return st;
+    }
+    p->ring[(p->head + p->count) % p->cap] = job;
+    p->count++;
+    pthread_mutex_lock(&p->mu);
+    if (job->work) {
+        if (p->todo_tail)
+            p->todo_tail->next_todo = job;
+        else
+            p->todo_head = job;
+        p->todo_tail = job;
+        pthread_cond_signal(&p->work_ready);
+    } else {
+        job->done = 1;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return REF_OK;
+}
+
+/* A walk-time skip: written after the files before it. */
+static ref_status skip_in_order(ref_indexer *ix, const char *path, ref_status why,
+                                const char *message)
+{
+    ref_status st = drain(ix);
+    if (st == REF_OK)
+        skip_file(ix, path, 0, why, message);
+    return st;
+}
+
+static ref_status index_file(ref_indexer *ix, const char *path, const struct stat *sb)
+{
+    char real[PATH_MAX];
+    if (!realpath(path, real))
+        return skip_in_order(ix, path, REF_ENOENT, strerror(errno));
+    file_job *job = calloc(1, sizeof *job);
+    if (!job || !(job->path = strdup(real))) {
+        free(job);
+        return REF_ENOMEM;
+    }
+    source_key(real, job->key);
+    job->sb = *sb;
+    if (ix->municipality && !(job->municipality = strdup(ix->municipality))) {
+        job_free(job);
+        return REF_ENOMEM;
+    }
+    ix->stats.files_seen++;
+    if (remember(&ix->seen, &ix->nseen, &ix->seen_cap, job->key) != 0) {
+        job_free(job);
+        return REF_ENOMEM;
+    }
+    /* The same file reached twice (a link): let the first visit land. */
+    ref_status st = in_flight(ix, job->key) ? drain(ix) : REF_OK;
+    int unchanged = 0;
+    if (st == REF_OK)
+        st = check_unchanged(ix, job->key, real, sb, &job->known, &unchanged);
+    if (st != REF_OK) {
+        job_free(job);
+        return st;
+    }
+    job->work = !unchanged;
+    return submit(ix, job);
 }
 
 static ref_status walk(ref_indexer *ix, const char *path, int named);
@@ -322,10 +724,8 @@ static ref_status walk_dir(ref_indexer *ix, const char *path, const struct stat 
     }
     ix->dirs[ix->ndirs++] = (dir_id){sb->st_dev, sb->st_ino};
     DIR *d = opendir(path);
-    if (!d) {
-        skip_file(ix, path, 0, REF_EIO, strerror(errno));
-        return REF_OK;
-    }
+    if (!d)
+        return skip_in_order(ix, path, REF_EIO, strerror(errno));
     /* Sorted, so runs are reproducible. */
     char **names = NULL;
     size_t n = 0, cap = 0;
@@ -363,17 +763,12 @@ static ref_status walk_dir(ref_indexer *ix, const char *path, const struct stat 
 static ref_status walk(ref_indexer *ix, const char *path, int named)
 {
     struct stat sb;
-    if (stat(path, &sb) != 0) {
-        skip_file(ix, path, 0, errno == ENOENT ? REF_ENOENT : REF_EIO, strerror(errno));
-        return REF_OK;
-    }
+    if (stat(path, &sb) != 0)
+        return skip_in_order(ix, path, errno == ENOENT ? REF_ENOENT : REF_EIO, strerror(errno));
     if (S_ISDIR(sb.st_mode))
         return walk_dir(ix, path, &sb);
-    if (!S_ISREG(sb.st_mode)) {
-        if (named)
-            skip_file(ix, path, 0, REF_EINVAL, "not a regular file");
-        return REF_OK;
-    }
+    if (!S_ISREG(sb.st_mode))
+        return named ? skip_in_order(ix, path, REF_EINVAL, "not a regular file") : REF_OK;
     if (!named && !ref_reader_wants_path(path))
         return REF_OK;
     return index_file(ix, path, &sb);
@@ -389,7 +784,9 @@ ref_status ref_indexer_add_path(ref_indexer *ix, const char *path)
         if (remember(&ix->roots, &ix->nroots, &ix->roots_cap, real) != 0)
             return REF_ENOMEM;
     }
-    return walk(ix, path, 1);
+    ref_status st = walk(ix, path, 1);
+    /* The stats are complete when this returns. */
+    return st == REF_OK ? drain(ix) : st;
 }
 
 typedef struct vanish_ctx {
@@ -413,19 +810,17 @@ static int drop_if_vanished(void *vctx, const char *meta_key, const char *value)
 {
     vanish_ctx *c = vctx;
     const char *key = meta_key + strlen(META_SOURCE);
-    long long size, mtime;
-    size_t npunkter;
-    int off = 0;
-    if (sscanf(value, "%lld %lld %zu %n", &size, &mtime, &npunkter, &off) < 3 || off == 0)
+    source_meta sm;
+    if (!parse_source_meta(value, &sm))
         return 0;
-    const char *path = value + off;
+    const char *path = sm.path;
     if (was_seen(c->ix, key) || !under_root(c->ix, path))
         return 0;
     c->status = forget_source(c->ix, key);
     if (c->status != REF_OK)
         return 1;
     c->ix->stats.files_removed++;
-    emit(c->ix, REF_INDEX_FILE_REMOVED, path, 0, REF_OK, NULL, npunkter, 0);
+    emit(c->ix, REF_INDEX_FILE_REMOVED, path, 0, REF_OK, NULL, sm.npunkter, 0);
     return 0;
 }
 
@@ -434,7 +829,9 @@ ref_status ref_indexer_finish(ref_indexer *ix)
     if (!ix)
         return REF_EINVAL;
     vanish_ctx c = {ix, REF_OK};
-    ref_status st = REF_OK;
+    ref_status st = drain(ix);
+    if (st != REF_OK)
+        return st;
     if (ix->nseen)
         qsort(ix->seen, ix->nseen, sizeof *ix->seen, cmp_str);
     if (ix->nroots)
@@ -465,8 +862,8 @@ void ref_indexer_free(ref_indexer *ix)
 {
     if (!ix)
         return;
+    pipeline_stop(ix);
     ref_xdb_close(ix->db);
-    ref_analyzer_free(ix->analyzer);
     for (size_t i = 0; i < ix->nroots; i++)
         free(ix->roots[i]);
     free(ix->roots);

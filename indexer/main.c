@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include "referat/indexer.h"
 #include "referat/minutes.h"
 #include "referat/reader.h"
+#include "referat/progress.h"
 
 enum exit_code {
     EXIT_OK = 0,
@@ -21,7 +24,8 @@ enum exit_code {
 
 static const char usage[] =
     "Usage: referat-index [OPTION]... [--municipality NAME] PATH...\n"
-    "       referat-index --explain FILE\n"
+    "  or:  referat-index --explain FILE\n"
+    "  or:  referat-index --compact [--db PATH] [--output PATH [--single-file]]\n"
     "Index Danish municipal meeting minutes (referater) for referat-search.\n"
     "\n"
     "Each PATH is a minutes file or a folder, searched recursively for .txt,\n"
@@ -32,7 +36,8 @@ static const char usage[] =
     "document; a file in which no punkter are recognised is still indexed, one\n"
     "document per PDF page or per file, marked unstructured. Closed items\n"
     "(\"Lukket punkt\") are indexed by their title only. Files already indexed and\n"
-    "unchanged (same size and modification time) are skipped; changed files are\n"
+    "unchanged are skipped: same size and modification time, or same size and\n"
+    "same content (a hash) when only the time changed; changed files are\n"
     "re-indexed, replacing their old punkter; files that disappeared from an\n"
     "indexed folder have their punkter removed.\n"
     "\n"
@@ -55,9 +60,24 @@ static const char usage[] =
     "      --full             re-index every file, changed or not\n"
     "      --commit-every N   commit after every N files (default 200); a killed\n"
     "                         run keeps everything up to its last commit\n"
-    "  -q, --quiet            print only problems and the summary line\n"
+    "      --threads N        worker threads that read, parse and analyse files for\n"
+    "                         the one database writer (default: one per CPU, at\n"
+    "                         most 8); results are the same for any N\n"
+    "  -q, --quiet            print only problems and the summary line; without it,\n"
+    "                         on a terminal, a progress bar shows files, MB, MB/s\n"
+    "                         and the time left (not a terminal: no bar)\n"
     "  -v, --verbose          print a line for every file\n"
     "  -h, --help             show this help and exit\n"
+    "\n"
+    "Compaction:\n"
+    "      --compact          rewrite the database compacted (Xapian's compaction):\n"
+    "                         smaller and faster to search; prints the saving. It\n"
+    "                         needs the writer's lock: while an indexer runs it\n"
+    "                         stops with exit 4. Indexing later works as before.\n"
+    "      --output PATH      with --compact: write the compacted copy to PATH (which\n"
+    "                         must not exist) and leave the database as it is\n"
+    "      --single-file      with --output: one read-only file instead of a folder,\n"
+    "                         for shipping; referat-search --db opens it as it is\n"
     "\n"
     "Files that cannot be indexed (missing, unreadable, empty, binary, damaged\n"
     "or encrypted PDF) are reported with their path and skipped; the rest of the\n"
@@ -66,17 +86,21 @@ static const char usage[] =
     "indexed structured (punkter recognised) and unstructured.\n"
     "\n"
     "Exit status:\n"
-    "  0  every file was indexed (--explain: FILE was read and explained)\n"
+    "  0  every file was indexed (--explain: FILE was read and explained;\n"
+    "     --compact: the database was compacted)\n"
     "  1  the run completed, but some files were skipped (see the messages);\n"
     "     --explain: FILE could not be read\n"
     "  2  usage error\n"
-    "  3  the database could not be opened or written\n"
+    "  3  the database could not be opened, written or compacted\n"
     "  4  the database is locked by another indexer\n";
 
 typedef struct progress {
     int quiet, verbose, tty;
     double started;
     int line_open; /* a progress line is on screen and must be cleared */
+    ref_progress_totals total, done; /* from the pre-walk; so far */
+    double last_drawn;
+    ref_buf line;
 } progress;
 
 static double now(void)
@@ -143,15 +167,25 @@ static void on_event(void *ctx, const ref_index_event *ev)
     }
 }
 
-static void show_progress(progress *p, const ref_index_stats *s)
+/* The bar, redrawn at most ten times a second (a slow terminal must not
+ * slow the indexer). */
+static void show_progress(progress *p, const ref_index_event *ev, int force)
 {
     if (p->quiet || !p->tty)
         return;
-    double secs = now() - p->started;
-    double mb = s->bytes / 1e6;
-    fprintf(stderr, "\r\033[Kindexing: %llu files, %llu punkter, %.1f MB, %.1f MB/s",
-            (unsigned long long)s->files_seen, (unsigned long long)s->punkter, mb,
-            secs > 0 ? mb / secs : 0.0);
+    struct stat sb;
+    if (ev && ev->path && stat(ev->path, &sb) == 0) {
+        p->done.files++;
+        p->done.bytes += (uint64_t)sb.st_size;
+    }
+    double t = now();
+    if (!force && t - p->last_drawn < 0.1)
+        return;
+    p->last_drawn = t;
+    struct winsize ws;
+    unsigned width = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
+    ref_progress_format(&p->line, &p->done, &p->total, t - p->started, width - 1);
+    fprintf(stderr, "\r\033[K%s", ref_buf_cstr(&p->line));
     p->line_open = 1;
 }
 
@@ -164,8 +198,9 @@ static void on_event_with_progress(void *ctx, const ref_index_event *ev)
 {
     progress_event_ctx *c = ctx;
     on_event(c->p, ev);
-    if (c->ix && (ev->kind == REF_INDEX_FILE_DONE || ev->kind == REF_INDEX_FILE_UNCHANGED))
-        show_progress(c->p, ref_indexer_stats(c->ix));
+    if (ev->kind == REF_INDEX_FILE_DONE || ev->kind == REF_INDEX_FILE_UNCHANGED ||
+        ev->kind == REF_INDEX_FILE_SKIPPED)
+        show_progress(c->p, ev, 0);
 }
 
 static int exit_for(ref_status st)
@@ -195,6 +230,11 @@ static int run(const char *db_path, ref_index_opts *opts, progress *p, const ind
         return exit_for(st);
     }
     ctx.ix = ix;
+    if (p->tty && !p->quiet) {
+        for (int i = 0; i < npaths; i++)
+            ref_progress_prewalk(paths[i].path, &p->total);
+        show_progress(p, NULL, 1);
+    }
     for (int i = 0; st == REF_OK && i < npaths; i++) {
         st = ref_indexer_set_municipality(ix, paths[i].municipality);
         if (st == REF_OK)
@@ -260,6 +300,40 @@ static int explain(const char *path)
     return code;
 }
 
+static int compact(const char *db_path, const char *output, int single_file)
+{
+    ref_compact_result r;
+    char *errmsg = NULL;
+    ref_status st = ref_index_compact(db_path, output, single_file, &r, &errmsg);
+    if (st != REF_OK) {
+        fprintf(stderr, "referat-index: %s: %s%s%s\n", db_path, ref_status_str(st),
+                errmsg && *errmsg ? ": " : "", errmsg ? errmsg : "");
+        free(errmsg);
+        return st == REF_EINVAL ? EXIT_USAGE : exit_for(st);
+    }
+    double before = r.bytes_before / 1e6, after = r.bytes_after / 1e6;
+    fprintf(stderr, "referat-index: compacted %s%s%s: %.1f MB -> %.1f MB", db_path,
+            output ? " into " : "", output ? output : "", before, after);
+    if (after < before)
+        fprintf(stderr, ", saved %.1f MB (%.0f%%)\n", before - after,
+                100.0 * (before - after) / before);
+    else
+        fputs(", no saving (it was compact already)\n", stderr);
+    return EXIT_OK;
+}
+
+/* A number from LO to HI for OPTION, or -1 after saying what is wrong. */
+static long number_arg(const char *option, const char *arg, long lo, long hi)
+{
+    char *end;
+    long n = strtol(arg, &end, 10);
+    if (*arg && !*end && n >= lo && n <= hi)
+        return n;
+    fprintf(stderr, "referat-index: %s: expected a number from %ld to %ld, got '%s'\n", option,
+            lo, hi, arg);
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -268,7 +342,9 @@ int main(int argc, char **argv)
         {"explain", required_argument, NULL, 'E'},
         {"commit-every", required_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},      {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},       {"threads", required_argument, NULL, 'T'},
+        {"compact", no_argument, NULL, 'K'},    {"output", required_argument, NULL, 'o'},
+        {"single-file", no_argument, NULL, 'S'}, {NULL, 0, NULL, 0},
     };
     const char *db_path = getenv("REFERAT_DB");
     if (!db_path || !*db_path)
@@ -285,6 +361,8 @@ int main(int argc, char **argv)
     }
     int npaths = 0;
     const char *municipality = NULL, *explain_path = NULL;
+    int compact_mode = 0, single_file = 0;
+    const char *output = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "-d:m:qvh", longopts, NULL)) != -1) {
         switch (c) {
@@ -312,11 +390,30 @@ int main(int argc, char **argv)
                 fprintf(stderr, "referat-index: --commit-every: expected a number from 1 to "
                                 "1000000, got '%s'\n",
                         optarg);
+                free(paths);
                 return EXIT_USAGE;
             }
             opts.commit_every = (unsigned)n;
             break;
         }
+        case 'T': {
+            long n = number_arg("--threads", optarg, 1, 8);
+            if (n < 0) {
+                free(paths);
+                return EXIT_USAGE;
+            }
+            opts.threads = (unsigned)n;
+            break;
+        }
+        case 'K':
+            compact_mode = 1;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'S':
+            single_file = 1;
+            break;
         case 'q':
             p.quiet = 1;
             break;
@@ -332,6 +429,23 @@ int main(int argc, char **argv)
             free(paths);
             return EXIT_USAGE;
         }
+    }
+    if (compact_mode || output || single_file) {
+        const char *problem = !compact_mode ? "--output and --single-file go with --compact"
+                              : single_file && !output
+                                  ? "--single-file needs --output (the indexer cannot update "
+                                    "a single-file database)"
+                              : npaths || optind < argc
+                                  ? "--compact takes no PATH (the database is --db)"
+                                              : NULL;
+        if (problem) {
+            fprintf(stderr, "referat-index: %s\nTry 'referat-index --help' for more information.\n",
+                    problem);
+            free(paths);
+            return EXIT_USAGE;
+        }
+        free(paths);
+        return compact(db_path, output, single_file);
     }
     for (int i = optind; i < argc; i++) { /* after "--" */
         paths[npaths].path = argv[i];
@@ -356,6 +470,7 @@ int main(int argc, char **argv)
         p.started = now();
         code = run(db_path, &opts, &p, paths, npaths);
     }
+    ref_buf_free(&p.line);
     free(paths);
     return code;
 }

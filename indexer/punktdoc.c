@@ -22,7 +22,9 @@ typedef struct posting_ctx {
     ref_status status;
 } posting_ctx;
 
-/* Add PREFIX + STEM at POS with WDF. */
+/* Add PREFIX + SUFFIX + STEM at POS with WDF; with no position when POS is
+ * NO_POSITION. */
+#define NO_POSITION UINT32_MAX
 static ref_status add_prefixed(posting_ctx *c, const char *prefix, const char *suffix,
                                const ref_token *tok, uint32_t pos, unsigned wdf)
 {
@@ -31,7 +33,10 @@ static ref_status add_prefixed(posting_ctx *c, const char *prefix, const char *s
     ref_buf_puts(&c->term, suffix);
     ref_buf_append(&c->term, tok->stem, tok->stem_len);
     ref_status st = ref_buf_status(&c->term);
-    return st == REF_OK ? ref_xdoc_add_posting(c->doc, c->term.data, pos, wdf) : st;
+    if (st != REF_OK)
+        return st;
+    return pos == NO_POSITION ? ref_xdoc_add_term(c->doc, c->term.data, wdf)
+                              : ref_xdoc_add_posting(c->doc, c->term.data, pos, wdf);
 }
 
 static int add_token(void *vctx, const ref_token *tok)
@@ -45,10 +50,14 @@ static int add_token(void *vctx, const ref_token *tok)
     ref_status st;
     if (tok->kind == REF_TOKEN_PART) {
         /* A part counts once, whatever the field: the query side scales
-         * part matches below whole-word matches. */
-        st = add_prefixed(c, REF_PREFIX_PART, "", tok, pos, 1);
+         * part matches below whole-word matches. Parts get no position:
+         * phrases use whole words only (query.c), so a part's position
+         * would never be read, and positions are what makes the index big
+         * and its writing slow (about a third of all positions were
+         * parts'). Wdf and document length are as with a position. */
+        st = add_prefixed(c, REF_PREFIX_PART, "", tok, NO_POSITION, 1);
         if (st == REF_OK && c->field)
-            st = add_prefixed(c, c->field->prefix, REF_PART_SUFFIX, tok, pos, 1);
+            st = add_prefixed(c, c->field->prefix, REF_PART_SUFFIX, tok, NO_POSITION, 1);
     } else {
         st = ref_xdoc_add_posting(c->doc, tok->stem, pos, c->weight);
         if (st == REF_OK && c->word_fn && tok->kind == REF_TOKEN_WORD && tok->text_len >= 3 &&

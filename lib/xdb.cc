@@ -289,6 +289,16 @@ ref_status ref_xdb_replace(ref_xdb *db, const char *unique_term, const ref_xdoc 
     return guard(&db->errmsg, [&] { db->wdb->replace_document(unique_term, doc->doc); });
 }
 
+ref_status ref_xdb_add(ref_xdb *db, const ref_xdoc *doc)
+{
+    ref_status st = need_writer(db);
+    if (st != REF_OK)
+        return st;
+    if (!doc)
+        return REF_EINVAL;
+    return guard(&db->errmsg, [&] { db->wdb->add_document(doc->doc); });
+}
+
 ref_status ref_xdb_delete_by_term(ref_xdb *db, const char *term)
 {
     ref_status st = need_writer(db);
@@ -680,3 +690,17 @@ const ref_xhit *ref_xresults_hit(const ref_xresults *r, size_t i)
 void ref_xresults_free(ref_xresults *r) { delete r; }
 
 } // extern "C"
+
+ref_status ref_xdb_compact(ref_xdb *db, const char *dst, int single_file)
+{
+    if (!db || !dst || !*dst)
+        return REF_EINVAL;
+    // FULLER packs blocks as tightly as Xapian can (the result is meant to
+    // be read, or rewritten by the next indexer run). Document ids are kept
+    // as they are: with one source there are no gaps worth closing, and a
+    // reader's ids stay valid.
+    unsigned flags = Xapian::Compactor::FULLER | Xapian::DBCOMPACT_NO_RENUMBER;
+    if (single_file)
+        flags |= Xapian::DBCOMPACT_SINGLE_FILE;
+    return guard(&db->errmsg, [&] { db->db->compact(dst, flags); });
+}

@@ -1,15 +1,18 @@
 /* test_indexer.c — the indexer on real files and a real Xapian database:
- * counts, re-indexing without duplicates, vanished files, bad input. */
+ * counts, re-indexing without duplicates, vanished files, bad input, the
+ * content hash of incremental runs, and the worker threads. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include "referat/buf.h"
 #include "referat/indexer.h"
 #include "referat/xdb.h"
 #include "testutil.h"
@@ -253,6 +256,137 @@ static void test_symlink_loop_terminates(void **state)
     assert_int_equal(doccount(f), 37);
 }
 
+/* Only the mtime moved (a checkout, a copy): the content hash says the
+ * file is unchanged, and the new mtime is recorded, so the run after that
+ * decides by stat alone. */
+static void test_touched_file_is_unchanged_by_its_hash(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(test_copy_corpus(f->in), 0);
+    events ev = {0};
+    run_index(f, NULL, 0, &ev);
+    char path[4400];
+    snprintf(path, sizeof path, "%s/001_ba7199626ccb50a5.txt", f->in);
+    struct timespec times[2] = {{1500000000, 0}, {1500000000, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+    events ev2 = {0};
+    ref_index_stats s = run_index(f, NULL, 0, &ev2);
+    assert_int_equal(s.files_unchanged, 5);
+    assert_int_equal(s.files_indexed, 0);
+    assert_int_equal(ev2.done, 0);
+    s = run_index(f, NULL, 0, &ev2);
+    assert_int_equal(s.files_unchanged, 5);
+    assert_int_equal(doccount(f), 37);
+}
+
+static uint32_t termfreq(fixture *f, const char *term)
+{
+    ref_xdb *db = NULL;
+    assert_int_equal(ref_xdb_open(f->db, REF_XDB_READ, &db, NULL), REF_OK);
+    uint32_t n = 0;
+    assert_int_equal(ref_xdb_termfreq(db, term, &n), REF_OK);
+    ref_xdb_close(db);
+    return n;
+}
+
+/* Same size, new content and a new mtime: the hash differs, so the file is
+ * indexed again (size and mtime alone would not say which changed). */
+static void test_same_size_new_content_is_reindexed(void **state)
+{
+    fixture *f = *state;
+    static const char one[] = "REFERAT Chefforum d. 01-02-2020\n\nPunkt 1: CF - Alpha\n\n"
+                              "Beslutning\n\nGodkendt.\n";
+    static const char two[] = "REFERAT Chefforum d. 01-02-2020\n\nPunkt 1: CF - Omega\n\n"
+                              "Beslutning\n\nGodkendt.\n";
+    assert_int_equal(test_write_file(f->in, "m.txt", one, sizeof one - 1), 0);
+    events ev = {0};
+    run_index(f, NULL, 0, &ev);
+    assert_int_equal(termfreq(f, "alpha"), 1);
+    assert_int_equal(test_write_file(f->in, "m.txt", two, sizeof two - 1), 0);
+    char path[4400];
+    snprintf(path, sizeof path, "%s/m.txt", f->in);
+    struct timespec times[2] = {{1600000000, 0}, {1600000000, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+    ref_index_stats s = run_index(f, NULL, 0, &ev);
+    assert_int_equal(s.files_indexed, 1);
+    assert_int_equal(termfreq(f, "alpha"), 0);
+    assert_int_equal(termfreq(f, "omega"), 1);
+    assert_int_equal(doccount(f), 1);
+}
+
+/* What a run did, in order: one line per event kind and path. */
+typedef struct trace {
+    char text[1 << 14];
+    size_t len;
+} trace;
+
+static void on_event_trace(void *ctx, const ref_index_event *ev)
+{
+    trace *t = ctx;
+    const char *name = strrchr(ev->path ? ev->path : "", '/');
+    int n = snprintf(t->text + t->len, sizeof t->text - t->len, "%d %s %zu\n", (int)ev->kind,
+                     name ? name : "-", ev->npunkter);
+    if (n > 0 && (size_t)n < sizeof t->text - t->len)
+        t->len += (size_t)n;
+}
+
+static int add_term_line(void *ctx, const char *term, uint32_t freq)
+{
+    ref_buf *b = ctx;
+    ref_buf_printf(b, "%s %u\n", term, freq);
+    return 0;
+}
+
+/* Every term of the database at DB with its frequency, as one string. */
+static char *all_terms(const char *db_path)
+{
+    ref_xdb *db = NULL;
+    assert_int_equal(ref_xdb_open(db_path, REF_XDB_READ, &db, NULL), REF_OK);
+    ref_buf b = REF_BUF_INIT;
+    assert_int_equal(ref_xdb_term_walk(db, "", add_term_line, &b), REF_OK);
+    ref_xdb_close(db);
+    return ref_buf_detach(&b);
+}
+
+/* The worker threads change nothing a user can see: the same events in the
+ * same order, and the same terms with the same frequencies, with one
+ * worker or eight, over good and bad files alike. */
+static void test_threads_change_neither_events_nor_index(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(test_copy_corpus(f->in), 0);
+    assert_int_equal(test_write_file(f->in, "empty.txt", "", 0), 0);
+    static const char prose[] = "Dette er bare en tekst uden dagsordenspunkter.\n";
+    assert_int_equal(test_write_file(f->in, "prose.md", prose, sizeof prose - 1), 0);
+    static trace traces[2];
+    char dbs[2][1100];
+    unsigned threads[2] = {1, 8};
+    for (int i = 0; i < 2; i++) {
+        snprintf(dbs[i], sizeof dbs[i], "%s/db%u", f->dir, threads[i]);
+        traces[i].len = 0;
+        ref_index_opts opts = {.threads = threads[i], .commit_every = 2,
+                               .on_event = on_event_trace, .event_ctx = &traces[i]};
+        ref_indexer *ix = NULL;
+        assert_int_equal(ref_indexer_open(dbs[i], &opts, &ix, NULL), REF_OK);
+        assert_int_equal(ref_indexer_add_path(ix, f->in), REF_OK);
+        assert_int_equal(ref_indexer_finish(ix), REF_OK);
+        /* The corpus and the prose file (indexed unstructured); the empty
+         * file is skipped. */
+        assert_int_equal(ref_indexer_stats(ix)->files_indexed, 6);
+        assert_int_equal(ref_indexer_stats(ix)->files_unstructured, 1);
+        assert_int_equal(ref_indexer_stats(ix)->files_skipped, 1);
+        ref_indexer_free(ix);
+    }
+    assert_true(traces[0].len > 0);
+    assert_string_equal(traces[0].text, traces[1].text);
+    char *a = all_terms(dbs[0]), *b = all_terms(dbs[1]);
+    assert_non_null(a);
+    assert_true(strstr(a, "sygefravær") != NULL);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +402,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_folder_walk_reads_only_minutes_files, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_symlink_loop_terminates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_touched_file_is_unchanged_by_its_hash, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_same_size_new_content_is_reindexed, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_threads_change_neither_events_nor_index, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,7 +43,8 @@ enum {
 #define REF_PREFIX_CLOSED "XKlukket"          /* a closed item (title only) */
 
 /* Compound parts (REF_TOKEN_PART from the analysis chain) go under their
- * own prefixes at the compound's position: free text under "XC", a field's
+ * own prefixes, without positions (no phrase ever uses them, and they were
+ * a third of the index's positions): free text under "XC", a field's
  * under the field prefix + "C" ("XBC" for the decision). The query "fravær"
  * then reaches "sygefraværet" through one term lookup, weighted below a
  * standalone match, and a quoted phrase, which uses whole words only, never

@@ -7,7 +7,15 @@
  * A file is the unit of change: re-indexing a file first removes all its
  * punkter, so nothing is ever duplicated; a file that disappeared from an
  * indexed folder has its punkter removed by ref_indexer_finish(). Unchanged
- * files (same size and mtime as recorded) are skipped unless opts.full.
+ * files are skipped unless opts.full: same size and mtime as recorded, or
+ * same size and the same content hash (FNV-1a 64 of the decoded text) when
+ * only the mtime moved.
+ *
+ * Worker threads (opts.threads) read, parse and analyse files and build
+ * their Xapian documents; the calling thread alone walks the folders, owns
+ * the database and writes, in walk order, so events and results are the
+ * same whatever the number of threads. At most a few files per worker are
+ * in flight, so memory does not grow with the corpus.
  * Changes are committed every opts.commit_every files and at the end; the
  * database only ever holds whole commits, so a killed run loses at most the
  * files since the last commit and a rerun completes it.
@@ -47,6 +55,9 @@ typedef struct ref_index_opts {
     int full;               /* re-index unchanged files too */
     unsigned commit_every;  /* files per commit; 0 = default (200) */
     size_t max_file_bytes;  /* bigger files are skipped; 0 = default (1 GiB) */
+    unsigned threads;       /* worker threads reading, parsing and analysing
+                               files for the one database writer; 0 = one
+                               per online CPU (at most 8) */
     ref_index_event_fn on_event; /* may be NULL */
     void *event_ctx;
 } ref_index_opts;
@@ -86,5 +97,25 @@ const ref_index_stats *ref_indexer_stats(const ref_indexer *ix);
 /* The database's last error message ("" if none). */
 const char *ref_indexer_errmsg(const ref_indexer *ix);
 void ref_indexer_free(ref_indexer *ix);
+
+/* --- compaction ----------------------------------------------------------- */
+
+typedef struct ref_compact_result {
+    uint64_t bytes_before; /* disk usage of the database before */
+    uint64_t bytes_after;  /* disk usage of the compacted database */
+} ref_compact_result;
+
+/* Compact the database at DB_PATH with Xapian's compaction, holding the
+ * writer's lock throughout (REF_EDB_LOCKED while an indexer runs;
+ * REF_EDB_NOTFOUND when there is no database). With OUTPUT, write the
+ * compacted copy there (it must not exist) and leave DB_PATH as it is;
+ * SINGLE_FILE makes OUTPUT one read-only file. Without OUTPUT, replace
+ * DB_PATH by its compacted copy (built beside it as DB_PATH.compacting,
+ * then renamed into place; readers holding the old one keep it until they
+ * reopen); SINGLE_FILE is then REF_EINVAL, since the indexer could not
+ * update a single file. *ERRMSG (may be NULL) receives a malloc'd detail on
+ * failure. */
+ref_status ref_index_compact(const char *db_path, const char *output, int single_file,
+                             ref_compact_result *result, char **errmsg);
 
 #endif

@@ -62,6 +62,10 @@ ref_status ref_xdoc_set_data(ref_xdoc *doc, const void *bytes, size_t len);
 /* Add DOC, replacing any document that carries UNIQUE_TERM (which DOC must
  * carry too). DOC is not consumed. */
 ref_status ref_xdb_replace(ref_xdb *db, const char *unique_term, const ref_xdoc *doc);
+/* Add DOC as a new document, with no look-up of a unique term: for
+ * documents the caller knows are not in the database yet (cheaper than
+ * ref_xdb_replace). DOC is not consumed. */
+ref_status ref_xdb_add(ref_xdb *db, const ref_xdoc *doc);
 /* Delete every document that carries TERM. */
 ref_status ref_xdb_delete_by_term(ref_xdb *db, const char *term);
 /* Make everything written so far durable and visible to readers, atomically. */
@@ -85,6 +89,12 @@ ref_status ref_xdb_add_spelling(ref_xdb *db, const char *word, uint32_t freq);
  * string, or *OUT = NULL when WORD is itself indexed or nothing is near. */
 ref_status ref_xdb_spelling_suggestion(ref_xdb *db, const char *word, unsigned max_edit,
                                        char **out);
+
+/* Write a compacted copy of DB's last commit to DST, which must not exist:
+ * a database folder, or with SINGLE_FILE one read-only file (easy to ship;
+ * Xapian opens either by path). DB may be a writer, which keeps other
+ * writers out meanwhile. DB itself is unchanged. */
+ref_status ref_xdb_compact(ref_xdb *db, const char *dst, int single_file);
 
 /* --- queries ------------------------------------------------------------ */
 /* Node ids are >= 0. A failed constructor returns -1 and makes the builder
