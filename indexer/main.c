@@ -33,7 +33,8 @@ static const char usage[] =
     "      --commit-every N   commit after every N files (default 200); a killed\n"
     "                         run keeps everything up to its last commit\n"
     "  -q, --quiet            print only problems and the summary line\n"
-    "  -v, --verbose          print a line for every file\n"
+    "  -v, --verbose          print a line for every file, and \"committed\" each\n"
+    "                         time the files listed so far became durable\n"
     "  -h, --help             show this help and exit\n"
     "\n"
     "Files that cannot be indexed (missing, unreadable, empty, binary, or with no\n"
@@ -114,6 +115,12 @@ static void on_event(void *ctx, const ref_index_event *ev)
         }
         break;
     case REF_INDEX_COMMIT:
+        /* Tells a log (and tests/e2e_crash.py) that every file reported
+         * "indexed" above is now durable. */
+        if (p->verbose) {
+            clear_line(p);
+            fputs("committed\n", stderr);
+        }
         break;
     }
 }
