@@ -60,7 +60,7 @@ $(FB)/bin/%: $(FB)/tests/fuzz/%.o $(FB)/libreferat-fuzz.a
 
 .PHONY: fuzz fuzz-ci fuzz-build fuzz-replay fuzz-deps
 fuzz-deps:
-	@sh tools/deps.sh clang
+	@sh tools/deps.sh clang libclang-rt-dev
 
 fuzz-build: fuzz-deps
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)
