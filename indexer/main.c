@@ -74,17 +74,20 @@ static void on_event(void *ctx, const ref_index_event *ev)
 {
     progress *p = ctx;
     switch (ev->kind) {
-    case REF_INDEX_FILE_SKIPPED:
+    case REF_INDEX_FILE_SKIPPED: {
         clear_line(p);
+        /* No "file is empty: file is empty": a detail that repeats the
+         * status adds nothing. */
+        const char *why = ref_status_str(ev->status);
+        const char *detail = ev->message && strcmp(ev->message, why) != 0 ? ev->message : NULL;
         if (ev->line)
-            fprintf(stderr, "referat-index: %s:%zu: skipped: %s%s%s\n", ev->path, ev->line,
-                    ref_status_str(ev->status), ev->message ? ": " : "",
-                    ev->message ? ev->message : "");
+            fprintf(stderr, "referat-index: %s:%zu: skipped: %s%s%s\n", ev->path, ev->line, why,
+                    detail ? ": " : "", detail ? detail : "");
         else
-            fprintf(stderr, "referat-index: %s: skipped: %s%s%s\n", ev->path,
-                    ref_status_str(ev->status), ev->message ? ": " : "",
-                    ev->message ? ev->message : "");
+            fprintf(stderr, "referat-index: %s: skipped: %s%s%s\n", ev->path, why,
+                    detail ? ": " : "", detail ? detail : "");
         break;
+    }
     case REF_INDEX_WARNING:
         if (p->quiet)
             break;

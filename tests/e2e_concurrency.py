@@ -1,7 +1,7 @@
 """Concurrency: searching while the indexer writes, and a second indexer.
 
-One referat-index run writes a large generated corpus (600 files x 10
-punkter, committing every 10 files, so 60 commits), while three
+One referat-index run writes a large generated corpus (400 files x 10
+punkter, committing every 10 files, so 40 commits), while three
 searcher loops run referat-search over and over in other processes — among
 them a search for a word every punkt holds, whose thousands of hits are read
 while commits land (the case where Xapian raises DatabaseModifiedError and
@@ -25,7 +25,7 @@ import unittest
 
 import minutes_gen as g
 
-FILES = 600
+FILES = 400
 PUNKTER = 10
 SEARCHERS = 3
 QUERIES = ["budgettet", "sag", "\"sagen handler\"", "godkendt OR budget*", "udvalg:samudvalget",

@@ -217,6 +217,8 @@ class Torture(unittest.TestCase):
 
     def test_empty_file_skipped(self):
         self.assert_skipped("empty.txt", "file is empty")
+        # Said once: the detail does not repeat the status.
+        self.assertNotIn("empty: file is empty", "".join(self.messages_about("empty.txt")))
 
     def test_binary_noise_skipped(self):
         self.assert_skipped("noise.txt", "binary")
