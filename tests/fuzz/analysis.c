@@ -88,8 +88,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * programs see too. */
     static ref_analyzer *analyzer;
     static ref_lexicon *lexicon;
-    if (!analyzer && (ref_analyzer_new(&analyzer) != REF_OK ||
-                      ref_lexicon_open_builtin(&lexicon) != REF_OK))
+    if (!analyzer &&
+        (ref_analyzer_new(&analyzer) != REF_OK || ref_lexicon_open_builtin(&lexicon) != REF_OK))
         abort();
     const char *text = (const char *)data;
     token_check c = {lexicon, text, size, 0, 0, 0, 0};
