@@ -17,7 +17,8 @@
 # corpus in build/fuzz/corpus/<harness>/ that later runs reuse. A crash or
 # failed invariant leaves the input in build/fuzz/artifacts/ and fails make;
 # the log with libFuzzer's final stats (executions, coverage) is
-# build/fuzz/<harness>.log.
+# build/fuzz/<harness>.log. A harness's dictionary, tests/fuzz/<harness>.dict
+# (the words its parser keys on), is used when present.
 
 FUZZ_SECONDS ?= 300
 FUZZ_CC ?= clang
@@ -73,6 +74,7 @@ fuzz-%: $(FB)/bin/%
 	@echo "fuzz: $* for $(FUZZ_SECONDS) s (log: $(FB)/$*.log)"
 	@$(FB)/bin/$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1536 \
 	    -print_final_stats=1 -artifact_prefix=$(FB)/artifacts/$*- \
+	    $(if $(wildcard tests/fuzz/$*.dict),-dict=tests/fuzz/$*.dict) \
 	    $(FB)/corpus/$* tests/fuzz/seeds/$* > $(FB)/$*.log 2>&1 \
 	  || { tail -n 60 $(FB)/$*.log; echo "fuzz: $* FAILED: input in $(FB)/artifacts/"; exit 1; }
 	@echo "fuzz: $* ok: $$(grep -m1 -o 'stat::number_of_executed_units: [0-9]*' $(FB)/$*.log \
