@@ -2,7 +2,8 @@
 #
 #   make            install missing Debian packages, build bin/referat-index and bin/referat-search
 #   make demo       build, index corpus/ into ./referat.db, run two example searches
-#   make test       build and run the whole test suite (SANITIZE=1: under ASan+UBSan)
+#   make test       build and run the whole test suite, then again under ASan+UBSan,
+#                   valgrind and libFuzzer (mk/hardening.mk; SANITIZE=1: the ASan+UBSan suite only)
 #   make serve      index corpus/ if needed and serve the web page (mk/serve.mk)
 #
 # Objects go to build/<variant>/ so a sanitizer build never mixes with the normal one.
@@ -110,6 +111,7 @@ demo: all
 test: deps
 	@$(MAKE) --no-print-directory build-only $(TESTS)
 	@$(MAKE) --no-print-directory unit-test e2e-test
+	@$(MAKE) --no-print-directory test-hardening # ASan+UBSan suite, valgrind, fuzz-ci: mk/hardening.mk
 
 unit-test: $(TESTS)
 	@fail=0; for t in $(TESTS); do \

@@ -66,7 +66,8 @@ static const char usage[] =
     "  -q, --quiet            print only problems and the summary line; without it,\n"
     "                         on a terminal, a progress bar shows files, MB, MB/s\n"
     "                         and the time left (not a terminal: no bar)\n"
-    "  -v, --verbose          print a line for every file\n"
+    "  -v, --verbose          print a line for every file, and \"committed\" each\n"
+    "                         time the files listed so far became durable\n"
     "  -h, --help             show this help and exit\n"
     "\n"
     "Compaction:\n"
@@ -122,17 +123,20 @@ static void on_event(void *ctx, const ref_index_event *ev)
 {
     progress *p = ctx;
     switch (ev->kind) {
-    case REF_INDEX_FILE_SKIPPED:
+    case REF_INDEX_FILE_SKIPPED: {
         clear_line(p);
+        /* No "file is empty: file is empty": a detail that repeats the
+         * status adds nothing. */
+        const char *why = ref_status_str(ev->status);
+        const char *detail = ev->message && strcmp(ev->message, why) != 0 ? ev->message : NULL;
         if (ev->line)
-            fprintf(stderr, "referat-index: %s:%zu: skipped: %s%s%s\n", ev->path, ev->line,
-                    ref_status_str(ev->status), ev->message ? ": " : "",
-                    ev->message ? ev->message : "");
+            fprintf(stderr, "referat-index: %s:%zu: skipped: %s%s%s\n", ev->path, ev->line, why,
+                    detail ? ": " : "", detail ? detail : "");
         else
-            fprintf(stderr, "referat-index: %s: skipped: %s%s%s\n", ev->path,
-                    ref_status_str(ev->status), ev->message ? ": " : "",
-                    ev->message ? ev->message : "");
+            fprintf(stderr, "referat-index: %s: skipped: %s%s%s\n", ev->path, why,
+                    detail ? ": " : "", detail ? detail : "");
         break;
+    }
     case REF_INDEX_WARNING:
         if (p->quiet)
             break;
@@ -163,6 +167,12 @@ static void on_event(void *ctx, const ref_index_event *ev)
         }
         break;
     case REF_INDEX_COMMIT:
+        /* Tells a log (and tests/e2e_crash.py) that every file reported
+         * "indexed" above is now durable. */
+        if (p->verbose) {
+            clear_line(p);
+            fputs("committed\n", stderr);
+        }
         break;
     }
 }

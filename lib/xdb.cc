@@ -155,6 +155,9 @@ bool valid_node(const ref_xquery *q, int id)
 
 extern "C" {
 
+// Read-only opens retried when a writer recycled the revision being opened.
+static const int OPEN_RETRIES = 10;
+
 ref_status ref_xdb_open(const char *path, ref_xdb_mode mode, ref_xdb **out, char **errmsg)
 {
     if (errmsg)
@@ -176,6 +179,15 @@ ref_status ref_xdb_open(const char *path, ref_xdb_mode mode, ref_xdb **out, char
             db->db = new Xapian::Database(path);
         }
     });
+    // A reader opening while an indexer commits can find the revision it
+    // started to read already recycled (DatabaseModifiedError, or, seen
+    // rarely, a DatabaseCorruptError from the half-read tables): open again,
+    // from the newest revision. A truly corrupt database fails every time.
+    // Pinned by tests/e2e_concurrency.py.
+    for (int retry = 0; mode == REF_XDB_READ && retry < OPEN_RETRIES &&
+                        (st == REF_EDB_MODIFIED || st == REF_EDB_CORRUPT);
+         retry++)
+        st = guard(&msg, [&] { db->db = new Xapian::Database(path); });
     if (st != REF_OK) {
         if (errmsg)
             *errmsg = dup_cstr(msg);

@@ -380,9 +380,11 @@ static int run(const cli *c, const char *query, int show_facets)
     char *errmsg = NULL;
     ref_status st = ref_searcher_open(c->db_path, &s, &errmsg);
     if (st != REF_OK) {
-        fprintf(stderr, "referat-search: %s: %s%s\n", c->db_path, ref_status_str(st),
+        fprintf(stderr, "referat-search: %s: %s%s%s%s\n", c->db_path, ref_status_str(st),
                 st == REF_EDB_NOTFOUND ? " (index minutes first: referat-index --db PATH FOLDER)"
-                                       : "");
+                                       : "",
+                st != REF_EDB_NOTFOUND && errmsg && *errmsg ? ": " : "",
+                st != REF_EDB_NOTFOUND && errmsg ? errmsg : "");
         free(errmsg);
         return EXIT_DB;
     }

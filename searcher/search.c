@@ -9,6 +9,9 @@
 #include "referat/query.h"
 #include "referat/xdb.h"
 
+/* Searches retried after REF_EDB_MODIFIED (see run_search). */
+#define SEARCH_RETRIES 20
+
 struct ref_searcher {
     ref_xdb *db;
     ref_analyzer *analyzer;
@@ -489,8 +492,12 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
     }
     ref_xresults *xr = NULL;
     st = ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr);
-    if (st == REF_EDB_MODIFIED) {
-        /* The indexer committed under us: read the new revision once. */
+    /* The indexer committed twice while we read, and Xapian reused the pages
+     * of our revision: read the newest one. One retry is not enough while an
+     * indexer commits every few files and a search reads thousands of hits
+     * (tests/e2e_concurrency.py); each retry starts from a fresh revision,
+     * so a few almost always suffice. */
+    for (int retry = 0; st == REF_EDB_MODIFIED && retry < SEARCH_RETRIES; retry++) {
         if (ref_xdb_reopen(s->db) == REF_OK)
             st = ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr);
     }
