@@ -2269,6 +2269,29 @@ static int punkt_preamble(parser *p, const line *ln, const punkt_line *pl, int i
 }
 
 enum { FLATTENED_TITLE_MAX_WORDS = 10 };
+/* A punkt line longer than this is no title: the text ran into it (a file
+ * of one enormous line), so it is read as flattened text, the title being
+ * its first words and the rest the punkt's text. */
+enum { PUNKT_TITLE_MAX_BYTES = 400 };
+
+/* Bytes of an overlong punkt line's rest that make its title: the prefix
+ * ("CF -") and FLATTENED_TITLE_MAX_WORDS words after it. */
+static size_t long_title_len(const char *s, size_t n)
+{
+    size_t plen, toff;
+    split_prefix(s, n, &plen, &toff);
+    size_t i = toff, end = toff, words = 0;
+    while (i < n && words < FLATTENED_TITLE_MAX_WORDS) {
+        i = skip_spaces(s, n, i);
+        if (i >= n)
+            break;
+        while (i < n && !space_width(s + i, n - i))
+            i++;
+        end = i;
+        words++;
+    }
+    return end;
+}
 
 /* Bytes of the title at the start of S, a punkt line's rest in flattened
  * text: the run of words in capitals (digits and punctuation allowed) if S
@@ -2351,7 +2374,9 @@ static void handle_line(parser *p, const line *ln, const line *next)
         /* In text that lost its line breaks the title runs into the text:
          * it ends with the words in capitals ("1. BUDGETSTATUS 2015 Sagsnr
          * …"), or else after a few words. */
-        size_t title = ln->piece ? flattened_title_len(pl.rest, pl.nrest) : pl.nrest;
+        size_t title = ln->piece                          ? flattened_title_len(pl.rest, pl.nrest)
+                       : pl.nrest > PUNKT_TITLE_MAX_BYTES ? long_title_len(pl.rest, pl.nrest)
+                                                          : pl.nrest;
         const char *rest = pl.rest + title;
         size_t nrest = pl.nrest - title;
         pl.nrest = title;
