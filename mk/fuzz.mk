@@ -35,6 +35,9 @@ FUZZ_BINS := $(addprefix $(FB)/bin/,$(FUZZ_HARNESSES))
 FUZZ_LIB_OBJ := $(patsubst %.cc,$(FB)/%.o,$(patsubst %.c,$(FB)/%.o,\
 	$(LIB_SRC) $(IDX_SRC) $(SRCH_SRC))) $(FB)/lib/lexicon_blob.o
 
+# PDF and HTML readers: their libraries' include paths (formats.mk).
+$(FB)/indexer/pdf.o $(FB)/indexer/html.o: CPPFLAGS += $(FORMATS_CFLAGS)
+
 $(FB)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
