@@ -2516,29 +2516,28 @@ enum { UNSTRUCTURED_TITLE_MAX_BYTES = 120 };
 
 static char *fallback_title(parser *p, const char *t, size_t n);
 
-/* Header text no field took becomes the first punkt, marked `header`. */
-static void keep_header_text(parser *p)
+/* A punkt of unrecognised text T (N bytes, trimmed, not empty), titled by
+ * its first line, with one unlabelled section, inserted at index AT of the
+ * meeting's punkter: the one shape both fallbacks (header text, pages
+ * without punkter) give text they could not structure. NULL when out of
+ * memory (p->rc says so). FIRST_LINE is where the text starts. */
+static ref_punkt *insert_text_punkt(parser *p, size_t at, const char *t, size_t n, int page,
+                                    size_t first_line)
 {
     ref_meeting *mt = &p->m->pub;
-    const char *t = ref_buf_cstr(&p->header_text);
-    size_t n = p->header_text.len;
-    trim(&t, &n);
-    if (n == 0)
-        return;
     if (!grow(p, (void **)&mt->punkter, &p->cap_punkter, mt->npunkter, sizeof *mt->punkter))
-        return;
+        return NULL;
     ref_section *sec = calloc(1, sizeof *sec);
     if (!sec) {
         p->rc = REF_ENOMEM;
-        return;
+        return NULL;
     }
-    memmove(mt->punkter + 1, mt->punkter, mt->npunkter * sizeof *mt->punkter);
+    memmove(mt->punkter + at + 1, mt->punkter + at, (mt->npunkter - at) * sizeof *mt->punkter);
     mt->npunkter++;
-    ref_punkt *pk = &mt->punkter[0];
+    ref_punkt *pk = &mt->punkter[at];
     memset(pk, 0, sizeof *pk);
-    pk->header = 1;
-    pk->line = 1;
-    pk->page = p->npages ? 1 : 0;
+    pk->line = first_line;
+    pk->page = page;
     pk->prefix = pstrndup(p, "", 0);
     pk->journal = pk->prefix;
     pk->title = fallback_title(p, t, n);
@@ -2547,10 +2546,24 @@ static void keep_header_text(parser *p)
     sec->kind = REF_SECTION_NONE;
     sec->heading = pk->prefix;
     sec->text = pstrndup(p, t, n);
-    sec->line = 1;
-    sec->page = pk->page;
+    sec->line = first_line;
+    sec->page = page;
     if (!pk->title || !sec->text)
         p->rc = REF_ENOMEM;
+    return pk;
+}
+
+/* Header text no field took becomes the first punkt, marked `header`. */
+static void keep_header_text(parser *p)
+{
+    const char *t = ref_buf_cstr(&p->header_text);
+    size_t n = p->header_text.len;
+    trim(&t, &n);
+    if (n == 0)
+        return;
+    ref_punkt *pk = insert_text_punkt(p, 0, t, n, p->npages ? 1 : 0, 1);
+    if (pk)
+        pk->header = 1;
 }
 
 /* The title of an unstructured punkt: its first line, cut at a word end. */
@@ -2576,34 +2589,14 @@ static char *fallback_title(parser *p, const char *t, size_t n)
 
 static void add_unstructured(parser *p, int page, size_t first_line)
 {
-    ref_meeting *mt = &p->m->pub;
     const char *t = ref_buf_cstr(&p->text);
     size_t n = p->text.len;
     trim(&t, &n);
     if (n == 0)
         return;
-    if (!grow(p, (void **)&mt->punkter, &p->cap_punkter, mt->npunkter, sizeof *mt->punkter))
-        return;
-    ref_punkt *pk = &mt->punkter[mt->npunkter];
-    memset(pk, 0, sizeof *pk);
-    pk->sections = calloc(1, sizeof *pk->sections);
-    if (!pk->sections) {
-        p->rc = REF_ENOMEM;
-        return;
-    }
-    pk->number = page;
-    pk->page = page;
-    pk->line = first_line;
-    pk->prefix = pstrndup(p, "", 0);
-    pk->journal = pk->prefix;
-    pk->title = fallback_title(p, t, n);
-    pk->sections[0].kind = REF_SECTION_NONE;
-    pk->sections[0].heading = pk->prefix;
-    pk->sections[0].text = pstrndup(p, t, n);
-    pk->sections[0].line = first_line;
-    pk->sections[0].page = page;
-    pk->nsections = 1;
-    mt->npunkter++;
+    ref_punkt *pk = insert_text_punkt(p, p->m->pub.npunkter, t, n, page, first_line);
+    if (pk)
+        pk->number = page;
 }
 
 /* Every page (or the whole text) as one punkt: all its lines but page
