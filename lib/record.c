@@ -37,7 +37,7 @@ static void put_str(ref_buf *b, const char *s)
     ref_buf_append(b, s ? s : "", n);
 }
 
-ref_status ref_record_encode(const ref_record *rec, ref_buf *out)
+ref_status ref_record_encode(const ref_record *rec, ref_record_packing packing, ref_buf *out)
 {
     if (!rec || !out)
         return REF_EINVAL;
@@ -70,7 +70,7 @@ ref_status ref_record_encode(const ref_record *rec, ref_buf *out)
         return st;
     }
     ref_buf_append(out, MAGIC, MAGIC_LEN);
-    if (payload.len < DEFLATE_MIN) {
+    if (packing == REF_RECORD_RAW || payload.len < DEFLATE_MIN) {
         ref_buf_putc(out, 0);
         ref_buf_append(out, payload.data, payload.len);
     } else {

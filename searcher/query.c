@@ -276,6 +276,27 @@ static int compile_single(parser *p, const char *prefix, const term_list *l)
     return ref_xquery_op(p->q->xq, REF_XOP_OR, alts, 2, 0);
 }
 
+/* The phrase of L's words. Only plain (unprefixed) terms have positions
+ * (punktdoc.c), so in a field the phrase is the plain terms' phrase,
+ * filtered by the field's terms, which also give the weight: the words are
+ * adjacent somewhere in the punkt and all in the field. Positions never
+ * cross from one section to the next (REF_POSITION_GAP), so this differs
+ * from a phrase inside the field only when the field holds the words apart
+ * and another section holds them together. */
+static int compile_phrase(parser *p, const char *prefix, const term_list *l)
+{
+    int plain[MAX_WORDS], field[MAX_WORDS];
+    for (size_t i = 0; i < l->n; i++)
+        plain[i] = term_node(p, "", "", l->stems[i]);
+    int phrase = ref_xquery_op(p->q->xq, REF_XOP_PHRASE, plain, l->n, 0);
+    if (!*prefix)
+        return phrase;
+    for (size_t i = 0; i < l->n; i++)
+        field[i] = term_node(p, prefix, "", l->stems[i]);
+    int both[2] = {ref_xquery_op(p->q->xq, REF_XOP_AND, field, l->n, 0), phrase};
+    return ref_xquery_op(p->q->xq, REF_XOP_FILTER, both, 2, 0);
+}
+
 /* The query node for TEXT analysed as one word or a phrase: a single word
  * (with its compound parts), the phrase of its words — whole words only, so
  * a phrase never matches a part by accident — or, for "IT-systemer" and
@@ -317,12 +338,8 @@ static int compile_text(parser *p, const char *prefix, const char *text, size_t 
         int parts = -2;
         if (l->n == 1)
             parts = compile_single(p, prefix, l);
-        else if (l->n > 1) {
-            int nodes[MAX_WORDS];
-            for (size_t i = 0; i < l->n; i++)
-                nodes[i] = term_node(p, prefix, "", l->stems[i]);
-            parts = ref_xquery_op(p->q->xq, REF_XOP_PHRASE, nodes, l->n, 0);
-        }
+        else if (l->n > 1)
+            parts = compile_phrase(p, prefix, l);
         int whole = l->whole ? term_node(p, prefix, "", l->whole) : -2;
         if (highlight)
             remember_words(p->q, l);

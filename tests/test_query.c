@@ -278,7 +278,6 @@ static void test_field_prefixes_apply_to_their_words(void **state)
         {"beslutning:udbud", "udbud", REF_FIELD_BESLUTNING, 0},
         {"indstilling:godkender", "godkender", REF_FIELD_INDSTILLING, 0},
         {"bilag:tegning", "tegning", REF_FIELD_BILAG, 0},
-        {"titel:\"nyt budget\"", "budget", REF_FIELD_TITEL, 0},
         /* Decisions-only: free text is searched in the decision. */
         {"udbud", "udbud", REF_FIELD_BESLUTNING, 1},
         /* An explicit field wins over decisions-only. */
@@ -299,6 +298,44 @@ static void test_field_prefixes_apply_to_their_words(void **state)
         ref_buf_free(&term);
         free(stem);
     }
+}
+
+/* Field terms carry no positions (punktdoc.c): a phrase in a field is the
+ * phrase of the plain terms, filtered by the field's terms, which weigh it. */
+static void test_field_phrase_is_plain_phrase_filtered_by_field_terms(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        const char *query;
+        ref_field_id field;
+        int decisions_only;
+    } cases[] = {
+        {"titel:\"nyt budget\"", REF_FIELD_TITEL, 0},
+        {"beslutning:\"nyt budget\"", REF_FIELD_BESLUTNING, 0},
+        /* Decisions-only searches free text in the decision. */
+        {"\"nyt budget\"", REF_FIELD_BESLUTNING, 1},
+    };
+    char *nyt = term_of(f, "nyt", REF_TOKEN_WORD);
+    char *budget = term_of(f, "budget", REF_TOKEN_WORD);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *prefix = ref_field_of(cases[i].field)->prefix;
+        ref_buf want = REF_BUF_INIT;
+        ref_buf_printf(&want, "(%s%s AND %s%s) FILTER (%s PHRASE 2 %s)", prefix, nyt, prefix,
+                       budget, nyt, budget);
+        char *d = describe(f, cases[i].query, cases[i].decisions_only);
+        if (!strstr(d, want.data))
+            fail_msg("\"%s\": %s lacks %s", cases[i].query, d, want.data);
+        free(d);
+        ref_buf_free(&want);
+    }
+    /* Free text: the plain phrase alone. */
+    char *d = describe(f, "\"nyt budget\"", 0);
+    char *top = top_ops(d);
+    assert_string_equal(top, "PHRASE");
+    free(top);
+    free(d);
+    free(nyt);
+    free(budget);
 }
 
 static void test_decisions_only_filters_on_having_a_decision(void **state)
@@ -805,6 +842,7 @@ int main(void)
         cmocka_unit_test(test_quoted_phrase_is_adjacent_words_in_order),
         cmocka_unit_test(test_hyphenated_word_is_whole_or_phrase),
         cmocka_unit_test(test_field_prefixes_apply_to_their_words),
+        cmocka_unit_test(test_field_phrase_is_plain_phrase_filtered_by_field_terms),
         cmocka_unit_test(test_decisions_only_filters_on_having_a_decision),
         cmocka_unit_test(test_boolean_and_date_fields),
         cmocka_unit_test(test_colon_without_a_field_is_text),

@@ -26,7 +26,7 @@
 static ref_buf encode_ok(const ref_record *rec)
 {
     ref_buf b = REF_BUF_INIT;
-    assert_int_equal(ref_record_encode(rec, &b), REF_OK);
+    assert_int_equal(ref_record_encode(rec, REF_RECORD_DEFLATE, &b), REF_OK);
     assert_true(b.len > MAGIC_LEN + 1);
     return b;
 }
@@ -186,6 +186,26 @@ static void test_large_record_round_trips_deflated(void **state)
     free(heading);
 }
 
+/* The index stores records raw and lets Xapian deflate them, once. */
+static void test_raw_packing_never_deflates(void **state)
+{
+    (void)state;
+    char *text = repeat("Økonomiudvalget besluttede at æblerne skal på gården. ", 2000);
+    ref_record_section secs[1] = {{REF_SECTION_SAGSFREMSTILLING, "Sagsfremstilling", text}};
+    ref_record rec = small_danish;
+    rec.sections = secs;
+    rec.nsections = 1;
+    ref_buf b = REF_BUF_INIT;
+    assert_int_equal(ref_record_encode(&rec, REF_RECORD_RAW, &b), REF_OK);
+    assert_int_equal((unsigned char)b.data[FLAG_AT], 0); /* raw */
+    assert_true(b.len > strlen(text));
+    ref_record *got = decode_ok(b.data, b.len);
+    assert_same_record(got, &rec);
+    ref_record_free(got);
+    ref_buf_free(&b);
+    free(text);
+}
+
 static void test_many_sections_round_trip(void **state)
 {
     (void)state;
@@ -214,7 +234,7 @@ static void test_encode_appends_to_the_buffer(void **state)
     (void)state;
     ref_buf b = REF_BUF_INIT;
     ref_buf_puts(&b, "head");
-    assert_int_equal(ref_record_encode(&small_danish, &b), REF_OK);
+    assert_int_equal(ref_record_encode(&small_danish, REF_RECORD_DEFLATE, &b), REF_OK);
     assert_memory_equal(b.data, "headRFR2", 8);
     ref_record *got = decode_ok(b.data + 4, b.len - 4);
     assert_same_record(got, &small_danish);
@@ -336,8 +356,8 @@ static void test_lying_length_fields_are_corrupt(void **state)
     /* NULL bytes are corrupt too, and a NULL OUT is refused. */
     assert_corrupt(NULL, 0, "NULL");
     assert_int_equal(ref_record_decode("RFR1\0", 5, NULL), REF_EINVAL);
-    assert_int_equal(ref_record_encode(NULL, &(ref_buf)REF_BUF_INIT), REF_EINVAL);
-    assert_int_equal(ref_record_encode(&small_danish, NULL), REF_EINVAL);
+    assert_int_equal(ref_record_encode(NULL, REF_RECORD_DEFLATE, &(ref_buf)REF_BUF_INIT), REF_EINVAL);
+    assert_int_equal(ref_record_encode(&small_danish, REF_RECORD_DEFLATE, NULL), REF_EINVAL);
     ref_record_free(NULL);
 }
 
@@ -539,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_small_records_round_trip_raw),
         cmocka_unit_test(test_raw_record_keeps_text_readable),
         cmocka_unit_test(test_large_record_round_trips_deflated),
+        cmocka_unit_test(test_raw_packing_never_deflates),
         cmocka_unit_test(test_many_sections_round_trip),
         cmocka_unit_test(test_encode_appends_to_the_buffer),
         cmocka_unit_test(test_unknown_section_kind_decodes_as_other),

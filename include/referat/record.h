@@ -6,8 +6,9 @@
  * as (varint length, bytes) in a fixed order, sections as a count followed
  * by (kind, heading, text), then what RFR2 added: the municipality, a flags
  * varint (REF_RECORD_UNSTRUCTURED, REF_RECORD_CLOSED), the punkt's page and
- * each section's page. Texts above a small size are deflated (zlib):
- * minutes text compresses about 3:1. "RFR1" records (written before the
+ * each section's page. With REF_RECORD_DEFLATE texts above a small size
+ * are deflated (zlib): minutes text compresses about 3:1; the index writes
+ * REF_RECORD_RAW, since Xapian compresses what it stores. "RFR1" records (written before the
  * RFR2 fields existed) still decode, with those fields empty or 0.
  *
  * Ownership: a decoded record owns all its strings; ref_record_free()
@@ -54,8 +55,20 @@ typedef struct ref_record {
     void *owned_;        /* decode's allocation; NULL for a borrowed record */
 } ref_record;
 
-/* Append the encoding of REC to OUT. */
-ref_status ref_record_encode(const ref_record *rec, ref_buf *out);
+/* How encode packs the payload. */
+typedef enum ref_record_packing {
+    REF_RECORD_DEFLATE, /* deflated when big enough to gain (a store that
+                           keeps bytes as given) */
+    REF_RECORD_RAW,     /* never deflated: for a store that compresses by
+                           itself. Xapian's docdata table deflates every
+                           stored record, so deflating it here first made
+                           each record go through zlib twice at write time
+                           for nothing (the second pass could not shrink
+                           it). */
+} ref_record_packing;
+
+/* Append the encoding of REC to OUT, packed as PACKING says. */
+ref_status ref_record_encode(const ref_record *rec, ref_record_packing packing, ref_buf *out);
 /* Decode LEN bytes into a new record the caller frees with
  * ref_record_free(); REF_EDB_CORRUPT for bytes that are not a record. */
 ref_status ref_record_decode(const void *bytes, size_t len, ref_record **out);
