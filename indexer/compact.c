@@ -12,6 +12,8 @@
 #include "referat/indexer.h"
 #include "referat/xdb.h"
 
+#include "merge.h"
+
 /* nftw has no context argument; these callbacks only run inside the two
  * helpers below, one walk at a time per thread. */
 static _Thread_local uint64_t walk_bytes;
@@ -38,7 +40,7 @@ static int remove_one(const char *path, const struct stat *sb, int type, struct 
     return type == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-static int remove_tree(const char *path)
+int ref_index_remove_tree(const char *path)
 {
     struct stat sb;
     if (lstat(path, &sb) != 0)
@@ -64,7 +66,7 @@ static ref_status swap_in(const char *db_path, const char *tmp, char **errmsg)
     if (ref_buf_status(&old) != REF_OK)
         return REF_ENOMEM;
     ref_status st = REF_OK;
-    if (remove_tree(old.data) != 0 || rename(db_path, old.data) != 0) {
+    if (ref_index_remove_tree(old.data) != 0 || rename(db_path, old.data) != 0) {
         set_msg(errmsg, "cannot move aside", db_path, strerror(errno));
         st = REF_EIO;
     } else if (rename(tmp, db_path) != 0) {
@@ -72,7 +74,7 @@ static ref_status swap_in(const char *db_path, const char *tmp, char **errmsg)
         rename(old.data, db_path); /* put the original back */
         st = REF_EIO;
     } else {
-        remove_tree(old.data);
+        ref_index_remove_tree(old.data);
     }
     ref_buf_free(&old);
     return st;
@@ -107,11 +109,11 @@ ref_status ref_index_compact(const char *db_path, const char *output, int single
     }
     result->bytes_before = disk_usage(db_path);
     if (!output)
-        remove_tree(dst); /* left by a killed run */
+        ref_index_remove_tree(dst); /* left by a killed run */
     st = ref_xdb_compact(db, dst, single_file);
     if (st != REF_OK) {
         set_msg(errmsg, "compacting", db_path, ref_xdb_errmsg(db));
-        remove_tree(dst);
+        ref_index_remove_tree(dst);
     } else if (!output) {
         st = swap_in(db_path, dst, errmsg);
     }
@@ -120,6 +122,27 @@ ref_status ref_index_compact(const char *db_path, const char *output, int single
     ref_xdb_close(db);
     if (st == REF_OK)
         result->bytes_after = disk_usage(output ? output : db_path);
+    ref_buf_free(&tmp);
+    return st;
+}
+
+ref_status ref_index_merge(ref_xdb *db, const char *db_path, const char *const *shards, size_t n,
+                           char **errmsg)
+{
+    if (errmsg)
+        *errmsg = NULL;
+    ref_buf tmp = REF_BUF_INIT;
+    ref_buf_printf(&tmp, "%s.merging", db_path);
+    if (ref_buf_status(&tmp) != REF_OK)
+        return REF_ENOMEM;
+    ref_index_remove_tree(tmp.data); /* left by a killed run */
+    ref_status st = ref_xdb_merge(db, shards, n, tmp.data);
+    if (st != REF_OK) {
+        set_msg(errmsg, "merging the shards of", db_path, ref_xdb_errmsg(db));
+        ref_index_remove_tree(tmp.data);
+    } else {
+        st = swap_in(db_path, tmp.data, errmsg);
+    }
     ref_buf_free(&tmp);
     return st;
 }

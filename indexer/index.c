@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "merge.h"
 #include "punktdoc.h"
 #include "referat/analysis.h"
 #include "referat/buf.h"
@@ -30,6 +31,10 @@
  * writer commits, few enough that memory stays flat (each file's text,
  * parse and documents are held until written). */
 #define JOBS_PER_WORKER 3
+/* A shard commits (flushes its batch to disk) every this many documents.
+ * Small batches write faster than Xapian's default 10,000 (bench/README.md
+ * has the measurement). */
+#define SHARD_FLUSH_DOCS 2000
 
 typedef struct dir_id {
     dev_t dev;
@@ -57,7 +62,8 @@ typedef struct file_job {
     uint64_t bytes;
     uint64_t hash;
     ref_meeting *meeting;
-    ref_status build_status; /* parsing or building failed: ends the run */
+    ref_status build_status; /* parsing, building or writing the shard
+                                failed: ends the run */
     ref_xdoc **docs;
     char **uniques;
     size_t ndocs;
@@ -66,11 +72,35 @@ typedef struct file_job {
     ref_buf words;
 } file_job;
 
+/* Spelling words and their counts over a whole sharded build: the
+ * spelling table is written once, at the end, not per file. Open
+ * addressing over strdup'd keys. */
+typedef struct word_count {
+    char *word;
+    uint32_t count;
+} word_count;
+
+typedef struct word_counts {
+    word_count *slots;
+    size_t cap, n; /* cap is a power of two, or 0 */
+} word_counts;
+
+/* A shard: one worker's database in a sharded build (indexer.h). */
+typedef struct shard {
+    ref_xdb *db;
+    char *path;
+    unsigned since_flush; /* documents since its last commit */
+    word_counts words;
+} shard;
+
 typedef struct pipeline {
     pthread_mutex_t mu;
     pthread_cond_t work_ready; /* a job was queued, or stopping */
     pthread_cond_t job_done;   /* a worker finished a job */
-    file_job *todo_head, *todo_tail;
+    /* Files for the workers, oldest first: one queue for all, or in a
+     * sharded build one per worker (and shard), filled in turn. */
+    file_job *todo_head[MAX_WORKERS], *todo_tail[MAX_WORKERS];
+    size_t next_queue;
     /* Jobs in flight, oldest first: the writer writes ring[head] next. */
     file_job **ring;
     size_t cap, head, count;
@@ -79,10 +109,14 @@ typedef struct pipeline {
     ref_analyzer *analyzers[MAX_WORKERS];
     size_t nthreads;
     int started;
+    shard shards[MAX_WORKERS]; /* in a sharded build, worker I's is shards[I] */
+    size_t nshards;            /* 0: the one writer */
 } pipeline;
 
 struct ref_indexer {
     ref_xdb *db;
+    char *db_path;
+    char *shard_errmsg; /* a shard's failure, for ref_indexer_errmsg */
     pipeline pipe;
     ref_index_opts opts;
     ref_index_stats stats;
@@ -141,6 +175,9 @@ static uint64_t text_hash(const char *text, size_t len)
 
 static ref_status maybe_commit(ref_indexer *ix, int force)
 {
+    /* A sharded build commits once, when finish merges it. */
+    if (ix->pipe.nshards)
+        return REF_OK;
     if (!force && ix->since_commit < ix->opts.commit_every)
         return REF_OK;
     if (ix->since_commit == 0 && !force)
@@ -196,6 +233,83 @@ static void job_free(file_job *job)
     free(job->municipality); /* after the meeting, which borrowed it */
     free(job->path);
     free(job);
+}
+
+static uint64_t word_hash(const char *w)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static ref_status word_counts_grow(word_counts *wc)
+{
+    size_t ncap = wc->cap ? wc->cap * 2 : 4096;
+    word_count *slots = calloc(ncap, sizeof *slots);
+    if (!slots)
+        return REF_ENOMEM;
+    for (size_t i = 0; i < wc->cap; i++) {
+        if (!wc->slots[i].word)
+            continue;
+        size_t j = word_hash(wc->slots[i].word) & (ncap - 1);
+        while (slots[j].word)
+            j = (j + 1) & (ncap - 1);
+        slots[j] = wc->slots[i];
+    }
+    free(wc->slots);
+    wc->slots = slots;
+    wc->cap = ncap;
+    return REF_OK;
+}
+
+static ref_status word_counts_add(word_counts *wc, const char *word, uint32_t count)
+{
+    if (2 * (wc->n + 1) > wc->cap) {
+        ref_status st = word_counts_grow(wc);
+        if (st != REF_OK)
+            return st;
+    }
+    size_t j = word_hash(word) & (wc->cap - 1);
+    while (wc->slots[j].word && strcmp(wc->slots[j].word, word) != 0)
+        j = (j + 1) & (wc->cap - 1);
+    if (!wc->slots[j].word) {
+        if (!(wc->slots[j].word = strdup(word)))
+            return REF_ENOMEM;
+        wc->n++;
+    }
+    wc->slots[j].count += count;
+    return REF_OK;
+}
+
+static void word_counts_free(word_counts *wc)
+{
+    for (size_t i = 0; i < wc->cap; i++)
+        free(wc->slots[i].word);
+    free(wc->slots);
+    *wc = (word_counts){0};
+}
+
+/* Call FN for each distinct word of the job's sorted WORDS with its count. */
+static ref_status each_counted_word(const ref_buf *words,
+                                    ref_status (*fn)(void *ctx, const char *w, uint32_t n),
+                                    void *ctx)
+{
+    ref_status st = REF_OK;
+    size_t i = 0;
+    while (st == REF_OK && i < words->len) {
+        const char *w = words->data + i;
+        size_t step = strlen(w) + 1;
+        uint32_t count = 0;
+        while (i < words->len && strcmp(words->data + i, w) == 0) {
+            count++;
+            i += step;
+        }
+        st = fn(ctx, w, count);
+    }
+    return st;
 }
 
 /* --- the worker side: everything that needs no database ------------------ */
@@ -286,27 +400,56 @@ typedef struct worker_arg {
     size_t slot;
 } worker_arg;
 
+static ref_status count_word(void *ctx, const char *word, uint32_t n)
+{
+    return word_counts_add(ctx, word, n);
+}
+
+/* A sharded build: write the job's documents into the worker's shard and
+ * count its spelling words; the documents are freed at once. */
+static ref_status write_to_shard(shard *sh, file_job *job)
+{
+    ref_status st = REF_OK;
+    for (size_t i = 0; st == REF_OK && i < job->ndocs; i++) {
+        st = ref_xdb_add(sh->db, job->docs[i]);
+        ref_xdoc_free(job->docs[i]);
+        job->docs[i] = NULL;
+        if (st == REF_OK && ++sh->since_flush >= SHARD_FLUSH_DOCS) {
+            st = ref_xdb_commit(sh->db);
+            sh->since_flush = 0;
+        }
+    }
+    if (st == REF_OK)
+        st = each_counted_word(&job->words, count_word, &sh->words);
+    ref_buf_free(&job->words);
+    return st;
+}
+
 static void *worker_main(void *varg)
 {
     ref_indexer *ix = ((worker_arg *)varg)->ix;
-    ref_analyzer *an = ix->pipe.analyzers[((worker_arg *)varg)->slot];
+    size_t slot = ((worker_arg *)varg)->slot;
+    ref_analyzer *an = ix->pipe.analyzers[slot];
     free(varg);
     pipeline *p = &ix->pipe;
+    size_t q = p->nshards ? slot : 0;
     for (;;) {
         pthread_mutex_lock(&p->mu);
-        while (!p->todo_head && !p->stopping)
+        while (!p->todo_head[q] && !p->stopping)
             pthread_cond_wait(&p->work_ready, &p->mu);
         if (p->stopping) {
             pthread_mutex_unlock(&p->mu);
             return NULL;
         }
-        file_job *job = p->todo_head;
-        p->todo_head = job->next_todo;
-        if (!p->todo_head)
-            p->todo_tail = NULL;
+        file_job *job = p->todo_head[q];
+        p->todo_head[q] = job->next_todo;
+        if (!p->todo_head[q])
+            p->todo_tail[q] = NULL;
         pthread_mutex_unlock(&p->mu);
 
         job->build_status = build_docs(an, job, ix->opts.max_file_bytes);
+        if (job->build_status == REF_OK && p->nshards)
+            job->build_status = write_to_shard(&p->shards[slot], job);
 
         pthread_mutex_lock(&p->mu);
         job->done = 1;
@@ -321,10 +464,82 @@ static unsigned default_workers(void)
     return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (unsigned)n;
 }
 
+/* Close and delete the shards (after the merge, or after a failed run). */
+static void shards_close(pipeline *p)
+{
+    for (size_t i = 0; i < p->nshards; i++) {
+        ref_xdb_close(p->shards[i].db);
+        if (p->shards[i].path)
+            ref_index_remove_tree(p->shards[i].path);
+        free(p->shards[i].path);
+        word_counts_free(&p->shards[i].words);
+    }
+    p->nshards = 0;
+}
+
+static int has_source(void *ctx, const char *key, const char *value)
+{
+    (void)key;
+    *(int *)ctx = value[0] != '\0';
+    return *(int *)ctx;
+}
+
+/* Shards for this run (indexer.h): 0 for the one writer. Called with the
+ * lock held, so leftovers of a killed sharded build can go. */
+static ref_status plan_shards(ref_indexer *ix, unsigned commit_every_given, size_t *nshards)
+{
+    *nshards = 0;
+    for (size_t i = 0; i < MAX_WORKERS; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "/shard-%zu", i);
+        ref_buf b = REF_BUF_INIT;
+        ref_buf_printf(&b, "%s%s", ix->db_path, path);
+        if (ref_buf_status(&b) != REF_OK)
+            return REF_ENOMEM;
+        ref_index_remove_tree(b.data);
+        ref_buf_free(&b);
+    }
+    unsigned want = ix->opts.shards ? ix->opts.shards
+                    : commit_every_given ? 1
+                    : ix->opts.threads   ? ix->opts.threads
+                                         : default_workers();
+    if (want > MAX_WORKERS)
+        want = MAX_WORKERS;
+    if (want < 2)
+        return REF_OK;
+    uint32_t docs = 0;
+    int sources = 0;
+    ref_status st = ref_xdb_doccount(ix->db, &docs);
+    if (st == REF_OK && docs == 0)
+        st = ref_xdb_metadata_walk(ix->db, META_SOURCE, has_source, &sources);
+    if (st == REF_OK && docs == 0 && !sources)
+        *nshards = want;
+    return st;
+}
+
+static ref_status shards_open(ref_indexer *ix, size_t n, char **errmsg)
+{
+    pipeline *p = &ix->pipe;
+    for (size_t i = 0; i < n; i++) {
+        ref_buf b = REF_BUF_INIT;
+        ref_buf_printf(&b, "%s/shard-%zu", ix->db_path, i);
+        if (ref_buf_status(&b) != REF_OK)
+            return REF_ENOMEM;
+        p->shards[i].path = ref_buf_detach(&b);
+        p->nshards = i + 1;
+        ref_status st = ref_xdb_open(p->shards[i].path, REF_XDB_SHARD, &p->shards[i].db, errmsg);
+        if (st != REF_OK)
+            return st;
+    }
+    return REF_OK;
+}
+
 static ref_status pipeline_start(ref_indexer *ix)
 {
     pipeline *p = &ix->pipe;
-    unsigned n = ix->opts.threads ? ix->opts.threads : default_workers();
+    unsigned n = p->nshards ? (unsigned)p->nshards
+                 : ix->opts.threads ? ix->opts.threads
+                                    : default_workers();
     if (n > MAX_WORKERS)
         n = MAX_WORKERS;
     p->cap = (size_t)n * JOBS_PER_WORKER;
@@ -370,6 +585,7 @@ static void pipeline_stop(ref_indexer *ix)
         ref_analyzer_free(p->analyzers[i]);
     for (; p->count; p->count--, p->head = (p->head + 1) % p->cap)
         job_free(p->ring[p->head]);
+    shards_close(p);
     pthread_cond_destroy(&p->work_ready);
     pthread_cond_destroy(&p->job_done);
     pthread_mutex_destroy(&p->mu);
@@ -390,11 +606,21 @@ ref_status ref_indexer_open(const char *db_path, const ref_index_opts *opts, ref
         return REF_ENOMEM;
     if (opts)
         ix->opts = *opts;
+    unsigned commit_every_given = ix->opts.commit_every;
     if (!ix->opts.commit_every)
         ix->opts.commit_every = DEFAULT_COMMIT_EVERY;
     if (!ix->opts.max_file_bytes)
         ix->opts.max_file_bytes = DEFAULT_MAX_FILE_BYTES;
+    if (!(ix->db_path = strdup(db_path))) {
+        free(ix);
+        return REF_ENOMEM;
+    }
+    size_t nshards = 0;
     ref_status st = ref_xdb_open(db_path, REF_XDB_WRITE, &ix->db, errmsg);
+    if (st == REF_OK)
+        st = plan_shards(ix, commit_every_given, &nshards);
+    if (st == REF_OK && nshards)
+        st = shards_open(ix, nshards, errmsg);
     if (st == REF_OK)
         st = pipeline_start(ix);
     if (st != REF_OK) {
@@ -511,28 +737,23 @@ static void report_warnings(ref_indexer *ix, const char *path, const ref_meeting
     }
 }
 
+static ref_status add_spelling(void *ctx, const char *word, uint32_t n)
+{
+    return ref_xdb_add_spelling(ctx, word, n);
+}
+
 /* Add the job's spelling words, each distinct word once with its count. */
 static ref_status add_spellings(ref_indexer *ix, const ref_buf *words)
 {
-    ref_status st = REF_OK;
-    size_t i = 0;
-    while (st == REF_OK && i < words->len) {
-        const char *w = words->data + i;
-        size_t step = strlen(w) + 1;
-        uint32_t count = 0;
-        while (i < words->len && strcmp(words->data + i, w) == 0) {
-            count++;
-            i += step;
-        }
-        st = ref_xdb_add_spelling(ix->db, w, count);
-    }
-    return st;
+    return each_counted_word(words, add_spelling, ix->db);
 }
 
 /* Write the punkter of a parsed file. Old punkter of the file go first, in
  * the same commit, so a reader never sees both or neither. */
 static ref_status write_meeting(ref_indexer *ix, const file_job *job)
 {
+    if (ix->pipe.nshards)
+        return REF_OK; /* the worker wrote it to its shard */
     ref_status st = job->known ? delete_source(ix, job->key) : REF_OK;
     /* A file new to the index has no punkter to replace: adding skips a
      * look-up per punkt. */
@@ -650,12 +871,15 @@ static ref_status submit(ref_indexer *ix, file_job *job)
     p->count++;
     pthread_mutex_lock(&p->mu);
     if (job->work) {
-        if (p->todo_tail)
-            p->todo_tail->next_todo = job;
+        /* Sharded: the files go to the shards in turn, so which shard (and
+         * so which document ids) a file gets depends on the walk only. */
+        size_t q = p->nshards ? p->next_queue++ % p->nshards : 0;
+        if (p->todo_tail[q])
+            p->todo_tail[q]->next_todo = job;
         else
-            p->todo_head = job;
-        p->todo_tail = job;
-        pthread_cond_signal(&p->work_ready);
+            p->todo_head[q] = job;
+        p->todo_tail[q] = job;
+        pthread_cond_broadcast(&p->work_ready);
     } else {
         job->done = 1;
     }
@@ -703,7 +927,9 @@ static ref_status index_file(ref_indexer *ix, const char *path, const struct sta
         job_free(job);
         return st;
     }
-    job->work = !unchanged;
+    /* In a sharded build the index knows only files of this run: one
+     * reached again (by another path) is written already. */
+    job->work = !unchanged && !(ix->pipe.nshards && job->known);
     return submit(ix, job);
 }
 
@@ -824,6 +1050,39 @@ static int drop_if_vanished(void *vctx, const char *meta_key, const char *value)
     return 0;
 }
 
+/* End a sharded build: flush the shards, write the spelling table once
+ * from the whole build's counts, commit the source records, and merge it
+ * all into the database (indexer.h). */
+static ref_status finish_shards(ref_indexer *ix)
+{
+    pipeline *p = &ix->pipe;
+    ref_status st = REF_OK;
+    /* The workers are idle (drained): their shards are the caller's now. */
+    for (size_t i = 0; st == REF_OK && i < p->nshards; i++) {
+        shard *sh = &p->shards[i];
+        st = ref_xdb_commit(sh->db);
+        for (size_t j = 0; st == REF_OK && j < sh->words.cap; j++)
+            if (sh->words.slots[j].word)
+                st = ref_xdb_add_spelling(ix->db, sh->words.slots[j].word,
+                                          sh->words.slots[j].count);
+    }
+    if (st == REF_OK)
+        st = ref_xdb_commit(ix->db);
+    if (st != REF_OK)
+        return st;
+    const char *paths[MAX_WORKERS];
+    for (size_t i = 0; i < p->nshards; i++) {
+        ref_xdb_close(p->shards[i].db);
+        p->shards[i].db = NULL;
+        paths[i] = p->shards[i].path;
+    }
+    st = ref_index_merge(ix->db, ix->db_path, paths, p->nshards, &ix->shard_errmsg);
+    shards_close(p);
+    if (st == REF_OK)
+        emit(ix, REF_INDEX_COMMIT, NULL, 0, REF_OK, NULL, 0, 0);
+    return st;
+}
+
 ref_status ref_indexer_finish(ref_indexer *ix)
 {
     if (!ix)
@@ -839,7 +1098,7 @@ ref_status ref_indexer_finish(ref_indexer *ix)
     if (st == REF_OK)
         st = c.status;
     if (st == REF_OK)
-        st = maybe_commit(ix, 1);
+        st = ix->pipe.nshards ? finish_shards(ix) : maybe_commit(ix, 1);
     return st;
 }
 
@@ -856,7 +1115,17 @@ ref_status ref_indexer_set_municipality(ref_indexer *ix, const char *municipalit
 
 const ref_index_stats *ref_indexer_stats(const ref_indexer *ix) { return &ix->stats; }
 
-const char *ref_indexer_errmsg(const ref_indexer *ix) { return ix ? ref_xdb_errmsg(ix->db) : ""; }
+const char *ref_indexer_errmsg(const ref_indexer *ix)
+{
+    if (!ix)
+        return "";
+    if (ix->shard_errmsg)
+        return ix->shard_errmsg;
+    const char *msg = ref_xdb_errmsg(ix->db);
+    for (size_t i = 0; !*msg && i < ix->pipe.nshards; i++)
+        msg = ref_xdb_errmsg(ix->pipe.shards[i].db);
+    return msg;
+}
 
 void ref_indexer_free(ref_indexer *ix)
 {
@@ -864,6 +1133,8 @@ void ref_indexer_free(ref_indexer *ix)
         return;
     pipeline_stop(ix);
     ref_xdb_close(ix->db);
+    free(ix->db_path);
+    free(ix->shard_errmsg);
     for (size_t i = 0; i < ix->nroots; i++)
         free(ix->roots[i]);
     free(ix->roots);

@@ -63,6 +63,12 @@ static const char usage[] =
     "      --threads N        worker threads that read, parse and analyse files for\n"
     "                         the one database writer (default: one per CPU, at\n"
     "                         most 8); results are the same for any N\n"
+    "      --shards N         a new database is built by N workers each writing\n"
+    "                         a shard, merged by compaction at the end (default:\n"
+    "                         one per worker; 1 = one writer). It appears whole\n"
+    "                         at the end; a killed build leaves it empty. Runs\n"
+    "                         on a database with documents, and runs with\n"
+    "                         --commit-every, always use the one writer\n"
     "  -q, --quiet            print only problems and the summary line; without it,\n"
     "                         on a terminal, a progress bar shows files, MB, MB/s\n"
     "                         and the time left (not a terminal: no bar)\n"
@@ -354,7 +360,8 @@ int main(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},      {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},       {"threads", required_argument, NULL, 'T'},
         {"compact", no_argument, NULL, 'K'},    {"output", required_argument, NULL, 'o'},
-        {"single-file", no_argument, NULL, 'S'}, {NULL, 0, NULL, 0},
+        {"single-file", no_argument, NULL, 'S'}, {"shards", required_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0},
     };
     const char *db_path = getenv("REFERAT_DB");
     if (!db_path || !*db_path)
@@ -413,6 +420,15 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             opts.threads = (unsigned)n;
+            break;
+        }
+        case 'P': {
+            long n = number_arg("--shards", optarg, 1, 8);
+            if (n < 0) {
+                free(paths);
+                return EXIT_USAGE;
+            }
+            opts.shards = (unsigned)n;
             break;
         }
         case 'K':

@@ -175,6 +175,10 @@ ref_status ref_xdb_open(const char *path, ref_xdb_mode mode, ref_xdb **out, char
         if (mode == REF_XDB_WRITE) {
             db->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
             db->db = db->wdb;
+        } else if (mode == REF_XDB_SHARD) {
+            db->wdb = new Xapian::WritableDatabase(
+                path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+            db->db = db->wdb;
         } else {
             db->db = new Xapian::Database(path);
         }
@@ -715,4 +719,18 @@ ref_status ref_xdb_compact(ref_xdb *db, const char *dst, int single_file)
     if (single_file)
         flags |= Xapian::DBCOMPACT_SINGLE_FILE;
     return guard(&db->errmsg, [&] { db->db->compact(dst, flags); });
+}
+
+ref_status ref_xdb_merge(ref_xdb *db, const char *const *sources, size_t n, const char *dst)
+{
+    if (!db || !dst || !*dst || (n && !sources))
+        return REF_EINVAL;
+    // The shards' document ids all start at 1: renumbering (the default)
+    // places each source after the previous one. FULLER as in compact.
+    return guard(&db->errmsg, [&] {
+        Xapian::Database all(*db->db);
+        for (size_t i = 0; i < n; i++)
+            all.add_database(Xapian::Database(sources[i]));
+        all.compact(dst, Xapian::Compactor::FULLER);
+    });
 }

@@ -387,6 +387,104 @@ static void test_threads_change_neither_events_nor_index(void **state)
     free(b);
 }
 
+static int add_meta_line(void *ctx, const char *key, const char *value)
+{
+    ref_buf_printf(ctx, "%s %s\n", key, value);
+    return 0;
+}
+
+/* Every metadata entry of the database at DB, and the spelling
+ * suggestions for a few misspellings of corpus words, as one string. */
+static char *meta_and_spelling(const char *db_path)
+{
+    static const char *typos[] = {"sygefravar", "budgt", "kommuen", "beslutnig", "albertslun"};
+    ref_xdb *db = NULL;
+    assert_int_equal(ref_xdb_open(db_path, REF_XDB_READ, &db, NULL), REF_OK);
+    ref_buf b = REF_BUF_INIT;
+    assert_int_equal(ref_xdb_metadata_walk(db, "", add_meta_line, &b), REF_OK);
+    for (size_t i = 0; i < sizeof typos / sizeof typos[0]; i++) {
+        char *s = NULL;
+        assert_int_equal(ref_xdb_spelling_suggestion(db, typos[i], 2, &s), REF_OK);
+        ref_buf_printf(&b, "%s -> %s\n", typos[i], s ? s : "-");
+        free(s);
+    }
+    ref_xdb_close(db);
+    return ref_buf_detach(&b);
+}
+
+/* A trace without its commit lines: a sharded build commits once. */
+static void drop_commits(trace *t)
+{
+    char out[sizeof t->text];
+    size_t n = 0;
+    for (char *line = t->text; *line;) {
+        char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+        if (atoi(line) != REF_INDEX_COMMIT) {
+            memcpy(out + n, line, len);
+            n += len;
+        }
+        line += len;
+    }
+    memcpy(t->text, out, n);
+    t->text[n] = '\0';
+    t->len = n;
+}
+
+/* A new database built in shards (merged at the end) equals one built by
+ * the one writer: the same events in the same order, the same terms and
+ * frequencies, the same source records (so the next run finds every file
+ * unchanged) and the same spelling table; no shard is left behind. */
+static void test_shards_change_neither_events_nor_index(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(test_copy_corpus(f->in), 0);
+    static const char prose[] = "Dette er bare en tekst uden dagsordenspunkter.\n";
+    assert_int_equal(test_write_file(f->in, "prose.md", prose, sizeof prose - 1), 0);
+    static trace traces[3];
+    char dbs[3][1100];
+    unsigned shards[3] = {1, 2, 3};
+    char *terms[3], *meta[3];
+    for (int i = 0; i < 3; i++) {
+        snprintf(dbs[i], sizeof dbs[i], "%s/db-shards%u", f->dir, shards[i]);
+        traces[i].len = 0;
+        ref_index_opts opts = {.shards = shards[i], .on_event = on_event_trace,
+                               .event_ctx = &traces[i]};
+        ref_indexer *ix = NULL;
+        assert_int_equal(ref_indexer_open(dbs[i], &opts, &ix, NULL), REF_OK);
+        assert_int_equal(ref_indexer_add_path(ix, f->in), REF_OK);
+        assert_int_equal(ref_indexer_finish(ix), REF_OK);
+        assert_int_equal(ref_indexer_stats(ix)->files_indexed, 6);
+        ref_indexer_free(ix);
+        drop_commits(&traces[i]);
+        terms[i] = all_terms(dbs[i]);
+        meta[i] = meta_and_spelling(dbs[i]);
+        char left[1200];
+        snprintf(left, sizeof left, "%.1100s/shard-0", dbs[i]);
+        assert_int_equal(access(left, F_OK), -1);
+    }
+    assert_true(strstr(meta[0], "src:") != NULL);
+    assert_true(strstr(meta[0], "sygefravar -> sygefravær") != NULL);
+    for (int i = 1; i < 3; i++) {
+        assert_string_equal(traces[0].text, traces[i].text);
+        assert_string_equal(terms[0], terms[i]);
+        assert_string_equal(meta[0], meta[i]);
+    }
+    for (int i = 0; i < 3; i++) {
+        free(terms[i]);
+        free(meta[i]);
+    }
+    /* The next run over a sharded build is incremental: all unchanged. */
+    ref_index_opts opts = {0};
+    ref_indexer *ix = NULL;
+    assert_int_equal(ref_indexer_open(dbs[1], &opts, &ix, NULL), REF_OK);
+    assert_int_equal(ref_indexer_add_path(ix, f->in), REF_OK);
+    assert_int_equal(ref_indexer_finish(ix), REF_OK);
+    assert_int_equal(ref_indexer_stats(ix)->files_unchanged, 6);
+    assert_int_equal(ref_indexer_stats(ix)->files_indexed, 0);
+    ref_indexer_free(ix);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -407,6 +505,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_same_size_new_content_is_reindexed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_threads_change_neither_events_nor_index, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_shards_change_neither_events_nor_index, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,19 @@
  * database only ever holds whole commits, so a killed run loses at most the
  * files since the last commit and a rerun completes it.
  *
+ * A build of a new (empty) database is written in shards instead: each
+ * worker also writes the documents it builds, into a shard database of its
+ * own (files go to the shards in turn, by walk order, so a build is
+ * reproducible), and ref_indexer_finish() merges the shards, the source
+ * records and the spelling table (built once, from the words' counts over
+ * the whole build) into the database with Xapian's compaction. Both cores
+ * then write. The new database appears at once, whole, at the end: a
+ * killed sharded build leaves it empty and the rerun starts over. A
+ * database that holds documents is always updated by the one writer
+ * (incremental runs), and so is a build with opts.commit_every set, since
+ * commits during the run are what it asks for. The lock, events, stats and
+ * exit codes are the same in both modes.
+ *
  * Problems with single files never stop the run: they are reported through
  * opts.on_event and counted in the stats. Only database errors end a run. */
 #ifndef REFERAT_INDEXER_H
@@ -58,6 +71,10 @@ typedef struct ref_index_opts {
     unsigned threads;       /* worker threads reading, parsing and analysing
                                files for the one database writer; 0 = one
                                per online CPU (at most 8) */
+    unsigned shards;        /* a build of a new database: 0 = choose (one
+                               shard per worker, unless commit_every is
+                               given), 1 = one writer, N = N workers each
+                               writing its own shard (see above) */
     ref_index_event_fn on_event; /* may be NULL */
     void *event_ctx;
 } ref_index_opts;

@@ -32,6 +32,10 @@ typedef enum ref_xdb_mode {
     REF_XDB_READ,  /* read-only; fails with REF_EDB_NOTFOUND if absent */
     REF_XDB_WRITE, /* create or open for writing; REF_EDB_LOCKED if another
                       writer holds it */
+    REF_XDB_SHARD, /* create anew for writing, replacing what is at PATH,
+                      without fsync: one worker's part of a build, merged
+                      into the real database (ref_xdb_merge) and deleted;
+                      a crash loses it whole, so durability buys nothing */
 } ref_xdb_mode;
 
 /* Open the database at PATH. On failure *OUT is NULL and, when ERRMSG is
@@ -95,6 +99,13 @@ ref_status ref_xdb_spelling_suggestion(ref_xdb *db, const char *word, unsigned m
  * Xapian opens either by path). DB may be a writer, which keeps other
  * writers out meanwhile. DB itself is unchanged. */
 ref_status ref_xdb_compact(ref_xdb *db, const char *dst, int single_file);
+
+/* Write DB's last commit and every database at SOURCES (N of them) as one
+ * compacted database at DST, which must not exist: the shards of a build
+ * merged. Document ids are renumbered, each source's following the last
+ * one's, in the order given (DB first); metadata and spelling tables are
+ * merged (spelling frequencies add up). */
+ref_status ref_xdb_merge(ref_xdb *db, const char *const *sources, size_t n, const char *dst);
 
 /* --- queries ------------------------------------------------------------ */
 /* Node ids are >= 0. A failed constructor returns -1 and makes the builder
