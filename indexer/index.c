@@ -241,12 +241,7 @@ static void job_free(file_job *job)
 
 static uint64_t word_hash(const char *w)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ULL;
-    }
-    return h;
+    return text_hash(w, strlen(w));
 }
 
 static ref_status word_counts_grow(word_counts *wc)
