@@ -94,7 +94,6 @@ typedef struct shard {
     char *path;
     unsigned since_flush; /* documents since its last commit */
     word_counts words;
-    ref_status status;    /* of finalize_shard */
 } shard;
 
 typedef struct pipeline {
@@ -1049,44 +1048,21 @@ static int drop_if_vanished(void *vctx, const char *meta_key, const char *value)
     return 0;
 }
 
-/* Write a shard's spelling words, each once with its count over the
- * build, and commit it. Adding a word to Xapian's spelling table costs far
- * more than counting it (a look-up and its fragments), so each shard does
- * its own, all at once and in parallel; the merge adds the counts up. */
-static void *finalize_shard(void *vsh)
-{
-    shard *sh = vsh;
-    ref_status st = REF_OK;
-    for (size_t j = 0; st == REF_OK && j < sh->words.cap; j++)
-        if (sh->words.slots[j].word)
-            st = ref_xdb_add_spelling(sh->db, sh->words.slots[j].word, sh->words.slots[j].count);
-    if (st == REF_OK)
-        st = ref_xdb_commit(sh->db);
-    sh->status = st;
-    return NULL;
-}
-
-/* End a sharded build: finish the shards (their spelling words, once),
- * commit the source records, and merge it all into the database
- * (indexer.h). */
+/* End a sharded build: flush the shards, write the spelling table once
+ * from the whole build's counts, commit the source records, and merge it
+ * all into the database (indexer.h). */
 static ref_status finish_shards(ref_indexer *ix)
 {
     pipeline *p = &ix->pipe;
-    /* The workers are idle (drained): their shards are free to finish, one
-     * thread each (the caller takes the first). */
-    pthread_t threads[MAX_WORKERS];
-    int started[MAX_WORKERS] = {0};
-    for (size_t i = 1; i < p->nshards; i++)
-        started[i] = pthread_create(&threads[i], NULL, finalize_shard, &p->shards[i]) == 0;
-    finalize_shard(&p->shards[0]);
     ref_status st = REF_OK;
-    for (size_t i = 0; i < p->nshards; i++) {
-        if (i > 0 && started[i])
-            pthread_join(threads[i], NULL);
-        else if (i > 0)
-            finalize_shard(&p->shards[i]);
-        if (st == REF_OK)
-            st = p->shards[i].status;
+    /* The workers are idle (drained): their shards are the caller's now. */
+    for (size_t i = 0; st == REF_OK && i < p->nshards; i++) {
+        shard *sh = &p->shards[i];
+        st = ref_xdb_commit(sh->db);
+        for (size_t j = 0; st == REF_OK && j < sh->words.cap; j++)
+            if (sh->words.slots[j].word)
+                st = ref_xdb_add_spelling(ix->db, sh->words.slots[j].word,
+                                          sh->words.slots[j].count);
     }
     if (st == REF_OK)
         st = ref_xdb_commit(ix->db);
