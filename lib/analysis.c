@@ -554,7 +554,7 @@ static ref_status split_stage(ref_analyzer *an, const char *w, size_t n, word_en
     ref_compound_sub subs[MAX_SUBS];
     size_t ns = 0;
     if (st == REF_OK)
-        st = ref_compound_subterms(an->lex, w, parts, np, buf, sizeof buf, subs, MAX_SUBS, &ns);
+        st = ref_compound_runs(an->lex, w, parts, np, buf, sizeof buf, subs, MAX_SUBS, &ns);
     if (st == REF_ETOOBIG) /* more than MAX_SUBS: the first ones are kept */
         st = REF_OK;
     for (size_t i = 0; i < ns && st == REF_OK; i++)

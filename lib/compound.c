@@ -492,9 +492,11 @@ const char *ref_compound_part_text(const ref_lexicon *lex, const char *word,
     return word + part->start;
 }
 
-ref_status ref_compound_subterms(const ref_lexicon *lex, const char *word,
-                                 const ref_compound_part *parts, size_t nparts, char *buf,
-                                 size_t buf_size, ref_compound_sub *subs, size_t max, size_t *nsubs)
+/* The runs of PARTS behind ref_compound_subterms (LEXICON_ONLY: only runs
+ * that are lexicon words) and ref_compound_runs (every run). */
+static ref_status runs_of(const ref_lexicon *lex, const char *word, const ref_compound_part *parts,
+                          size_t nparts, char *buf, size_t buf_size, ref_compound_sub *subs,
+                          size_t max, size_t *nsubs, int lexicon_only)
 {
     if (!lex || !word || !parts || !buf || !subs || !nsubs)
         return REF_EINVAL;
@@ -524,7 +526,7 @@ ref_status ref_compound_subterms(const ref_lexicon *lex, const char *word,
                 memcpy(joined + jl, t, tl);
                 jl += tl;
             }
-            if (!fits || !ref_lexicon_is_word(lex, joined, jl))
+            if (!fits || (lexicon_only && !ref_lexicon_is_word(lex, joined, jl)))
                 continue;
             if (*nsubs == max || used + jl + 1 > buf_size)
                 return REF_ETOOBIG;
@@ -538,4 +540,18 @@ ref_status ref_compound_subterms(const ref_lexicon *lex, const char *word,
             used += jl + 1;
         }
     return REF_OK;
+}
+
+ref_status ref_compound_subterms(const ref_lexicon *lex, const char *word,
+                                 const ref_compound_part *parts, size_t nparts, char *buf,
+                                 size_t buf_size, ref_compound_sub *subs, size_t max, size_t *nsubs)
+{
+    return runs_of(lex, word, parts, nparts, buf, buf_size, subs, max, nsubs, 1);
+}
+
+ref_status ref_compound_runs(const ref_lexicon *lex, const char *word,
+                             const ref_compound_part *parts, size_t nparts, char *buf,
+                             size_t buf_size, ref_compound_sub *subs, size_t max, size_t *nsubs)
+{
+    return runs_of(lex, word, parts, nparts, buf, buf_size, subs, max, nsubs, 0);
 }

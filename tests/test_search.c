@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "referat/indexer.h"
 #include "referat/present.h"
@@ -304,6 +305,87 @@ static void test_whole_word_ranks_above_compound_part(void **state)
 }
 
 
+/* A compound typed in the query means the thing it names: it finds the
+ * compound in any inflection, longer compounds that contain it, and its
+ * parts written next to each other (apart by a space, a hyphen or a line
+ * end after a hyphen), never its parts standing apart in the text. The
+ * compound itself ranks above its parts side by side, and the snippet marks
+ * the adjacent parts, not the scattered ones. One-punkt minutes, one per
+ * case. */
+static void test_compound_query_needs_its_parts_adjacent(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *text;
+        int relevant;
+    } docs[] = {
+        {"whole.txt", "Udvalget drøftede naturplejen i ådalen.", 1},
+        {"longer.txt", "Naturplejeplanen for ådalen blev godkendt.", 1},
+        {"spaced.txt", "Der afsættes midler til natur pleje i ådalen.", 1},
+        {"hyphen.txt", "Der afsættes midler til natur-pleje i ådalen.", 1},
+        {"lineend.txt", "Der afsættes midler til natur-\npleje i ådalen.", 1},
+        {"apart.txt", "Området har en rig natur. Ældre borgere har krav på pleje.", 0},
+        {"reversed.txt", "Pleje af ældre og natur i kommunen.", 0},
+    };
+    char *dir = test_mkdtemp();
+    assert_non_null(dir);
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        char text[512];
+        int n = snprintf(text, sizeof text,
+                         "REFERAT Udvalg d. 01-02-2020\n\nPunkt 1: Orientering\n\n"
+                         "Sagsfremstilling\n\n%s\n", docs[i].text);
+        assert_int_equal(test_write_file(dir, docs[i].name, text, (size_t)n), 0);
+    }
+    char db[1100];
+    snprintf(db, sizeof db, "%s/db", dir);
+    ref_indexer *ix = NULL;
+    ref_index_opts opts = {0};
+    assert_int_equal(ref_indexer_open(db, &opts, &ix, NULL), REF_OK);
+    assert_int_equal(ref_indexer_add_path(ix, dir), REF_OK);
+    assert_int_equal(ref_indexer_finish(ix), REF_OK);
+    ref_indexer_free(ix);
+    ref_searcher *s = NULL;
+    assert_int_equal(ref_searcher_open(db, &s, NULL), REF_OK);
+    ref_search_opts so = {.limit = 0};
+    ref_search_result *r = NULL;
+    assert_int_equal(ref_searcher_search(s, "naturpleje", &so, &r, NULL), REF_OK);
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        const ref_hit *found = NULL;
+        for (size_t k = 0; k < r->nhits; k++) {
+            const char *src = r->hits[k].record->source;
+            size_t sl = strlen(src), nl = strlen(docs[i].name);
+            if (sl > nl && src[sl - nl - 1] == '/' && strcmp(src + sl - nl, docs[i].name) == 0)
+                found = &r->hits[k];
+        }
+        if ((found != NULL) != docs[i].relevant)
+            fail_msg("naturpleje: %s %s", docs[i].name, found ? "found" : "not found");
+        if (!found || found->section < 0)
+            continue;
+        /* Every marked span is the compound or its parts together. */
+        const char *text = found->record->sections[found->section].text;
+        for (size_t k = 0; k < found->snippet.nspans; k++) {
+            const ref_span *sp = &found->snippet.spans[k];
+            if (strncasecmp(text + sp->start, "natur", 5) != 0 || sp->end - sp->start < 10)
+                fail_msg("%s: marked '%.*s'", docs[i].name, (int)(sp->end - sp->start),
+                         text + sp->start);
+        }
+        assert_true(found->snippet.nspans >= 1);
+    }
+    /* The compound itself above its parts side by side. */
+    double whole = -1, spaced = -1;
+    for (size_t k = 0; k < r->nhits; k++) {
+        if (strstr(r->hits[k].record->source, "/whole.txt"))
+            whole = r->hits[k].score;
+        if (strstr(r->hits[k].record->source, "/spaced.txt"))
+            spaced = r->hits[k].score;
+    }
+    assert_true(whole > spaced);
+    ref_search_result_free(r);
+    ref_searcher_close(s);
+    test_rmrf(dir);
+    free(dir);
+}
+
 static ref_search_result *search_opts(const char *q, ref_search_opts *opts)
 {
     ref_search_result *r = NULL;
@@ -470,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_anlaeg_does_not_find_planlaegning),
         cmocka_unit_test(test_snippet_marks_the_part_inside_a_compound),
         cmocka_unit_test(test_whole_word_ranks_above_compound_part),
+        cmocka_unit_test(test_compound_query_needs_its_parts_adjacent),
         cmocka_unit_test(test_facets_count_every_hit_not_just_the_page),
         cmocka_unit_test(test_section_facet_agrees_with_field_queries),
         cmocka_unit_test(test_date_and_body_filters),

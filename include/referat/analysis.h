@@ -53,10 +53,13 @@
  *     (ref_compound_part_text: a modifier's lemma, the head's surface), span
  *     = the part's bytes without its linking letters ("sygefravær" in
  *     "sygefraværskonsulenten", not "sygefraværs");
- *   - one PART per sub-compound (ref_compound_subterms, "sygefravær" in
- *     "langtidssygefraværet"): stem = the lemma-first stem of the joined
- *     sub-compound, span = its first part's start to its last part's end,
- *     linking letters excluded;
+ *   - one PART per sub-compound, that is every run of two or more adjacent
+ *     parts shorter than the word, listed in the lexicon or not
+ *     (ref_compound_runs: "sygefravær" in "langtidssygefraværet",
+ *     "naturpleje" in "naturplejeplanen"; at most 8, longest first): stem =
+ *     the lemma-first stem of the joined run, span = its first part's start
+ *     to its last part's end, linking letters excluded. So a compound typed
+ *     in a query finds every longer compound that contains it;
  *   - a PART's text is the case-folded text of its span (where folding
  *     changed a character's length and a part boundary falls inside its
  *     folding, "ß" → "ss", the span widens to the whole character);

@@ -66,6 +66,14 @@ int ref_query_is_operator(const char *word, size_t len);
 /* 1 if TOKEN (from analysing stored text) is one the query looks for. */
 int ref_query_matches(const ref_query *q, const ref_token *token);
 
+/* Compound parts are highlighted only where they stand together as the
+ * query's compound does (natur + pleje for "naturpleje"). RECENT holds the
+ * stems of the last NRECENT WORD/NUMBER tokens at consecutive positions of
+ * the stored text, RECENT[0] the newest. Returns the length of the longest
+ * phrase of a query compound's parts that ends at RECENT[0] (then the
+ * snippet marks RECENT[len-1] .. RECENT[0] as one match), or 0. */
+size_t ref_query_part_phrase_len(const ref_query *q, const char *const *recent, size_t nrecent);
+
 /* Call FN with each word the query looks up (positive words, their
  * spellings and synonyms): its STEM and, when the word is a compound that
  * also matches by its parts together (compile_single in query.c), the
