@@ -18,6 +18,32 @@ struct ref_searcher {
     ref_synonyms *synonyms;
 };
 
+/* An index made by another analyser version holds other terms than our
+ * queries look for: searching it would silently miss. Say so, and how to
+ * fix it (referat-index rebuilds such an index in full). An empty index
+ * has nothing to miss. */
+static ref_status check_analyser_version(ref_xdb *db, const char *db_path, char **errmsg)
+{
+    char *version = NULL;
+    uint32_t docs = 0;
+    ref_status st = ref_xdb_get_metadata(db, REF_ANALYZER_VERSION_KEY, &version);
+    if (st == REF_OK)
+        st = ref_xdb_doccount(db, &docs);
+    if (st == REF_OK && docs > 0 && strcmp(version, REF_ANALYZER_VERSION) != 0) {
+        st = REF_EDB_VERSION;
+        if (errmsg) {
+            ref_buf m = REF_BUF_INIT;
+            ref_buf_printf(&m,
+                           "the index %s was built by analyser version %s, this program uses "
+                           "version %s: rebuild it with referat-index (it re-indexes every file)",
+                           db_path, *version ? version : "1", REF_ANALYZER_VERSION);
+            *errmsg = ref_buf_detach(&m);
+        }
+    }
+    free(version);
+    return st;
+}
+
 ref_status ref_searcher_open(const char *db_path, ref_searcher **out, char **errmsg)
 {
     if (errmsg)
@@ -33,6 +59,8 @@ ref_status ref_searcher_open(const char *db_path, ref_searcher **out, char **err
         st = ref_synonyms_new(&s->synonyms);
     if (st == REF_OK)
         st = ref_xdb_open(db_path, REF_XDB_READ, &s->db, errmsg);
+    if (st == REF_OK)
+        st = check_analyser_version(s->db, db_path, errmsg);
     if (st != REF_OK) {
         ref_searcher_close(s);
         return st;

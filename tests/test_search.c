@@ -13,6 +13,7 @@
 #include "referat/indexer.h"
 #include "referat/present.h"
 #include "referat/search.h"
+#include "referat/xdb.h"
 #include "testutil.h"
 
 static char *tmpdir;
@@ -386,6 +387,58 @@ static void test_compound_query_needs_its_parts_adjacent(void **state)
     free(dir);
 }
 
+/* An index made by another analyser version is refused by the searcher,
+ * with a message that says to rebuild it, and referat-index rebuilds it in
+ * full (files unchanged on disk are re-indexed too). The old version is
+ * made by writing its metadata back, as an index built before the version
+ * existed has none. */
+static void test_index_of_another_analyser_version_is_rebuilt(void **state)
+{
+    (void)state;
+    char *dir = test_mkdtemp();
+    assert_non_null(dir);
+    static const char a[] = "REFERAT Udvalg d. 01-02-2020\n\nPunkt 1: Orientering\n\n"
+                            "Sagsfremstilling\n\nNaturplejeplanen blev drøftet.\n";
+    assert_int_equal(test_write_file(dir, "a.txt", a, sizeof a - 1), 0);
+    char db[1100];
+    snprintf(db, sizeof db, "%s/db", dir);
+    for (int round = 0; round < 3; round++) {
+        ref_indexer *ix = NULL;
+        ref_index_opts opts = {0};
+        assert_int_equal(ref_indexer_open(db, &opts, &ix, NULL), REF_OK);
+        assert_int_equal(ref_indexer_add_path(ix, dir), REF_OK);
+        assert_int_equal(ref_indexer_finish(ix), REF_OK);
+        const ref_index_stats *st = ref_indexer_stats(ix);
+        /* round 0 builds, round 1 finds the file unchanged, round 2 finds
+         * the index of an older version and re-indexes it. */
+        assert_int_equal(st->analyser_rebuild, round == 2);
+        assert_int_equal(st->files_indexed, round != 1);
+        ref_indexer_free(ix);
+        ref_searcher *s = NULL;
+        assert_int_equal(ref_searcher_open(db, &s, NULL), REF_OK);
+        ref_search_opts so = {.limit = 0};
+        ref_search_result *r = NULL;
+        assert_int_equal(ref_searcher_search(s, "naturpleje", &so, &r, NULL), REF_OK);
+        assert_int_equal(r->nhits, 1);
+        ref_search_result_free(r);
+        ref_searcher_close(s);
+        if (round == 1) {
+            ref_xdb *x = NULL;
+            assert_int_equal(ref_xdb_open(db, REF_XDB_WRITE, &x, NULL), REF_OK);
+            assert_int_equal(ref_xdb_set_metadata(x, REF_ANALYZER_VERSION_KEY, ""), REF_OK);
+            assert_int_equal(ref_xdb_commit(x), REF_OK);
+            ref_xdb_close(x);
+            char *err = NULL;
+            assert_int_equal(ref_searcher_open(db, &s, &err), REF_EDB_VERSION);
+            assert_non_null(err);
+            assert_non_null(strstr(err, "rebuild it with referat-index"));
+            free(err);
+        }
+    }
+    test_rmrf(dir);
+    free(dir);
+}
+
 static ref_search_result *search_opts(const char *q, ref_search_opts *opts)
 {
     ref_search_result *r = NULL;
@@ -553,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_snippet_marks_the_part_inside_a_compound),
         cmocka_unit_test(test_whole_word_ranks_above_compound_part),
         cmocka_unit_test(test_compound_query_needs_its_parts_adjacent),
+        cmocka_unit_test(test_index_of_another_analyser_version_is_rebuilt),
         cmocka_unit_test(test_facets_count_every_hit_not_just_the_page),
         cmocka_unit_test(test_section_facet_agrees_with_field_queries),
         cmocka_unit_test(test_date_and_body_filters),

@@ -91,6 +91,16 @@
 #include "referat/status.h"
 #include "referat/utf8.h"
 
+/* The version of the terms this chain makes. Raise it whenever a change
+ * makes the chain give other terms for the same text (stems, parts,
+ * tokenisation): an index keeps the version it was built with in its
+ * metadata under REF_ANALYZER_VERSION_KEY, a search on an index of another
+ * version is refused with a message to rebuild it, and referat-index
+ * rebuilds such an index in full. Versions: 1 (unmarked) the first chain;
+ * 2 every run of a compound's parts is a PART term. */
+#define REF_ANALYZER_VERSION "2"
+#define REF_ANALYZER_VERSION_KEY "analyser-version"
+
 typedef enum ref_token_kind {
     REF_TOKEN_WORD,   /* a word: stem is its lemma-first Snowball stem */
     REF_TOKEN_NUMBER, /* digits only: stem is the digits */
