@@ -948,3 +948,18 @@ ref_status ref_analyzer_stem(ref_analyzer *an, const char *word, size_t len, con
     *stem = an->stem_out;
     return snowball(an, word, len, an->stem_out, stem_len);
 }
+
+int ref_analyzer_knows(ref_analyzer *an, const char *word, size_t len)
+{
+    if (!an->lex || len == 0 || len > STEM_MAX_BYTES)
+        return 0;
+    uint32_t lemma;
+    if (ref_lexicon_lemmas(an->lex, word, len, &lemma, 1) > 0)
+        return 1;
+    ref_compound_part parts[REF_COMPOUND_MAX_PARTS];
+    size_t np = 0;
+    const ref_compound_veto *veto = an->veto.attested ? &an->veto : NULL;
+    return ref_compound_split(an->lex, word, len, veto, parts, REF_COMPOUND_MAX_PARTS, &np) ==
+               REF_OK &&
+           np >= 2;
+}

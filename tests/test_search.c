@@ -439,6 +439,76 @@ static void test_index_of_another_analyser_version_is_rebuilt(void **state)
     free(dir);
 }
 
+/* A word the index or the lexicon knows is no typo: it is never suggested
+ * for nor replaced, however few hits the query or its filters leave. When
+ * the filters leave nothing, the result says how many punkter the query
+ * finds without them. A real typo is still corrected, unless no_correct. */
+static void test_known_words_are_never_corrected(void **state)
+{
+    (void)state;
+    ref_search_result *r = search("udvalg:chefforum udbud", 0, 0);
+    assert_true(r->total > 0);
+    assert_null(r->suggestion);
+    ref_search_result_free(r);
+
+    const char *bodies[] = {"chefforum"};
+    ref_search_opts filtered = {.decisions_only = 1, .date_from = "2016", .date_to = "2021",
+                                .bodies = bodies, .nbodies = 1};
+    r = NULL;
+    assert_int_equal(ref_searcher_search(searcher, "udbud", &filtered, &r, NULL), REF_OK);
+    assert_int_equal(r->nhits, 0);
+    assert_null(r->suggestion);
+    assert_false(r->corrected);
+    assert_true(r->unfiltered_total > 0);
+    ref_search_result_free(r);
+
+    r = search("sygefravr", 0, 0);
+    assert_true(r->corrected);
+    assert_string_equal(r->suggestion, "sygefravær");
+    assert_true(r->nhits > 0);
+    ref_search_result_free(r);
+    ref_search_opts literal = {.no_correct = 1};
+    r = NULL;
+    assert_int_equal(ref_searcher_search(searcher, "sygefravr", &literal, &r, NULL), REF_OK);
+    assert_false(r->corrected);
+    assert_int_equal(r->nhits, 0);
+    assert_string_equal(r->suggestion, "sygefravær");
+    ref_search_result_free(r);
+}
+
+/* When no punkt has all the words, the best partial matches are shown,
+ * each with the words it lacks; a query that matches in full is never
+ * relaxed. */
+static void test_partial_matches_name_the_missing_words(void **state)
+{
+    (void)state;
+    ref_search_result *full = search("budget", 0, 0);
+    assert_true(full->nhits > 0);
+    assert_false(full->partial);
+    for (size_t i = 0; i < full->nhits; i++)
+        assert_null(full->hits[i].missing);
+    ref_search_result *r = search("budget naturpleje", 0, 5);
+    assert_true(r->partial);
+    assert_true(r->nhits > 0 && r->nhits <= 5);
+    for (size_t i = 0; i < r->nhits; i++) {
+        assert_string_equal(r->hits[i].missing, "naturpleje");
+        assert_int_equal(r->hits[i].rank, i + 1);
+        if (i)
+            assert_true(r->hits[i - 1].score >= r->hits[i].score);
+    }
+    /* The punkter shown are those "budget" finds, best first. */
+    assert_string_equal(r->hits[0].record->id, full->hits[0].record->id);
+    ref_search_result_free(r);
+    ref_search_result_free(full);
+    /* Two of three words missing is still a partial match, one of three
+     * words is kept. */
+    r = search("budget naturpleje vandløbsregulativ", 0, 0);
+    assert_true(r->partial);
+    assert_true(r->nhits > 0);
+    assert_string_equal(r->hits[0].missing, "naturpleje vandløbsregulativ");
+    ref_search_result_free(r);
+}
+
 static ref_search_result *search_opts(const char *q, ref_search_opts *opts)
 {
     ref_search_result *r = NULL;
@@ -607,6 +677,8 @@ int main(void)
         cmocka_unit_test(test_whole_word_ranks_above_compound_part),
         cmocka_unit_test(test_compound_query_needs_its_parts_adjacent),
         cmocka_unit_test(test_index_of_another_analyser_version_is_rebuilt),
+        cmocka_unit_test(test_known_words_are_never_corrected),
+        cmocka_unit_test(test_partial_matches_name_the_missing_words),
         cmocka_unit_test(test_facets_count_every_hit_not_just_the_page),
         cmocka_unit_test(test_section_facet_agrees_with_field_queries),
         cmocka_unit_test(test_date_and_body_filters),

@@ -180,6 +180,12 @@ ref_status ref_analyze(ref_analyzer *analyzer, const char *text, size_t len, ref
 ref_status ref_analyzer_stem(ref_analyzer *analyzer, const char *word, size_t len,
                              const char **stem, size_t *stem_len);
 
+/* Whether the analyzer's lexicon knows the case-folded WORD: as a form of
+ * one of its words (any inflection: "udbuddet", "beslutninger") or as a
+ * compound of known parts ("naturplejeplanen"). A known word is no typo, so
+ * the searcher never "corrects" it. 0 for a plain_snowball analyzer. */
+int ref_analyzer_knows(ref_analyzer *analyzer, const char *word, size_t len);
+
 /* ref_casefold() and ref_utf8_seq_len(), once declared here, now live in
  * referat/utf8.h with the other UTF-8 primitives; it is included above, so
  * callers of this header see them unchanged. */
