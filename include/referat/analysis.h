@@ -97,8 +97,9 @@
  * metadata under REF_ANALYZER_VERSION_KEY, a search on an index of another
  * version is refused with a message to rebuild it, and referat-index
  * rebuilds such an index in full. Versions: 1 (unmarked) the first chain;
- * 2 every run of a compound's parts is a PART term. */
-#define REF_ANALYZER_VERSION "2"
+ * 2 every run of a compound's parts is a PART term; 3 compositional
+ * dictionary compounds split (compound.c: split_lemma). */
+#define REF_ANALYZER_VERSION "3"
 #define REF_ANALYZER_VERSION_KEY "analyser-version"
 
 typedef enum ref_token_kind {
