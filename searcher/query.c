@@ -185,6 +185,9 @@ typedef struct term_list {
     char *stems[MAX_WORDS];   /* stem per position (WORD/NUMBER tokens) */
     char *parts[MAX_PARTS];   /* PART stems of the first position */
     size_t part_start[MAX_PARTS], part_end[MAX_PARTS]; /* their spans */
+    size_t word_start, word_end; /* the first WORD's span */
+    char *canonical; /* the PART spanning the whole first word: its
+                        canonical compound form (analysis.h) */
     size_t n, nparts;
     char *whole;              /* JOINED/CODE stem of the first position */
 } term_list;
@@ -216,7 +219,12 @@ static int collect_token(void *vctx, const ref_token *tok)
             slot = &c->list.whole;
         break;
     case REF_TOKEN_PART:
-        if (tok->pos == 0 && c->list.nparts < MAX_PARTS) {
+        if (tok->pos == 0 && c->list.n == 1 && !c->list.canonical &&
+            tok->start == c->list.word_start && tok->end == c->list.word_end) {
+            slot = &c->list.canonical;
+            if (c->highlight)
+                remember_stem(c->p->q, tok->stem);
+        } else if (tok->pos == 0 && c->list.nparts < MAX_PARTS) {
             c->list.part_start[c->list.nparts] = tok->start;
             c->list.part_end[c->list.nparts] = tok->end;
             slot = &c->list.parts[c->list.nparts++];
@@ -226,6 +234,10 @@ static int collect_token(void *vctx, const ref_token *tok)
     case REF_TOKEN_NUMBER:
         if (c->list.n == MAX_WORDS)
             return 1; /* a phrase of 64 words is plenty */
+        if (c->list.n == 0) {
+            c->list.word_start = tok->start;
+            c->list.word_end = tok->end;
+        }
         slot = &c->list.stems[c->list.n++];
         break;
     }
@@ -246,6 +258,7 @@ static void term_list_free(term_list *l)
     for (size_t i = 0; i < l->nparts; i++)
         free(l->parts[i]);
     free(l->whole);
+    free(l->canonical);
 }
 
 static int term_node(parser *p, const char *prefix, const char *suffix, const char *stem)
@@ -315,6 +328,12 @@ static void remember_part_phrase(ref_query *q, const term_list *l, const size_t 
 static int compile_single(parser *p, const char *prefix, const term_list *l, int highlight)
 {
     int node = word_or_part(p, prefix, l->stems[0]);
+    if (l->canonical) {
+        /* The same compound written with another linking letter or
+         * inflection ("sygefraværstatistikken"), or inside a longer one. */
+        int both[2] = {node, word_or_part(p, prefix, l->canonical)};
+        node = ref_xquery_op(p->q->xq, REF_XOP_OR, both, 2, 0);
+    }
     if (l->nparts < 2)
         return node;
     int alts[3] = {node};

@@ -60,6 +60,11 @@
  *     the lemma-first stem of the joined run, span = its first part's start
  *     to its last part's end, linking letters excluded. So a compound typed
  *     in a query finds every longer compound that contains it;
+ *   - one PART for the whole word's canonical form: the stems of its leaf
+ *     parts run together ("syg" "fravær" "statistik" →
+ *     "sygfraværstatistik"), span = the word; linking letters and
+ *     inflection are gone from it, so "sygefraværstatistikken" (a writer's
+ *     missing s) and a query "sygefraværsstatistik" meet (query.c);
  *   - a PART's text is the case-folded text of its span (where folding
  *     changed a character's length and a part boundary falls inside its
  *     folding, "ß" → "ss", the span widens to the whole character);
@@ -98,7 +103,8 @@
  * version is refused with a message to rebuild it, and referat-index
  * rebuilds such an index in full. Versions: 1 (unmarked) the first chain;
  * 2 every run of a compound's parts is a PART term; 3 compositional
- * dictionary compounds split (compound.c: split_lemma). */
+ * dictionary compounds split (compound.c: split_lemma), and a compound's
+ * canonical form is a PART term. */
 #define REF_ANALYZER_VERSION "3"
 #define REF_ANALYZER_VERSION_KEY "analyser-version"
 
