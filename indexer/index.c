@@ -380,7 +380,8 @@ static void pipeline_stop(ref_indexer *ix)
 /* An index with documents made by another analyser version (or by the
  * first, which wrote none) has terms this program's queries do not look
  * for: re-index every file, as --full does. The version is written at
- * ref_indexer_finish, once the rebuild is complete. */
+ * ref_indexer_finish, once the rebuild is complete (a new index gets it at
+ * once). */
 static ref_status check_analyser_version(ref_indexer *ix)
 {
     char *version = NULL;
@@ -391,6 +392,11 @@ static ref_status check_analyser_version(ref_indexer *ix)
     if (st == REF_OK && docs > 0 && strcmp(version, REF_ANALYZER_VERSION) != 0) {
         ix->opts.full = 1;
         ix->stats.analyser_rebuild = 1;
+    } else if (st == REF_OK && docs == 0) {
+        /* A new index: every document it will hold is of this version, so
+         * say so with the first commit (a search during the first run, or
+         * after it was killed, must not find it unversioned). */
+        st = ref_xdb_set_metadata(ix->db, REF_ANALYZER_VERSION_KEY, REF_ANALYZER_VERSION);
     }
     free(version);
     return st;

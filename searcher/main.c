@@ -126,32 +126,16 @@ typedef struct cli {
     const char **municipalities; /* --municipality values, likewise */
 } cli;
 
-/* "Ingen punkter med alle ordene; …": the words the shown hits lack, each
- * once. */
+/* "Ingen punkter med alle ordene; …" with the words the hits lack. */
 static void print_partial_notice(FILE *f, const ref_search_result *r)
 {
-    ref_buf words = REF_BUF_INIT;
-    for (size_t i = 0; i < r->nhits; i++) {
-        const char *m = r->hits[i].missing;
-        for (const char *w = m; w && *w;) {
-            size_t n = strcspn(w, " ");
-            int seen = 0;
-            for (const char *v = words.data; v && v < words.data + words.len && !seen;) {
-                size_t k = strcspn(v, ",");
-                seen = k == n && memcmp(v, w, n) == 0;
-                v += k + (v[k] ? 2 : 0);
-            }
-            if (!seen) {
-                if (words.len)
-                    ref_buf_puts(&words, ", ");
-                ref_buf_append(&words, w, n);
-            }
-            w += n + (w[n] == ' ');
-        }
+    fprintf(f, "Ingen punkter med alle ordene; viser de bedste delvise træf — mangler: ");
+    for (const char *w = r->missing; w && *w;) {
+        size_t n = strcspn(w, " ");
+        fprintf(f, "%s%.*s", w == r->missing ? "" : ", ", (int)n, w);
+        w += n + (w[n] == ' ');
     }
-    fprintf(f, "Ingen punkter med alle ordene; viser de bedste delvise træf — mangler: %s\n\n",
-            words.len ? ref_buf_cstr(&words) : "");
-    ref_buf_free(&words);
+    fprintf(f, "\n\n");
 }
 
 /* "0 punkter i Chefforum 2016–2021; 1 uden filtrene": the filters, not the

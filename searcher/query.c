@@ -370,13 +370,16 @@ static void remember_word(ref_query *q, const char *stem, char *const *parts, si
 }
 
 /* What compile_text looks up, as ref_query_each_word reports it: a single
- * word with its parts (compile_single matches them together), each word of
- * a phrase, and a joined word's whole form. */
+ * word and its canonical compound form (compile_single; its parts match
+ * only side by side, which a term count cannot see, so they are not
+ * reported), each word of a phrase, and a joined word's whole form. */
 static void remember_words(ref_query *q, const term_list *l)
 {
-    if (l->n == 1)
-        remember_word(q, l->stems[0], l->parts, l->nparts >= 2 ? l->nparts : 0);
-    else
+    if (l->n == 1) {
+        remember_word(q, l->stems[0], NULL, 0);
+        if (l->canonical)
+            remember_word(q, l->canonical, NULL, 0);
+    } else
         for (size_t i = 0; i < l->n; i++)
             remember_word(q, l->stems[i], NULL, 0);
     if (l->whole)

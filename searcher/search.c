@@ -26,9 +26,17 @@ static ref_status check_analyser_version(ref_xdb *db, const char *db_path, char 
 {
     char *version = NULL;
     uint32_t docs = 0;
-    ref_status st = ref_xdb_get_metadata(db, REF_ANALYZER_VERSION_KEY, &version);
-    if (st == REF_OK)
-        st = ref_xdb_doccount(db, &docs);
+    ref_status st = REF_EDB_MODIFIED;
+    /* An indexer committing while we read: read the newest revision. */
+    for (int retry = 0; st == REF_EDB_MODIFIED && retry < SEARCH_RETRIES; retry++) {
+        free(version);
+        version = NULL;
+        if (retry && ref_xdb_reopen(db) != REF_OK)
+            continue;
+        st = ref_xdb_get_metadata(db, REF_ANALYZER_VERSION_KEY, &version);
+        if (st == REF_OK)
+            st = ref_xdb_doccount(db, &docs);
+    }
     if (st == REF_OK && docs > 0 && strcmp(version, REF_ANALYZER_VERSION) != 0) {
         st = REF_EDB_VERSION;
         if (errmsg) {
@@ -662,6 +670,33 @@ static int by_score_desc(const void *a, const void *b)
     return x->score < y->score ? 1 : x->score > y->score ? -1 : 0;
 }
 
+/* The words R's hits lack, each once, in order of first appearance. */
+static char *missing_words(const ref_search_result *r)
+{
+    ref_buf words = REF_BUF_INIT;
+    for (size_t i = 0; i < r->nhits; i++)
+        for (const char *w = r->hits[i].missing; w && *w;) {
+            size_t n = strcspn(w, " ");
+            int seen = 0;
+            for (const char *v = words.data; v && v < words.data + words.len && !seen;) {
+                size_t k = strcspn(v, " ");
+                seen = k == n && memcmp(v, w, n) == 0;
+                v += k + (v[k] == ' ');
+            }
+            if (!seen) {
+                if (words.len)
+                    ref_buf_putc(&words, ' ');
+                ref_buf_append(&words, w, n);
+            }
+            w += n + (w[n] == ' ');
+        }
+    if (words.len == 0) {
+        ref_buf_free(&words);
+        return NULL;
+    }
+    return ref_buf_detach(&words);
+}
+
 /* Best partial matches: the punkter with all words but one, else all but
  * two, …, each query with fewer words run as a query of its own, the hits
  * merged (a punkt once, with its best score) and ranked by score. NULL when
@@ -746,6 +781,7 @@ static ref_search_result *partial_matches(ref_searcher *s, const char *query,
     for (size_t i = 0; i < merged->nhits; i++)
         merged->hits[i].rank = (uint32_t)(from + i + 1);
     merged->partial = 1;
+    merged->missing = missing_words(merged);
     return merged;
 }
 
@@ -807,6 +843,7 @@ void ref_search_result_free(ref_search_result *r)
     }
     free(r->hits);
     free(r->suggestion);
+    free(r->missing);
     for (size_t k = 0; k < REF_FACET_KINDS; k++) {
         for (size_t i = 0; i < r->facets[k].nvalues; i++)
             free(r->facets[k].values[i].value);

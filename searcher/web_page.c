@@ -453,6 +453,12 @@ static void put_results(ref_buf *b, const ref_search_result *r, const ref_web_pa
         put_text(b, p->q);
         ref_buf_puts(b, "«</a></p>\n");
     }
+    if (r->partial) {
+        ref_buf_puts(b, "<p class=\"partial\">Ingen punkter med alle ordene; viser de bedste "
+                        "delvise træf — mangler: ");
+        put_text(b, r->missing ? r->missing : "");
+        ref_buf_puts(b, "</p>\n");
+    }
     ref_buf_printf(b, "<p class=\"count\">%u %s fundet%s</p>\n", r->total,
                    r->total == 1 ? "punkt" : "punkter", p->decisions ? " (kun beslutninger)" : "");
     if (r->suggestion && !r->corrected) {

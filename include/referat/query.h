@@ -75,9 +75,10 @@ int ref_query_matches(const ref_query *q, const ref_token *token);
 size_t ref_query_part_phrase_len(const ref_query *q, const char *const *recent, size_t nrecent);
 
 /* Call FN with each word the query looks up (positive words, their
- * spellings and synonyms): its STEM and, when the word is a compound that
- * also matches by its parts together (compile_single in query.c), the
- * NPARTS stems of those PARTS, else none. A word matches in a field when
+ * spellings and synonyms, a compound's canonical form): its STEM and the
+ * NPARTS stems of PARTS that must all match (today always none: a query
+ * compound's parts match only side by side, which a section count cannot
+ * see). A word matches in a field when
  * the field holds STEM, whole or inside a longer compound, or all PARTS.
  * The facet "matched in section" is counted from this (search.c). Words
  * may repeat; a nonzero return from FN stops the walk. */

@@ -91,6 +91,8 @@ typedef struct ref_search_result {
     int partial;          /* no punkt has all the query's words: the hits are
                              the best partial matches, those with most words
                              first (each hit's missing says which it lacks) */
+    char *missing;        /* partial: the words the hits shown lack, each
+                             once, space-separated; else NULL */
     uint32_t unfiltered_total; /* the query found nothing with the filters
                              (dates, bodies, municipalities, decisions only):
                              how many punkter it finds without them */
