@@ -270,6 +270,22 @@ static void test_snippet_marks_the_part_inside_a_compound(void **state)
     ref_search_result_free(r);
 }
 
+/* Index the minutes in DIR into DIR/db and open a searcher on it. */
+static ref_searcher *index_folder(const char *dir)
+{
+    char db[1100];
+    snprintf(db, sizeof db, "%s/db", dir);
+    ref_indexer *ix = NULL;
+    ref_index_opts opts = {0};
+    assert_int_equal(ref_indexer_open(db, &opts, &ix, NULL), REF_OK);
+    assert_int_equal(ref_indexer_add_path(ix, dir), REF_OK);
+    assert_int_equal(ref_indexer_finish(ix), REF_OK);
+    ref_indexer_free(ix);
+    ref_searcher *s = NULL;
+    assert_int_equal(ref_searcher_open(db, &s, NULL), REF_OK);
+    return s;
+}
+
 /* Other things equal, the word standing alone ranks above the word inside a
  * compound. Two one-punkt minutes that differ only in that. */
 static void test_whole_word_ranks_above_compound_part(void **state)
@@ -283,16 +299,7 @@ static void test_whole_word_ranks_above_compound_part(void **state)
                             "Sagsfremstilling\n\nVi drøftede udbudsplanen for i år.\n";
     assert_int_equal(test_write_file(dir, "a.txt", a, sizeof a - 1), 0);
     assert_int_equal(test_write_file(dir, "b.txt", b, sizeof b - 1), 0);
-    char db[1100];
-    snprintf(db, sizeof db, "%s/db", dir);
-    ref_indexer *ix = NULL;
-    ref_index_opts opts = {0};
-    assert_int_equal(ref_indexer_open(db, &opts, &ix, NULL), REF_OK);
-    assert_int_equal(ref_indexer_add_path(ix, dir), REF_OK);
-    assert_int_equal(ref_indexer_finish(ix), REF_OK);
-    ref_indexer_free(ix);
-    ref_searcher *s = NULL;
-    assert_int_equal(ref_searcher_open(db, &s, NULL), REF_OK);
+    ref_searcher *s = index_folder(dir);
     ref_search_opts so = {.limit = 0};
     ref_search_result *r = NULL;
     assert_int_equal(ref_searcher_search(s, "udbud", &so, &r, NULL), REF_OK);
@@ -337,16 +344,7 @@ static void test_compound_query_needs_its_parts_adjacent(void **state)
                          "Sagsfremstilling\n\n%s\n", docs[i].text);
         assert_int_equal(test_write_file(dir, docs[i].name, text, (size_t)n), 0);
     }
-    char db[1100];
-    snprintf(db, sizeof db, "%s/db", dir);
-    ref_indexer *ix = NULL;
-    ref_index_opts opts = {0};
-    assert_int_equal(ref_indexer_open(db, &opts, &ix, NULL), REF_OK);
-    assert_int_equal(ref_indexer_add_path(ix, dir), REF_OK);
-    assert_int_equal(ref_indexer_finish(ix), REF_OK);
-    ref_indexer_free(ix);
-    ref_searcher *s = NULL;
-    assert_int_equal(ref_searcher_open(db, &s, NULL), REF_OK);
+    ref_searcher *s = index_folder(dir);
     ref_search_opts so = {.limit = 0};
     ref_search_result *r = NULL;
     assert_int_equal(ref_searcher_search(s, "naturpleje", &so, &r, NULL), REF_OK);
