@@ -71,6 +71,43 @@ class Shards(Base):
         self.assertIn("5 unchanged", self.index().stderr)
 
 
+    def test_killed_sharded_build_leaves_an_empty_index_and_a_rerun_builds_it(self):
+        """A sharded build writes the database once, at the end: stopped and
+        killed midway, it leaves an empty index that answers (no hits, no
+        error); the rerun builds the whole index and clears the shards."""
+        big = os.path.join(self.tmp, "big")
+        os.mkdir(big)
+        for i in range(12):
+            for name in os.listdir(CORPUS):
+                shutil.copy(os.path.join(CORPUS, name), os.path.join(big, f"{i:02d}-{name}"))
+        proc = subprocess.Popen([os.path.join(BIN, "referat-index"), "-v", "--shards", "2",
+                                 "--db", self.db, big], stderr=subprocess.PIPE, text=True)
+        try:
+            indexed = 0
+            for line in proc.stderr:
+                indexed += line.startswith("indexed")
+                if indexed == 2:
+                    proc.send_signal(signal.SIGSTOP)
+                    break
+            self.assertIsNone(proc.poll(), "the build ended before it could be stopped")
+            self.assertTrue(glob.glob(self.db + "/shard-*"), "no shards while the build ran")
+            r = run("referat-search", "--db", self.db, "--format", "json", "sygefravær")
+            self.assertEqual((r.returncode, r.stdout), (1, ""), r.stderr)
+        finally:
+            proc.kill()
+            proc.wait()
+            proc.stderr.close()
+        r = run("referat-search", "--db", self.db, "--format", "json", "sygefravær")
+        self.assertEqual((r.returncode, r.stdout), (1, ""), r.stderr)
+        r = run("referat-index", "--shards", "2", "--db", self.db, big)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"{12 * len(os.listdir(CORPUS))} files indexed", r.stderr)
+        self.assertEqual(glob.glob(self.db + "/shard-*"), [])
+        r = run("referat-search", "--db", self.db, "--format", "json", "--limit", "0",
+                "sygefravær")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+
 class Compact(Base):
     def test_in_place_says_what_it_saved_and_answers_the_same(self):
         # One writer: a sharded build is merged by compaction already.
