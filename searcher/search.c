@@ -9,9 +9,6 @@
 #include "referat/query.h"
 #include "referat/xdb.h"
 
-/* Searches retried after REF_EDB_MODIFIED (see run_search). */
-#define SEARCH_RETRIES 20
-
 struct ref_searcher {
     ref_xdb *db;
     ref_analyzer *analyzer;
@@ -120,17 +117,18 @@ static ref_status pick_snippet(ref_searcher *s, const ref_query *q, const ref_se
     return REF_OK;
 }
 
-static ref_xsort xsort_of(ref_sort sort)
+/* The value slot that holds the whole order of SORT (fields.h); relevance
+ * uses it for ties. Both are sorted ascending. */
+static unsigned order_slot(ref_sort sort)
 {
     switch (sort) {
     case REF_SORT_RELEVANCE:
-        return REF_XSORT_RELEVANCE;
     case REF_SORT_DATE:
-        return REF_XSORT_VALUE_ASC;
+        return REF_SLOT_ORDER;
     case REF_SORT_DATE_DESC:
-        return REF_XSORT_VALUE_DESC;
+        return REF_SLOT_ORDER_DESC;
     }
-    return REF_XSORT_RELEVANCE;
+    return REF_SLOT_ORDER;
 }
 
 static char *dup_msg(const char *a, const char *b)
@@ -473,9 +471,9 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
     ref_xsearch_opts xo = {
         .offset = opts->offset,
         .limit = opts->limit,
-        .sort = xsort_of(opts->sort),
-        .sort_slot = REF_SLOT_DATE,
-        .sort_tie_slot1 = 1 + REF_SLOT_PUNKT, /* a meeting's punkter in agenda order */
+        .sort = opts->sort == REF_SORT_RELEVANCE ? REF_XSORT_RELEVANCE : REF_XSORT_VALUE_ASC,
+        .sort_slot = order_slot(opts->sort),
+        .tie_slot1 = 1 + REF_SLOT_ORDER, /* equal scores in date order, same in shards */
     };
     static const unsigned facet_slots[] = {REF_SLOT_YEAR, REF_SLOT_BODY, REF_SLOT_MUNICIPALITY};
     section_groups groups = {0};
@@ -491,16 +489,9 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         xo.ngroups = SECTION_GROUPS;
     }
     ref_xresults *xr = NULL;
+    /* A revision recycled by the indexer meanwhile is retried inside
+     * (xdb.cc's one read policy). */
     st = ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr);
-    /* The indexer committed twice while we read, and Xapian reused the pages
-     * of our revision: read the newest one. One retry is not enough while an
-     * indexer commits every few files and a search reads thousands of hits
-     * (tests/e2e_concurrency.py); each retry starts from a fresh revision,
-     * so a few almost always suffice. */
-    for (int retry = 0; st == REF_EDB_MODIFIED && retry < SEARCH_RETRIES; retry++) {
-        if (ref_xdb_reopen(s->db) == REF_OK)
-            st = ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr);
-    }
     section_groups_free(&groups);
     if (st != REF_OK) {
         if (errmsg)
@@ -600,8 +591,6 @@ static ref_status fetch_by_term(ref_searcher *s, const char *prefix, const char 
         int node = ref_xquery_term(xq, term.data, 1);
         ref_xsearch_opts xo = {.limit = 0};
         st = ref_xdb_search(s->db, xq, node, &xo, out);
-        if (st == REF_EDB_MODIFIED && ref_xdb_reopen(s->db) == REF_OK)
-            st = ref_xdb_search(s->db, xq, node, &xo, out);
     }
     ref_xquery_free(xq);
     ref_buf_free(&term);
@@ -702,8 +691,6 @@ ref_status ref_searcher_bodies(ref_searcher *s, ref_facet *out)
     if (st == REF_OK) {
         int node = ref_xquery_match_all(xq);
         st = ref_xdb_search(s->db, xq, node, &xo, &xr);
-        if (st == REF_EDB_MODIFIED && ref_xdb_reopen(s->db) == REF_OK)
-            st = ref_xdb_search(s->db, xq, node, &xo, &xr);
     }
     facet_fill fill = {out, 0};
     if (st == REF_OK &&
