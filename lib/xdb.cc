@@ -4,6 +4,7 @@
 // every exception and turns it into a ref_status plus a message kept on the
 // handle. Nothing here knows what the terms mean; that is fields.h's job.
 #include "referat/xdb.h"
+#include "referat/version.h"
 
 #include <xapian.h>
 
@@ -46,8 +47,24 @@ struct ref_xdoc {
     Xapian::Document doc;
 };
 
+// How a node was made, kept so that a query with wildcards can be built
+// again against the database: a remote shard would expand a wildcard over
+// its own terms only (each its own "most frequent"), so we expand it over
+// the whole database ourselves, the same for one database or many shards.
+struct NodeRecipe {
+    enum Kind { AS_BUILT, OP, SCALE, WILDCARD } kind = AS_BUILT;
+    Xapian::Query::op op = Xapian::Query::OP_AND;
+    std::vector<int> children; // OP; SCALE has one
+    Xapian::termcount window = 0;
+    double factor = 1;
+    std::string prefix; // WILDCARD
+    uint32_t max_expansion = 0;
+};
+
 struct ref_xquery {
     std::vector<Xapian::Query> nodes;
+    std::vector<NodeRecipe> recipes; // recipes[i] made nodes[i]
+    bool has_wildcard = false;
     ref_status status = REF_OK;
     std::string errmsg;
 };
@@ -158,13 +175,14 @@ Xapian::Query::op xop(ref_xop op)
 }
 
 // Add a node built by FN to Q's arena; -1 (and a sticky error) on failure.
-template <typename Fn> int add_node(ref_xquery *q, Fn fn) noexcept
+template <typename Fn> int add_node(ref_xquery *q, Fn fn, NodeRecipe recipe = NodeRecipe()) noexcept
 {
     if (!q || q->status != REF_OK)
         return -1;
     int id = -1;
     ref_status st = guard(&q->errmsg, [&] {
         q->nodes.push_back(fn());
+        q->recipes.push_back(recipe);
         id = static_cast<int>(q->nodes.size() - 1);
     });
     if (st != REF_OK) {
@@ -172,6 +190,89 @@ template <typename Fn> int add_node(ref_xquery *q, Fn fn) noexcept
         return -1;
     }
     return id;
+}
+
+NodeRecipe op_recipe(ref_xop op, const int *children, size_t n, uint32_t window)
+{
+    NodeRecipe r;
+    r.kind = NodeRecipe::OP;
+    r.op = xop(op);
+    r.children.assign(children, children + n);
+    if (op == REF_XOP_PHRASE || op == REF_XOP_NEAR)
+        r.window = window ? window : static_cast<Xapian::termcount>(n);
+    return r;
+}
+
+NodeRecipe scale_recipe(int child, double factor)
+{
+    NodeRecipe r;
+    r.kind = NodeRecipe::SCALE;
+    r.children.push_back(child);
+    r.factor = factor;
+    return r;
+}
+
+// The terms starting with PREFIX over all of DB, as one synonym: every one,
+// or the MAX most frequent (ties in term order), like Xapian's
+// WILDCARD_LIMIT_MOST_FREQUENT but with frequencies summed over shards.
+Xapian::Query expand_wildcard(Xapian::Database &db, const std::string &prefix, uint32_t max)
+{
+    std::vector<std::pair<Xapian::doccount, std::string>> terms;
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it)
+        terms.emplace_back(it.get_termfreq(), *it);
+    if (max && terms.size() > max) {
+        std::stable_sort(terms.begin(), terms.end(),
+                         [](const std::pair<Xapian::doccount, std::string> &a,
+                            const std::pair<Xapian::doccount, std::string> &b) {
+                             return a.first > b.first;
+                         });
+        terms.resize(max);
+        std::sort(terms.begin(), terms.end(),
+                  [](const std::pair<Xapian::doccount, std::string> &a,
+                     const std::pair<Xapian::doccount, std::string> &b) {
+                      return a.second < b.second;
+                  });
+    }
+    if (terms.empty())
+        return Xapian::Query(Xapian::Query::MatchNothing);
+    std::vector<Xapian::Query> subs;
+    subs.reserve(terms.size());
+    for (const auto &t : terms)
+        subs.emplace_back(t.second);
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, subs.begin(), subs.end());
+}
+
+// Node ID of Q built again with its wildcards expanded over DB (BUILT
+// memoises nodes already rebuilt).
+Xapian::Query rebuild(Xapian::Database &db, const ref_xquery *q, int id,
+                      std::map<int, Xapian::Query> *built)
+{
+    auto done = built->find(id);
+    if (done != built->end())
+        return done->second;
+    const NodeRecipe &r = q->recipes[static_cast<size_t>(id)];
+    Xapian::Query out;
+    switch (r.kind) {
+    case NodeRecipe::AS_BUILT:
+        out = q->nodes[static_cast<size_t>(id)];
+        break;
+    case NodeRecipe::OP: {
+        std::vector<Xapian::Query> subs;
+        for (int c : r.children)
+            subs.push_back(rebuild(db, q, c, built));
+        out = Xapian::Query(r.op, subs.begin(), subs.end(), r.window);
+        break;
+    }
+    case NodeRecipe::SCALE:
+        out = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, rebuild(db, q, r.children[0], built),
+                            r.factor);
+        break;
+    case NodeRecipe::WILDCARD:
+        out = expand_wildcard(db, r.prefix, r.max_expansion);
+        break;
+    }
+    built->emplace(id, out);
+    return out;
 }
 
 bool valid_node(const ref_xquery *q, int id)
@@ -535,6 +636,8 @@ ref_status ref_xdb_open(const char *path, ref_xdb_mode mode, ref_xdb **out, char
     return REF_OK;
 }
 
+const char *ref_xdb_version(void) { return Xapian::version_string(); }
+
 const char *ref_xdb_missing_shards(const ref_xdb *db) { return db ? db->missing.c_str() : ""; }
 
 void ref_xdb_close(ref_xdb *db)
@@ -792,7 +895,7 @@ int ref_xquery_op(ref_xquery *q, ref_xop op, const int *children, size_t n, uint
         if (op == REF_XOP_PHRASE || op == REF_XOP_NEAR)
             w = window ? window : static_cast<Xapian::termcount>(n);
         return Xapian::Query(xop(op), subs.begin(), subs.end(), w);
-    });
+    }, op_recipe(op, children, n, window));
 }
 
 int ref_xquery_scale(ref_xquery *q, int child, double factor)
@@ -807,7 +910,7 @@ int ref_xquery_scale(ref_xquery *q, int child, double factor)
     return add_node(q, [&] {
         return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->nodes[static_cast<size_t>(child)],
                              factor);
-    });
+    }, scale_recipe(child, factor));
 }
 
 int ref_xquery_value_range(ref_xquery *q, unsigned slot, const char *lo, const char *hi)
@@ -833,10 +936,17 @@ int ref_xquery_wildcard(ref_xquery *q, const char *prefix, uint32_t max_expansio
     // (test_wildcard_expands_most_frequent).
     int limit_type = max_expansion ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
                                    : Xapian::Query::WILDCARD_LIMIT_FIRST;
-    return add_node(q, [&] {
+    NodeRecipe recipe;
+    recipe.kind = NodeRecipe::WILDCARD;
+    recipe.prefix = prefix;
+    recipe.max_expansion = max_expansion;
+    int id = add_node(q, [&] {
         return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion, limit_type,
                              Xapian::Query::OP_SYNONYM);
-    });
+    }, recipe);
+    if (id >= 0)
+        q->has_wildcard = true;
+    return id;
 }
 
 int ref_xquery_match_all(ref_xquery *q)
@@ -887,6 +997,43 @@ Xapian::doccount count_group(Xapian::Database &db, const Xapian::Query &query,
     return enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
 }
 
+// Count the facets of QUERY (value slots, term groups) and its exact
+// number of matches into R and *TOTAL, one database part at a time and
+// summed. Counting in the main match would be cheaper, but Xapian 1.4
+// miscounts a ValueCountMatchSpy spread over two or more remote shards when
+// the page is smaller than the result (seen: a value counted twice), and
+// a part counted alone is exact.
+void count_facets(ref_xdb *x, const Xapian::Query &query, const ref_xsearch_opts *opts,
+                  ref_xresults *r, Xapian::doccount *total)
+{
+    std::vector<Xapian::Database *> parts;
+    for (Shard &s : x->shards)
+        if (s.db)
+            parts.push_back(s.db.get());
+    if (parts.empty())
+        parts.push_back(x->db); // a writer's own handle
+    r->slot_counts.assign(opts->ncount_slots, std::map<std::string, uint32_t>());
+    r->group_counts.assign(opts->ngroups, 0);
+    *total = 0;
+    for (Xapian::Database *part : parts) {
+        Xapian::Enquire enquire(*part);
+        enquire.set_query(query);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        for (size_t i = 0; i < opts->ncount_slots; i++) {
+            spies.emplace_back(new Xapian::ValueCountMatchSpy(opts->count_slots[i]));
+            enquire.add_matchspy(spies.back().get());
+        }
+        // Checking every document makes the estimate the exact count.
+        *total += enquire.get_mset(0, 0, part->get_doccount()).get_matches_estimated();
+        for (size_t i = 0; i < spies.size(); i++)
+            for (auto v = spies[i]->values_begin(); v != spies[i]->values_end(); ++v)
+                r->slot_counts[i][*v] += static_cast<uint32_t>(v.get_termfreq());
+        for (size_t g = 0; g < opts->ngroups; g++)
+            r->group_counts[g] += count_group(*part, query, opts->groups[g]);
+    }
+}
+
 } // namespace
 
 ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearch_opts *opts,
@@ -910,8 +1057,13 @@ ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearc
         r->slot_counts.clear();
         r->hits.clear();
         r->data.clear();
+        Xapian::Query query = q->nodes[static_cast<size_t>(root)];
+        if (q->has_wildcard) {
+            std::map<int, Xapian::Query> built;
+            query = rebuild(*db->db, q, root, &built);
+        }
         Xapian::Enquire enquire(*db->db);
-        enquire.set_query(q->nodes[static_cast<size_t>(root)]);
+        enquire.set_query(query);
         enquire.set_weighting_scheme(Xapian::BM25Weight());
         // Sort by one value, never by a KeyMaker (which a remote shard cannot
         // run): the caller's slot holds everything the order needs. Ties
@@ -928,36 +1080,24 @@ ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearc
                                                      opts->sort == REF_XSORT_VALUE_DESC);
             break;
         }
-        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> slot_spies;
-        for (size_t i = 0; i < opts->ncount_slots; i++) {
-            slot_spies.emplace_back(new Xapian::ValueCountMatchSpy(opts->count_slots[i]));
-            enquire.add_matchspy(slot_spies.back().get());
-        }
-        const bool facets = !slot_spies.empty() || opts->ngroups;
+        const bool facets = opts->ncount_slots || opts->ngroups;
         Xapian::doccount limit = opts->limit ? opts->limit : db->db->get_doccount();
         // check_at_least makes the total exact for result sets up to
         // COUNT_EXACT_UPTO (Xapian otherwise estimates, wildly for boolean
-        // queries) at a small cost. Facets must see every match, so they
-        // check them all.
+        // queries) at a small cost. Facets count every match apart.
         const Xapian::doccount COUNT_EXACT_UPTO = 1000;
-        Xapian::MSet mset = enquire.get_mset(opts->offset, limit,
-                                             facets ? db->db->get_doccount() : COUNT_EXACT_UPTO);
-        for (const auto &spy : slot_spies) {
-            std::map<std::string, uint32_t> counts;
-            for (auto v = spy->values_begin(); v != spy->values_end(); ++v)
-                counts[*v] = static_cast<uint32_t>(v.get_termfreq());
-            r->slot_counts.push_back(std::move(counts));
-        }
-        r->group_counts.clear();
-        for (size_t g = 0; g < opts->ngroups; g++)
-            r->group_counts.push_back(
-                count_group(*db->db, q->nodes[static_cast<size_t>(root)], opts->groups[g]));
+        Xapian::MSet mset = enquire.get_mset(opts->offset, limit, COUNT_EXACT_UPTO);
+        Xapian::doccount exact_total = 0;
+        if (facets)
+            count_facets(db, query, opts, r, &exact_total);
         // A page that is not full ends the result set, so offset + size is
         // exact; an empty page past the end says nothing about the size
         // (test_paging_offset_limit_total), there Xapian's count is used.
         r->total = mset.get_matches_estimated();
         if (mset.size() > 0 && (opts->limit == 0 || mset.size() < limit))
             r->total = opts->offset + mset.size();
+        if (facets)
+            r->total = exact_total;
         r->data.reserve(mset.size());
         r->hits.reserve(mset.size());
         for (auto it = mset.begin(); it != mset.end(); ++it) {

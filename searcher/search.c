@@ -15,11 +15,30 @@ struct ref_searcher {
     ref_synonyms *synonyms;
 };
 
+ref_status ref_shard_timeout_parse(const char *text, unsigned *ms)
+{
+    char *end = NULL;
+    double seconds = text ? strtod(text, &end) : 0;
+    if (!text || end == text || *end || !(seconds > 0) || seconds > 3600)
+        return REF_EINVAL;
+    *ms = (unsigned)(seconds * 1000 + 0.5);
+    if (*ms == 0)
+        *ms = 1;
+    return REF_OK;
+}
+
 ref_status ref_searcher_open(const char *db_path, ref_searcher **out, char **errmsg)
+{
+    return ref_searcher_open_shards(&db_path, 1, NULL, out, errmsg);
+}
+
+ref_status ref_searcher_open_shards(const char *const *db_paths, size_t n,
+                                    const ref_shard_opts *opts, ref_searcher **out,
+                                    char **errmsg)
 {
     if (errmsg)
         *errmsg = NULL;
-    if (!out || !db_path)
+    if (!out || !db_paths || !n)
         return REF_EINVAL;
     *out = NULL;
     ref_searcher *s = calloc(1, sizeof *s);
@@ -28,8 +47,10 @@ ref_status ref_searcher_open(const char *db_path, ref_searcher **out, char **err
     ref_status st = ref_analyzer_new(&s->analyzer);
     if (st == REF_OK)
         st = ref_synonyms_new(&s->synonyms);
-    if (st == REF_OK)
-        st = ref_xdb_open(db_path, REF_XDB_READ, &s->db, errmsg);
+    if (st == REF_OK) {
+        ref_xdb_shard_opts xo = {opts ? opts->timeout_ms : 0, opts ? opts->allow_partial : 0};
+        st = ref_xdb_open_shards(db_paths, n, &xo, &s->db, errmsg);
+    }
     if (st != REF_OK) {
         ref_searcher_close(s);
         return st;
@@ -510,6 +531,9 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         return REF_ENOMEM;
     }
     r->total = ref_xresults_total(xr);
+    const char *missing = ref_xdb_missing_shards(s->db);
+    if (*missing && !(r->missing_shards = strdup(missing)))
+        st = REF_ENOMEM;
     for (size_t i = 0; st == REF_OK && i < n; i++) {
         const ref_xhit *xh = ref_xresults_hit(xr, i);
         ref_hit *h = &r->hits[r->nhits];
@@ -566,6 +590,7 @@ void ref_search_result_free(ref_search_result *r)
     }
     free(r->hits);
     free(r->suggestion);
+    free(r->missing_shards);
     for (size_t k = 0; k < REF_FACET_KINDS; k++) {
         for (size_t i = 0; i < r->facets[k].nvalues; i++)
             free(r->facets[k].values[i].value);
