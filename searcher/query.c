@@ -537,7 +537,7 @@ static int compile_lexeme(parser *p, const lexeme *l, int highlight)
         return compile_boolean(p, l);
     const char *prefix = l->field ? l->field->prefix : "";
     if (!l->field && p->opts->decisions_only)
-        prefix = ref_field_get("beslutning")->prefix;
+        prefix = ref_field_of(REF_FIELD_BESLUTNING)->prefix;
     if (l->kind == LEX_WORD && l->len > 1 && l->text[l->len - 1] == '*')
         return compile_wildcard(p, prefix, l->text, l->len - 1);
     int node = compile_text(p, prefix, l->text, l->len, highlight);
@@ -682,20 +682,20 @@ static int parse_or(parser *p)
 
 /* One filter on the boolean FIELD ("udvalg", "kommune"): the folded name,
  * or every value starting with it when written with a trailing '*'. */
-static int name_node(parser *p, const char *field, const char *name)
+static int name_node(parser *p, ref_field_id field, const char *name)
 {
     size_t n = strlen(name);
     int prefix = n > 0 && name[n - 1] == '*';
     ref_buf term = REF_BUF_INIT;
-    ref_buf_puts(&term, ref_field_get(field)->prefix);
+    ref_buf_puts(&term, ref_field_of(field)->prefix);
     size_t at = term.len;
     ref_casefold(name, n - (size_t)prefix, &term);
     int node = -1;
     if (ref_buf_status(&term) != REF_OK)
         p->status = REF_ENOMEM;
     else if (term.len == at)
-        fail(p, "an empty %s name: give a name, e.g. %s", field,
-             strcmp(field, "udvalg") == 0 ? "chefforum" : "albertslund*");
+        fail(p, "an empty %s name: give a name, e.g. %s", ref_field_of(field)->name,
+             field == REF_FIELD_UDVALG ? "chefforum" : "albertslund*");
     else if (prefix)
         node = ref_xquery_wildcard(p->q->xq, term.data, 0);
     else
@@ -705,7 +705,7 @@ static int name_node(parser *p, const char *field, const char *name)
 }
 
 /* Any of the N NAMES of FIELD. */
-static int names_node(parser *p, const char *field, const char *const *names, size_t n)
+static int names_node(parser *p, ref_field_id field, const char *const *names, size_t n)
 {
     int *nodes = calloc(n, sizeof *nodes);
     if (!nodes) {
@@ -747,9 +747,9 @@ static int apply_filters(parser *p, int root)
                                               o->date_to ? hi : NULL);
     }
     if (o->nbodies)
-        filters[n++] = names_node(p, "udvalg", o->bodies, o->nbodies);
+        filters[n++] = names_node(p, REF_FIELD_UDVALG, o->bodies, o->nbodies);
     if (o->nmunicipalities)
-        filters[n++] = names_node(p, "kommune", o->municipalities, o->nmunicipalities);
+        filters[n++] = names_node(p, REF_FIELD_KOMMUNE, o->municipalities, o->nmunicipalities);
     if (p->status != REF_OK)
         return -1;
     return n == 1 ? root : ref_xquery_op(p->q->xq, REF_XOP_FILTER, filters, n, 0);
