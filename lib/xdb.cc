@@ -38,7 +38,7 @@ struct ref_xdb {
     Xapian::WritableDatabase *wdb = nullptr; // non-NULL when open for writing
     std::string errmsg;
     std::vector<Shard> shards; // readers: the parts db combines
-    ref_xdb_shard_opts opts = {0, 0};
+    ref_xdb_shard_opts opts = {0, 0, 0, 0};
     std::chrono::steady_clock::time_point last_reconnect;
     std::string missing; // "NAME\n" per missing shard (ref_xdb_missing_shards)
 };
@@ -975,8 +975,38 @@ namespace {
 // The documents of QUERY that hold every term of at least one clause of
 // GROUP, counted by a second query: a match spy of our own cannot run on a
 // remote shard (xapian-tcpsrv knows only its built-in ones), a query can.
+// The time left of a search's budget, for Enquire::set_time_limit (which
+// stops Xapian's counting of matches beyond the page when it runs out).
+struct Budget {
+    std::chrono::steady_clock::time_point deadline;
+    bool limited = false;
+
+    explicit Budget(unsigned ms)
+        : deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(ms)),
+          limited(ms != 0)
+    {
+    }
+    void apply(Xapian::Enquire &enquire) const
+    {
+        if (!limited)
+            return;
+        std::chrono::duration<double> left = deadline - std::chrono::steady_clock::now();
+        enquire.set_time_limit(std::max(left.count(), 0.001));
+    }
+    // Counts taken after the deadline may be cut short: they must not be
+    // shown as if whole.
+    bool spent() const { return limited && std::chrono::steady_clock::now() >= deadline; }
+};
+
+// Thrown (and caught in ref_xdb_search) when a search is over its budget
+// or its bounds; carries the status and message.
+struct Refused {
+    ref_status status;
+    std::string message;
+};
+
 Xapian::doccount count_group(Xapian::Database &db, const Xapian::Query &query,
-                             const ref_xterm_group &group)
+                             const ref_xterm_group &group, const Budget &budget)
 {
     std::vector<Xapian::Query> clauses;
     for (size_t c = 0; c < group.nclauses; c++) {
@@ -993,6 +1023,7 @@ Xapian::doccount count_group(Xapian::Database &db, const Xapian::Query &query,
                                     Xapian::Query(Xapian::Query::OP_OR, clauses.begin(),
                                                   clauses.end())));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
+    budget.apply(enquire);
     // Checking every document makes the estimate the exact count.
     return enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
 }
@@ -1003,8 +1034,24 @@ Xapian::doccount count_group(Xapian::Database &db, const Xapian::Query &query,
 // miscounts a ValueCountMatchSpy spread over two or more remote shards when
 // the page is smaller than the result (seen: a value counted twice), and
 // a part counted alone is exact.
+// A query of more than MAX terms (0: no bound), wildcards expanded, is
+// refused before it runs: each term is a posting list to read.
+void check_terms(const Xapian::Query &query, unsigned max)
+{
+    if (!max)
+        return;
+    unsigned n = 0;
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end() && n <= max;
+         ++t)
+        n++;
+    if (n > max)
+        throw Refused{REF_EQUERY, "the query has more than " + std::to_string(max) +
+                                      " words (wildcards counted as the words they match): "
+                                      "search for fewer"};
+}
+
 void count_facets(ref_xdb *x, const Xapian::Query &query, const ref_xsearch_opts *opts,
-                  ref_xresults *r, Xapian::doccount *total)
+                  ref_xresults *r, Xapian::doccount *total, const Budget &budget)
 {
     std::vector<Xapian::Database *> parts;
     for (Shard &s : x->shards)
@@ -1025,12 +1072,15 @@ void count_facets(ref_xdb *x, const Xapian::Query &query, const ref_xsearch_opts
             enquire.add_matchspy(spies.back().get());
         }
         // Checking every document makes the estimate the exact count.
+        budget.apply(enquire);
         *total += enquire.get_mset(0, 0, part->get_doccount()).get_matches_estimated();
         for (size_t i = 0; i < spies.size(); i++)
             for (auto v = spies[i]->values_begin(); v != spies[i]->values_end(); ++v)
                 r->slot_counts[i][*v] += static_cast<uint32_t>(v.get_termfreq());
-        for (size_t g = 0; g < opts->ngroups; g++)
-            r->group_counts[g] += count_group(*part, query, opts->groups[g]);
+        for (size_t g = 0; g < opts->ngroups && !budget.spent(); g++)
+            r->group_counts[g] += count_group(*part, query, opts->groups[g], budget);
+        if (budget.spent())
+            throw Refused{REF_EBUDGET, "the search took longer than its time budget"};
     }
 }
 
@@ -1053,68 +1103,83 @@ ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearc
     ref_xresults *r = new (std::nothrow) ref_xresults;
     if (!r)
         return REF_ENOMEM;
+    // Over budget or bounds: a status of its own, not a database error.
+    Refused refused{REF_OK, std::string()};
+    const Budget budget(db->opts.budget_ms);
     ref_status st = read_policy(db, [&] {
-        r->slot_counts.clear();
-        r->hits.clear();
-        r->data.clear();
-        Xapian::Query query = q->nodes[static_cast<size_t>(root)];
-        if (q->has_wildcard) {
-            std::map<int, Xapian::Query> built;
-            query = rebuild(*db->db, q, root, &built);
-        }
-        Xapian::Enquire enquire(*db->db);
-        enquire.set_query(query);
-        enquire.set_weighting_scheme(Xapian::BM25Weight());
-        // Sort by one value, never by a KeyMaker (which a remote shard cannot
-        // run): the caller's slot holds everything the order needs. Ties
-        // are broken by a value too, not by document id, which differs
-        // between one database and shards of it.
-        switch (opts->sort) {
-        case REF_XSORT_RELEVANCE:
-            if (opts->tie_slot1)
-                enquire.set_sort_by_relevance_then_value(opts->tie_slot1 - 1, false);
-            break;
-        case REF_XSORT_VALUE_ASC:
-        case REF_XSORT_VALUE_DESC:
-            enquire.set_sort_by_value_then_relevance(opts->sort_slot,
-                                                     opts->sort == REF_XSORT_VALUE_DESC);
-            break;
-        }
-        const bool facets = opts->ncount_slots || opts->ngroups;
-        Xapian::doccount limit = opts->limit ? opts->limit : db->db->get_doccount();
-        // check_at_least makes the total exact for result sets up to
-        // COUNT_EXACT_UPTO (Xapian otherwise estimates, wildly for boolean
-        // queries) at a small cost. Facets count every match apart.
-        const Xapian::doccount COUNT_EXACT_UPTO = 1000;
-        Xapian::MSet mset = enquire.get_mset(opts->offset, limit, COUNT_EXACT_UPTO);
-        Xapian::doccount exact_total = 0;
-        if (facets)
-            count_facets(db, query, opts, r, &exact_total);
-        // A page that is not full ends the result set, so offset + size is
-        // exact; an empty page past the end says nothing about the size
-        // (test_paging_offset_limit_total), there Xapian's count is used.
-        r->total = mset.get_matches_estimated();
-        if (mset.size() > 0 && (opts->limit == 0 || mset.size() < limit))
-            r->total = opts->offset + mset.size();
-        if (facets)
-            r->total = exact_total;
-        r->data.reserve(mset.size());
-        r->hits.reserve(mset.size());
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
-            r->data.push_back(it.get_document().get_data());
-            ref_xhit h;
-            h.docid = *it;
-            h.score = it.get_weight();
-            h.rank = it.get_rank();
-            h.data = nullptr;
-            h.data_len = 0;
-            r->hits.push_back(h);
-        }
-        for (size_t i = 0; i < r->hits.size(); i++) {
-            r->hits[i].data = r->data[i].data();
-            r->hits[i].data_len = r->data[i].size();
+        try {
+            r->slot_counts.clear();
+            r->hits.clear();
+            r->data.clear();
+            Xapian::Query query = q->nodes[static_cast<size_t>(root)];
+            if (q->has_wildcard) {
+                std::map<int, Xapian::Query> built;
+                query = rebuild(*db->db, q, root, &built);
+            }
+            check_terms(query, db->opts.max_terms);
+            Xapian::Enquire enquire(*db->db);
+            enquire.set_query(query);
+            enquire.set_weighting_scheme(Xapian::BM25Weight());
+            // Sort by one value, never by a KeyMaker (which a remote shard cannot
+            // run): the caller's slot holds everything the order needs. Ties
+            // are broken by a value too, not by document id, which differs
+            // between one database and shards of it.
+            switch (opts->sort) {
+            case REF_XSORT_RELEVANCE:
+                if (opts->tie_slot1)
+                    enquire.set_sort_by_relevance_then_value(opts->tie_slot1 - 1, false);
+                break;
+            case REF_XSORT_VALUE_ASC:
+            case REF_XSORT_VALUE_DESC:
+                enquire.set_sort_by_value_then_relevance(opts->sort_slot,
+                                                         opts->sort == REF_XSORT_VALUE_DESC);
+                break;
+            }
+            const bool facets = opts->ncount_slots || opts->ngroups;
+            Xapian::doccount limit = opts->limit ? opts->limit : db->db->get_doccount();
+            // check_at_least makes the total exact for result sets up to
+            // COUNT_EXACT_UPTO (Xapian otherwise estimates, wildly for boolean
+            // queries) at a small cost. Facets count every match apart.
+            const Xapian::doccount COUNT_EXACT_UPTO = 1000;
+            budget.apply(enquire);
+            Xapian::MSet mset = enquire.get_mset(opts->offset, limit, COUNT_EXACT_UPTO);
+            Xapian::doccount exact_total = 0;
+            if (facets)
+                count_facets(db, query, opts, r, &exact_total, budget);
+            if (budget.spent())
+                throw Refused{REF_EBUDGET, "the search took longer than its time budget"};
+            // A page that is not full ends the result set, so offset + size is
+            // exact; an empty page past the end says nothing about the size
+            // (test_paging_offset_limit_total), there Xapian's count is used.
+            r->total = mset.get_matches_estimated();
+            if (mset.size() > 0 && (opts->limit == 0 || mset.size() < limit))
+                r->total = opts->offset + mset.size();
+            if (facets)
+                r->total = exact_total;
+            r->data.reserve(mset.size());
+            r->hits.reserve(mset.size());
+            for (auto it = mset.begin(); it != mset.end(); ++it) {
+                r->data.push_back(it.get_document().get_data());
+                ref_xhit h;
+                h.docid = *it;
+                h.score = it.get_weight();
+                h.rank = it.get_rank();
+                h.data = nullptr;
+                h.data_len = 0;
+                r->hits.push_back(h);
+            }
+            for (size_t i = 0; i < r->hits.size(); i++) {
+                r->hits[i].data = r->data[i].data();
+                r->hits[i].data_len = r->data[i].size();
+            }
+        } catch (const Refused &e) {
+            refused = e;
         }
     });
+    if (st == REF_OK && refused.status != REF_OK) {
+        st = refused.status;
+        db->errmsg = refused.message;
+    }
     if (st != REF_OK) {
         delete r;
         return st;

@@ -48,7 +48,13 @@ ref_status ref_searcher_open_shards(const char *const *db_paths, size_t n,
     if (st == REF_OK)
         st = ref_synonyms_new(&s->synonyms);
     if (st == REF_OK) {
-        ref_xdb_shard_opts xo = {opts ? opts->timeout_ms : 0, opts ? opts->allow_partial : 0};
+        ref_xdb_shard_opts xo = {0, 0, 0, 0};
+        if (opts) {
+            xo.timeout_ms = opts->timeout_ms;
+            xo.allow_partial = opts->allow_partial;
+            xo.budget_ms = opts->budget_ms;
+            xo.max_terms = opts->max_terms;
+        }
         st = ref_xdb_open_shards(db_paths, n, &xo, &s->db, errmsg);
     }
     if (st != REF_OK) {

@@ -53,6 +53,10 @@ static const char usage[] =
     "      --allow-partial    answer from the shards that answer; the API names the\n"
     "                         others in \"missing_shards\" (missing shards are tried\n"
     "                         again, at most once a second)\n"
+    "      --time-budget S    a search that takes longer than S seconds is answered\n"
+    "                         503 (default 5; Xapian stops counting at that point)\n"
+    "      --max-terms N      a query of more than N terms, wildcards counted as the\n"
+    "                         words they match, is answered 400 (default 1000)\n"
     "      --version          show the version and exit\n"
     "      --threads N        server threads, each with its own database handle\n"
     "                         (default 4; 1 to 64)\n"
@@ -239,6 +243,8 @@ static int parse_args(int argc, char **argv, serve_opts *o)
         {"shard-timeout", required_argument, NULL, 'W'},
         {"allow-partial", no_argument, NULL, 'Q'},
         {"version", no_argument, NULL, 'V'},
+        {"time-budget", required_argument, NULL, 'B'},
+        {"max-terms", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -264,6 +270,24 @@ static int parse_args(int argc, char **argv, serve_opts *o)
         case 'Q':
             o->shards.allow_partial = 1;
             break;
+        case 'B':
+            if (ref_shard_timeout_parse(optarg, &o->shards.budget_ms) != REF_OK) {
+                fprintf(stderr, "referat-search: --time-budget: expected seconds > 0, got '%s'\n",
+                        optarg);
+                return -1;
+            }
+            break;
+        case 'M': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (!*optarg || *end || n < 1 || n > 1000000) {
+                fprintf(stderr, "referat-search: --max-terms: expected 1 to 1000000, got '%s'\n",
+                        optarg);
+                return -1;
+            }
+            o->shards.max_terms = (unsigned)n;
+            break;
+        }
         case 'V':
             printf("referat-search (Referat) %s\nXapian %s\n", REF_VERSION, ref_xdb_version());
             return 1;
@@ -491,7 +515,8 @@ int ref_serve_main(int argc, char **argv)
     serve_opts o = {.listen = "127.0.0.1:8080",
                     .db_path = getenv("REFERAT_DB"),
                     .synonyms = getenv("REFERAT_SYNONYMS"),
-                    .threads = 4};
+                    .threads = 4,
+                    .shards = {.budget_ms = 5000, .max_terms = 1000}};
     if (!o.db_path || !*o.db_path)
         o.db_path = "referat.db";
     if (o.synonyms && !*o.synonyms)

@@ -244,6 +244,33 @@ class Shards(unittest.TestCase):
             if down.proc.poll() is not None:
                 down.start()
 
+    def test_the_server_bounds_terms_and_time(self):
+        """A public server answers a costly query with a clear 400 or 503
+        rather than a stall: too many terms (wildcards counted as the words
+        they match) is 400, a search over its time budget 503."""
+        def api(server, q):
+            status, _, body = server.request("/api/search?q=" + urllib.parse.quote(q))
+            return status, json.loads(body)
+        server = Server(self.stub, threads=1, args=["--max-terms", "12"]).start()
+        try:
+            status, body = api(server, "budget")
+            self.assertEqual(status, 200, body)
+            status, body = api(server, "a b c d e f g h i j k l m n o p q r s t")
+            self.assertEqual(status, 400)
+            self.assertIn("more than 12 words", body["error"])
+            status, body = api(server, "s*")  # one word, many terms
+            self.assertEqual(status, 400)
+            self.assertIn("wildcards", body["error"])
+        finally:
+            server.stop()
+        server = Server(self.stub, threads=1, args=["--time-budget", "0.001"]).start()
+        try:
+            status, body = api(server, "budget OR sag OR udvalg*")
+            self.assertEqual(status, 503)
+            self.assertIn("time budget", body["error"])
+        finally:
+            server.stop()
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -102,6 +102,9 @@ typedef struct ref_shard_opts {
     unsigned timeout_ms; /* a remote shard slower than this fails, named; 0 = 10 s */
     int allow_partial;   /* answer from the shards that answer, naming the
                             others in ref_search_result.missing_shards */
+    unsigned budget_ms;  /* a search over this time fails, REF_EBUDGET; 0 = none */
+    unsigned max_terms;  /* a query of more terms (wildcards expanded)
+                            fails, REF_EQUERY; 0 = no bound */
 } ref_shard_opts;
 
 /* Read a --shard-timeout: seconds > 0, with decimals ("2", "0.5"), into

@@ -45,6 +45,12 @@ typedef struct ref_xdb_shard_opts {
                             to connect) fails, named; 0 = 10 s */
     int allow_partial;   /* a shard that does not answer is left out (see
                             ref_xdb_missing_shards) instead of failing */
+    /* Bounds for a public server (0 = none): a search that takes longer
+     * than BUDGET_MS fails with REF_EBUDGET (Xapian stops counting at that
+     * point, so it does not run on); a query of more than MAX_TERMS terms,
+     * wildcards expanded, fails with REF_EQUERY. */
+    unsigned budget_ms;
+    unsigned max_terms;
 } ref_xdb_shard_opts;
 
 /* Open, read-only, the databases at PATHS[0..NPATHS) as one: each a
