@@ -410,35 +410,52 @@ size_t probe_shards(ref_xdb *x, std::string *who)
     return lost;
 }
 
+// The error for missing shards: each named with why it is missing.
+ref_status missing_error(ref_xdb *x)
+{
+    x->errmsg.clear();
+    for (const Shard &s : x->shards) {
+        if (s.db)
+            continue;
+        if (!x->errmsg.empty())
+            x->errmsg += "; ";
+        x->errmsg += "shard " + s.name + ": " + s.error;
+    }
+    return REF_ESHARD;
+}
+
 // Run FN (which reads X->db) under the one read policy: reconnect missing
 // shards, retry on a recycled revision, and when a shard fails, name it and,
-// with allow_partial, go on without it.
+// with allow_partial, go on without it. Without allow_partial a shard that
+// is still missing fails every call until it is back.
 template <typename Fn> ref_status read_policy(ref_xdb *x, Fn fn) noexcept
 {
-    if (!x->wdb)
-        reconnect_missing(x);
-    ref_status st = REF_OK;
-    for (int attempt = 0;; attempt++) {
-        if (!x->wdb && x->shards.size() && present_shards(x) == 0) {
-            x->errmsg = "no shard answers: " + x->missing;
-            if (!x->errmsg.empty() && x->errmsg.back() == '\n')
-                x->errmsg.pop_back();
-            return REF_ESHARD;
-        }
-        st = guard(&x->errmsg, fn);
-        if (st == REF_EDB_MODIFIED && attempt < READ_RETRIES) {
-            guard(&x->errmsg, [&] { x->db->reopen(); });
-            continue;
-        }
-        if (st == REF_ESHARD && !x->wdb) {
-            std::string who;
-            if (probe_shards(x, &who) == 0)
-                return st;
-            if (x->opts.allow_partial && present_shards(x) > 0 && attempt < READ_RETRIES)
+    try {
+        if (!x->wdb)
+            reconnect_missing(x);
+        ref_status st = REF_OK;
+        for (int attempt = 0;; attempt++) {
+            size_t present = present_shards(x);
+            if (!x->wdb && present < x->shards.size() && (!x->opts.allow_partial || !present))
+                return missing_error(x);
+            st = guard(&x->errmsg, fn);
+            if (st == REF_EDB_MODIFIED && attempt < READ_RETRIES) {
+                guard(&x->errmsg, [&] { x->db->reopen(); });
                 continue;
-            x->errmsg = who;
+            }
+            if (st == REF_ESHARD && !x->wdb) {
+                std::string who;
+                if (probe_shards(x, &who) == 0)
+                    return st;
+                if (x->opts.allow_partial && present_shards(x) > 0 && attempt < READ_RETRIES)
+                    continue;
+                x->errmsg = who;
+            }
+            return st;
         }
-        return st;
+    } catch (...) {
+        // Only our own messages can throw here (bad_alloc): FN is guarded.
+        return REF_ENOMEM;
     }
 }
 

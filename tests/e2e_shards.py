@@ -273,6 +273,32 @@ class Shards(unittest.TestCase):
             if down.proc.poll() is not None:
                 down.start()
 
+    def test_without_allow_partial_the_server_fails_named_until_the_shard_is_back(self):
+        """A search must never be silently partial: every request while the
+        shard is down is a 503 naming it, then whole answers again."""
+        down = self.remote[0]
+        server = Server(self.stub, threads=1, args=["--shard-timeout", "2"]).start()
+        try:
+            def api(q):
+                status, _, body = server.request("/api/search?q=" + urllib.parse.quote(q))
+                return status, json.loads(body)
+            status, whole = api("budget")
+            self.assertEqual(status, 200, whole)
+            down.kill()
+            for _ in range(2):  # the failure, and the request after it
+                status, body = api("budget")
+                self.assertEqual(status, 503, body)
+                self.assertIn(down.name, body["error"])
+            down.start()
+            time.sleep(1.2)
+            status, back = api("budget")
+            self.assertEqual(status, 200, back)
+            self.assertEqual(back, whole)
+        finally:
+            server.stop()
+            if down.proc.poll() is not None:
+                down.start()
+
     def test_the_server_bounds_terms_and_time(self):
         """A public server answers a costly query with a clear 400 or 503
         rather than a stall: too many terms (wildcards counted as the words
