@@ -535,6 +535,11 @@ static int compile_lexeme(parser *p, const lexeme *l, int highlight)
 {
     if (l->field && l->field->type == REF_FIELD_BOOLEAN)
         return compile_boolean(p, l);
+    /* "*" alone is every punkt: browsing by filters and facets alone
+     * ("--outcome udsat --body økonomiudvalget '*'"). It adds no weight,
+     * so a browse is best sorted by date. */
+    if (!l->field && l->kind == LEX_WORD && l->len == 1 && l->text[0] == '*')
+        return ref_xquery_match_all(p->q->xq);
     const char *prefix = l->field ? l->field->prefix : "";
     if (!l->field && p->opts->decisions_only)
         prefix = ref_field_get("beslutning")->prefix;
