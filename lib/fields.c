@@ -23,6 +23,7 @@ const ref_field ref_fields[] = {
     {"år", "Y", REF_FIELD_BOOLEAN, -1, 0},
     {"dato", "D", REF_FIELD_BOOLEAN, -1, 0},
     {"kommune", "K", REF_FIELD_BOOLEAN, -1, 0},
+    {"udfald", "XU", REF_FIELD_BOOLEAN, -1, 0}, /* outcome.h's label keys */
     {NULL, NULL, REF_FIELD_TEXT, -1, 0},
 };
 
@@ -33,7 +34,7 @@ static const struct {
     {"title", "titel"},     {"aar", "år"},         {"year", "år"},       {"date", "dato"},
     {"body", "udvalg"},     {"journal", "sagsnr"}, {"jnr", "sagsnr"},    {"decision", "beslutning"},
     {"attachment", "bilag"}, {"sag", "sagsnr"},     {"beslutninger", "beslutning"},
-    {"municipality", "kommune"},
+    {"municipality", "kommune"}, {"outcome", "udfald"},
 };
 
 const ref_field *ref_field_get(const char *name)

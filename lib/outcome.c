@@ -408,6 +408,11 @@ ref_outcome_set ref_outcome_of_punkt(const ref_record_section *secs, size_t n,
     return own ? ref_outcome_of_text(own->text, strlen(own->text)) : 0;
 }
 
+ref_outcome_set ref_outcome_of_record(const ref_record *rec)
+{
+    return ref_outcome_of_punkt(rec->sections, rec->nsections, rec->date);
+}
+
 void ref_outcome_keys(ref_outcome_set set, const char *sep, ref_buf *out)
 {
     int first = 1;

@@ -33,6 +33,9 @@ enum {
     REF_SLOT_BODY = 3,   /* body as written (facets) */
     REF_SLOT_SECTIONS = 4, /* one byte per section kind present (facets) */
     REF_SLOT_MUNICIPALITY = 5, /* municipality as written (facets) */
+    REF_SLOT_OUTCOME = 6, /* outcome.h label keys, space-separated, in label
+                             order ("godkendt oversendt"); absent without a
+                             decision (the outcome facet) */
 };
 
 /* Prefixes that are not query fields. */

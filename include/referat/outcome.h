@@ -73,6 +73,10 @@ ref_outcome_set ref_outcome_of_text(const char *text, size_t len);
 ref_outcome_set ref_outcome_of_punkt(const ref_record_section *secs, size_t n,
                                      const char *meeting_date);
 
+/* The labels of a stored punkt: ref_outcome_of_punkt over its sections
+ * and meeting date (what the indexer stored as terms, derived again). */
+ref_outcome_set ref_outcome_of_record(const ref_record *rec);
+
 /* Append the keys of SET to OUT in label order, separated by SEP. */
 void ref_outcome_keys(ref_outcome_set set, const char *sep, ref_buf *out);
 /* Append the Danish words of SET ("Godkendt, Oversendt") to OUT. */
