@@ -126,6 +126,10 @@ static const char *const approve_words[] = {
     "besluttede", "besluttet", "imødekommet", "imødekommes", "imødekomme",
     "bevilget", "bevilges", "bevilgede", "bevilliget", "bevilliges",
     "valgte", NULL};
+/* Approval words that only say a decision was made; its content may be
+ * another label. */
+static const char *const decided_words[] = {"besluttede", "besluttet", "vedtog", "vedtage",
+                                            NULL};
 static const char *const reject_words[] = {
     "afvist", "afviste", "afvises", "forkastet", "forkastede", "forkastes",
     "afslået", "afslog", "afslås", "nedstemt", "nedstemte", NULL};
@@ -214,6 +218,7 @@ static int body_after(const sentence *s, size_t from)
 static ref_outcome_set sentence_labels(const sentence *s)
 {
     ref_outcome_set set = 0;
+    int approved = 0, decided = 0; /* godkendt from a verb of approval, from "besluttede" */
     if (s->n == 0 || names_other_item(s))
         return 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -225,8 +230,13 @@ static ref_outcome_set sentence_labels(const sentence *s)
                 continue;
             if (negated(s, i))
                 set |= 1u << REF_OUTCOME_AFVIST;
-            else if (!modal_before(s, i))
+            else if (!modal_before(s, i)) {
                 set |= 1u << REF_OUTCOME_GODKENDT;
+                if (in(w, decided_words))
+                    decided = 1;
+                else
+                    approved = 1;
+            }
         } else if (in(w, reject_words)) {
             if (!modal_before(s, i) && !negated(s, i))
                 set |= 1u << REF_OUTCOME_AFVIST;
@@ -250,6 +260,11 @@ static ref_outcome_set sentence_labels(const sentence *s)
                 set |= 1u << REF_OUTCOME_ANDET;
         }
     }
+    /* "besluttede at udsætte", "vedtog at indstille til Byrådet": what was
+     * decided is the other label, not an approval. */
+    if (decided && !approved &&
+        (set & ((1u << REF_OUTCOME_UDSAT) | (1u << REF_OUTCOME_AFVIST) | (1u << REF_OUTCOME_OVERSENDT))))
+        set &= ~(1u << REF_OUTCOME_GODKENDT);
     return set;
 }
 
