@@ -103,6 +103,11 @@ static void search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit
         so->municipalities = (const char *const *)&p->municipality;
         so->nmunicipalities = 1;
     }
+    if (p->outcome && *p->outcome) {
+        so->outcomes = (const char *const *)&p->outcome;
+        so->noutcomes = 1;
+    }
+    so->journal = p->journal && *p->journal ? p->journal : NULL;
 }
 
 ref_status ref_web_search(ref_web *w, const ref_web_params *p, uint32_t offset, uint32_t limit,
@@ -354,6 +359,10 @@ static void route(ref_web *w, const char *path, const ref_web_params *p, ref_web
         api_search(w, p, out);
     else if (strcmp(path, "/api/analyze") == 0)
         api_analyze(w, p, out);
+    else if (strncmp(path, "/sag/", 5) == 0 && path[5])
+        ref_web_page_thread(w, path + 5, p, out);
+    else if (strcmp(path, "/feed.atom") == 0)
+        ref_web_feed(w, p, out);
     else if (strcmp(path, "/eksport.csv") == 0)
         export_search(w, p, REF_EXPORT_CSV, out);
     else if (strcmp(path, "/eksport.jsonl") == 0)

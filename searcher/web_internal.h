@@ -37,6 +37,12 @@ const char *ref_web_basename(const char *path);
 /* HTML pages (web_page.c). */
 void ref_web_page_search(ref_web *w, const ref_web_params *p, ref_web_response *out);
 void ref_web_page_punkt(ref_web *w, const char *id, const ref_web_params *p, ref_web_response *out);
+/* The case thread of JOURNAL: every punkt with that journal number in date
+ * order with its outcome, as the search page of "*" (web_thread.c). */
+void ref_web_page_thread(ref_web *w, const char *journal, const ref_web_params *p,
+                         ref_web_response *out);
+/* The Atom feed of the search P, newest first (feed.c). */
+void ref_web_feed(ref_web *w, const ref_web_params *p, ref_web_response *out);
 /* An error page with STATUS, a heading and a message (both plain text). */
 void ref_web_page_error(ref_web_response *out, unsigned status, const char *heading,
                         const char *message);
