@@ -1,7 +1,7 @@
 """Decision outcomes, browsing with '*', case threads and citations, end to end.
 
 Generates a small corpus with bench/gen-corpus, whose decisions are written
-from wordings with known outcome labels (OUT/outcome-truth.tsv), indexes it
+from wordings with known outcome labels (--outcome-truth), indexes it
 with the real referat-index and asks the real referat-search: precision,
 recall and F1 per label through --outcome must each reach 0.95. The bundled
 corpus checks '*', the facet, udfald:, --thread and the citation line.
@@ -42,8 +42,10 @@ class Generated(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="referat-e2e-")
         cls.out = os.path.join(cls.tmp, "gen")
+        cls.truth = os.path.join(cls.tmp, "outcome-truth.tsv")
         subprocess.run([os.path.join(ROOT, "bench", "gen-corpus"), "--seed", "17", "--size",
-                        "400K", cls.out], check=True, capture_output=True, timeout=300)
+                        "400K", "--outcome-truth", cls.truth, cls.out], check=True,
+                       capture_output=True, timeout=300)
         cls.db = os.path.join(cls.tmp, "db")
         index(cls.db, cls.out)
 
@@ -53,7 +55,7 @@ class Generated(unittest.TestCase):
 
     def test_outcome_f1_per_label_on_generated_decisions(self):
         truth = {}
-        with open(os.path.join(self.out, "outcome-truth.tsv"), encoding="utf-8") as f:
+        with open(self.truth, encoding="utf-8") as f:
             for line in f:
                 if line.startswith("#"):
                     continue
