@@ -1,4 +1,5 @@
 /* feed.c — /feed.atom?q=…: an Atom 1.0 feed (RFC 4287) of a search.
+ * A pure renderer, like web_page.c: web.c searches and hands it the hits.
  *
  * The same parameters as the search page; the newest matching punkter
  * first (decisions only with beslutninger=1, as on the page). Each entry's
@@ -15,8 +16,6 @@
 #include "referat/export.h"
 #include "referat/outcome.h"
 #include "web_internal.h"
-
-#define FEED_ENTRIES 30
 
 /* S escaped for XML text and attributes. XML 1.0 allows no C0 control
  * character but tab and line breaks (a PDF's form feed would make the
@@ -97,24 +96,9 @@ static void put_entry(ref_buf *b, const ref_hit *h)
     ref_buf_free(&tmp);
 }
 
-void ref_web_feed(ref_web *w, const ref_web_params *p, ref_web_response *out)
+void ref_web_feed_render(const ref_web_params *p, const ref_search_result *r,
+                         ref_web_response *out)
 {
-    if (!p->q || !p->q[strspn(p->q, " \t\r\n")]) {
-        ref_web_page_error(out, 400, "Intet at følge",
-                           "Et feed gælder en søgning: angiv q, f.eks. /feed.atom?q=udbud.");
-        return;
-    }
-    ref_web_params newest = *p; /* borrows P's strings */
-    newest.sort = REF_SORT_DATE_DESC;
-    ref_search_result *r = NULL;
-    char *err = NULL;
-    ref_status st = ref_web_search(w, &newest, 0, FEED_ENTRIES, 0, &r, &err);
-    if (st != REF_OK) {
-        ref_web_page_error(out, st == REF_EQUERY ? 400 : 503, "Søgningen kunne ikke udføres",
-                           err ? err : ref_status_str(st));
-        free(err);
-        return;
-    }
     ref_buf *b = &out->body;
     ref_buf_reset(b);
     out->content_type = "application/atom+xml; charset=utf-8";
@@ -145,7 +129,6 @@ void ref_web_feed(ref_web *w, const ref_web_params *p, ref_web_response *out)
     for (size_t i = 0; i < r->nhits; i++)
         put_entry(b, &r->hits[i]);
     ref_buf_puts(b, "</feed>\n");
-    ref_search_result_free(r);
     if (ref_buf_status(b) != REF_OK)
         ref_web_page_error(out, 500, "Ikke nok hukommelse", "Feedet kunne ikke laves.");
 }

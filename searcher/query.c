@@ -453,7 +453,7 @@ static int outcome_node(parser *p, const char *name, size_t len)
         return -1;
     }
     char term[64];
-    snprintf(term, sizeof term, "%s%s", ref_field_get("udfald")->prefix, ref_outcome_key(label));
+    snprintf(term, sizeof term, "%s%s", ref_field_of(REF_FIELD_UDFALD)->prefix, ref_outcome_key(label));
     return ref_xquery_term(p->q->xq, term, 1);
 }
 
@@ -461,7 +461,7 @@ static int compile_boolean(parser *p, const lexeme *l)
 {
     if (strcmp(l->field->name, "år") == 0 || strcmp(l->field->name, "dato") == 0)
         return compile_date(p, l);
-    if (strcmp(l->field->name, "udfald") == 0)
+    if (l->field->id == REF_FIELD_UDFALD)
         return outcome_node(p, l->text, l->len);
     ref_buf term = REF_BUF_INIT;
     ref_buf_puts(&term, l->field->prefix);
@@ -563,7 +563,7 @@ static int compile_lexeme(parser *p, const lexeme *l, int highlight)
         return ref_xquery_match_all(p->q->xq);
     const char *prefix = l->field ? l->field->prefix : "";
     if (!l->field && p->opts->decisions_only)
-        prefix = ref_field_get("beslutning")->prefix;
+        prefix = ref_field_of(REF_FIELD_BESLUTNING)->prefix;
     if (l->kind == LEX_WORD && l->len > 1 && l->text[l->len - 1] == '*')
         return compile_wildcard(p, prefix, l->text, l->len - 1);
     int node = compile_text(p, prefix, l->text, l->len, highlight);
@@ -708,20 +708,20 @@ static int parse_or(parser *p)
 
 /* One filter on the boolean FIELD ("udvalg", "kommune"): the folded name,
  * or every value starting with it when written with a trailing '*'. */
-static int name_node(parser *p, const char *field, const char *name)
+static int name_node(parser *p, ref_field_id field, const char *name)
 {
     size_t n = strlen(name);
     int prefix = n > 0 && name[n - 1] == '*';
     ref_buf term = REF_BUF_INIT;
-    ref_buf_puts(&term, ref_field_get(field)->prefix);
+    ref_buf_puts(&term, ref_field_of(field)->prefix);
     size_t at = term.len;
     ref_casefold(name, n - (size_t)prefix, &term);
     int node = -1;
     if (ref_buf_status(&term) != REF_OK)
         p->status = REF_ENOMEM;
     else if (term.len == at)
-        fail(p, "an empty %s name: give a name, e.g. %s", field,
-             strcmp(field, "udvalg") == 0 ? "chefforum" : "albertslund*");
+        fail(p, "an empty %s name: give a name, e.g. %s", ref_field_of(field)->name,
+             field == REF_FIELD_UDVALG ? "chefforum" : "albertslund*");
     else if (prefix)
         node = ref_xquery_wildcard(p->q->xq, term.data, 0);
     else
@@ -731,7 +731,7 @@ static int name_node(parser *p, const char *field, const char *name)
 }
 
 /* Any of the N NAMES of FIELD. */
-static int names_node(parser *p, const char *field, const char *const *names, size_t n)
+static int names_node(parser *p, ref_field_id field, const char *const *names, size_t n)
 {
     int *nodes = calloc(n, sizeof *nodes);
     if (!nodes) {
@@ -758,7 +758,7 @@ static int journal_node(parser *p, const char *j)
         else if (spaced.len && s[1] && s[1] != ' ' && s[1] != '\t' && s[1] != '\n' && s[1] != '\r')
             ref_buf_putc(&spaced, ' ');
     }
-    ref_buf_puts(&term, ref_field_get("sagsnr")->prefix);
+    ref_buf_puts(&term, ref_field_of(REF_FIELD_SAGSNR)->prefix);
     size_t at = term.len;
     if (spaced.len)
         ref_casefold(spaced.data, spaced.len, &term);
@@ -802,9 +802,9 @@ static int apply_filters(parser *p, int root)
                                               o->date_to ? hi : NULL);
     }
     if (o->nbodies)
-        filters[n++] = names_node(p, "udvalg", o->bodies, o->nbodies);
+        filters[n++] = names_node(p, REF_FIELD_UDVALG, o->bodies, o->nbodies);
     if (o->nmunicipalities)
-        filters[n++] = names_node(p, "kommune", o->municipalities, o->nmunicipalities);
+        filters[n++] = names_node(p, REF_FIELD_KOMMUNE, o->municipalities, o->nmunicipalities);
     if (o->noutcomes && p->status == REF_OK) {
         int labels[REF_OUTCOME_COUNT];
         size_t k = 0;

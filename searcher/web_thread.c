@@ -6,12 +6,10 @@
  * a thread work as for any search. */
 #include "web_internal.h"
 
-void ref_web_page_thread(ref_web *w, const char *journal, const ref_web_params *p,
-                         ref_web_response *out)
+void ref_web_thread_params(const ref_web_params *p, const char *journal, ref_web_params *out)
 {
-    ref_web_params thread = *p; /* borrows P's strings; nothing to free */
-    thread.q = (char *)"*";
-    thread.journal = (char *)journal;
-    thread.sort = REF_SORT_DATE;
-    ref_web_page_search(w, &thread, out);
+    *out = *p; /* borrows P's strings; nothing to free */
+    out->q = (char *)"*";
+    out->journal = (char *)journal;
+    out->sort = REF_SORT_DATE;
 }

@@ -604,7 +604,7 @@ static void test_one_megabyte_line(void **state)
 
     /* the same as a punkt line and as section text: a punkt line that
      * long is text run into the title, so the title is its first words
-     * (PUNKT_TITLE_MAX_BYTES in minutes.c) and the rest is the punkt's
+     * (PUNKT_TITLE_MAX_BYTES in minutes_int.h) and the rest is the punkt's
      * text, none of it lost */
     ref_buf b = REF_BUF_INIT;
     ref_buf_puts(&b, "Punkt 1: CF - ");
