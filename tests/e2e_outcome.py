@@ -43,9 +43,10 @@ class Generated(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="referat-e2e-")
         cls.out = os.path.join(cls.tmp, "gen")
         cls.truth = os.path.join(cls.tmp, "outcome-truth.tsv")
+        cls.threads = os.path.join(cls.tmp, "thread-truth.tsv")
         subprocess.run([os.path.join(ROOT, "bench", "gen-corpus"), "--seed", "17", "--size",
-                        "400K", "--outcome-truth", cls.truth, cls.out], check=True,
-                       capture_output=True, timeout=300)
+                        "400K", "--outcome-truth", cls.truth, "--thread-truth", cls.threads,
+                        cls.out], check=True, capture_output=True, timeout=300)
         cls.db = os.path.join(cls.tmp, "db")
         index(cls.db, cls.out)
 
@@ -86,6 +87,24 @@ class Generated(unittest.TestCase):
         for label, n, p, r, f1 in report:
             self.assertGreater(n, 0, label)
             self.assertGreaterEqual(f1, 0.95, label)
+
+    def test_every_generated_case_thread_is_complete(self):
+        cases = {}
+        with open(self.threads, encoding="utf-8") as f:
+            for line in f:
+                if not line.startswith("#"):
+                    path, num, journal = line.rstrip("\n").split("\t")
+                    cases.setdefault(journal, set()).add((path, int(num)))
+        self.assertGreaterEqual(sum(1 for v in cases.values() if len(v) > 1), 3)
+        complete = 0
+        for journal, want in cases.items():
+            thread = hits(self.db, "--thread", journal)
+            got = {(os.path.relpath(h["source"], self.out), h["punkt"]) for h in thread}
+            dates = [h["date"] for h in thread]
+            complete += got == want and dates == sorted(dates)
+        print("\ncase threads complete: %d of %d (%d punkter)"
+              % (complete, len(cases), sum(len(v) for v in cases.values())))
+        self.assertEqual(complete, len(cases))
 
     def test_facet_counts_match_the_filters(self):
         out = search(self.db, "--format", "json", "--facets", "-n", "1", "*").stdout
