@@ -138,17 +138,25 @@ static ref_status add_values(ref_xdoc *doc, const ref_meeting *m, const ref_punk
     return st;
 }
 
-static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_punkt *p,
-                               const char *id, const char *source_path)
+/* P's sections as record sections (borrowing their strings), in a new
+ * array the caller frees; NULL when out of memory. */
+static ref_record_section *record_sections(const ref_punkt *p)
 {
     ref_record_section *secs = calloc(p->nsections ? p->nsections : 1, sizeof *secs);
-    if (!secs)
-        return REF_ENOMEM;
-    for (size_t i = 0; i < p->nsections; i++) {
+    for (size_t i = 0; secs && i < p->nsections; i++) {
         secs[i].kind = p->sections[i].kind;
         secs[i].heading = p->sections[i].heading;
         secs[i].text = p->sections[i].text;
     }
+    return secs;
+}
+
+static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_punkt *p,
+                               const char *id, const char *source_path)
+{
+    ref_record_section *secs = record_sections(p);
+    if (!secs)
+        return REF_ENOMEM;
     int *pages = calloc(p->nsections ? p->nsections : 1, sizeof *pages);
     if (!pages) {
         free(secs);
@@ -189,14 +197,9 @@ static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_pu
 static ref_status add_outcome(ref_xdoc *doc, ref_buf *tmp, const ref_meeting *m,
                               const ref_punkt *p)
 {
-    ref_record_section *secs = calloc(p->nsections ? p->nsections : 1, sizeof *secs);
+    ref_record_section *secs = record_sections(p);
     if (!secs)
         return REF_ENOMEM;
-    for (size_t i = 0; i < p->nsections; i++) {
-        secs[i].kind = p->sections[i].kind;
-        secs[i].heading = p->sections[i].heading;
-        secs[i].text = p->sections[i].text;
-    }
     ref_outcome_set set = ref_outcome_of_punkt(secs, p->nsections, m->date);
     free(secs);
     ref_status st = REF_OK;

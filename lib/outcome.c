@@ -358,35 +358,37 @@ static const char *const month_names[] = {"januar", "februar", "marts", "april",
                                           "juli", "august", "september", "oktober", "november",
                                           "december"};
 
-static int digits(const char *s, size_t n, int *v)
+static int digits(const char *s, size_t n, unsigned *v)
 {
     *v = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] < '0' || s[i] > '9')
             return 0;
-        *v = *v * 10 + (s[i] - '0');
+        *v = *v * 10 + (unsigned)(s[i] - '0');
     }
     return n > 0;
 }
 
+#define DATE_BYTES 24 /* "YYYY-MM-DD" and room for what the compiler cannot rule out */
+
 /* The first date written in HEADING ("24-05-2013", "2018-11-06", "12.
  * januar 2021") as "YYYY-MM-DD" in OUT; 0 if none. */
-static int heading_date(const char *h, char out[11])
+static int heading_date(const char *h, char out[DATE_BYTES])
 {
     size_t n = strlen(h);
     for (size_t i = 0; i < n; i++) {
         if (h[i] < '0' || h[i] > '9' || (i > 0 && h[i - 1] >= '0' && h[i - 1] <= '9'))
             continue;
-        int d, m, y;
+        unsigned d, m, y;
         /* DD-MM-YYYY or DD.MM.YYYY */
         if (i + 10 <= n && (h[i + 2] == '-' || h[i + 2] == '.') && h[i + 5] == h[i + 2] &&
             digits(h + i, 2, &d) && digits(h + i + 3, 2, &m) && digits(h + i + 6, 4, &y)) {
-            snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+            snprintf(out, DATE_BYTES, "%04u-%02u-%02u", y % 10000, m % 100, d % 100);
             return 1;
         }
         if (i + 10 <= n && h[i + 4] == '-' && h[i + 7] == '-' && digits(h + i, 4, &y) &&
             digits(h + i + 5, 2, &m) && digits(h + i + 8, 2, &d)) {
-            snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+            snprintf(out, DATE_BYTES, "%04u-%02u-%02u", y % 10000, m % 100, d % 100);
             return 1;
         }
         /* D. monthname YYYY */
@@ -399,7 +401,7 @@ static int heading_date(const char *h, char out[11])
             size_t ml = strlen(month_names[k]);
             if (j + 2 + ml + 5 <= n && strncasecmp(h + j + 2, month_names[k], ml) == 0 &&
                 h[j + 2 + ml] == ' ' && digits(h + j + 3 + ml, 4, &y)) {
-                snprintf(out, 11, "%04d-%02d-%02d", y % 10000, k + 1, d % 100);
+                snprintf(out, DATE_BYTES, "%04u-%02u-%02u", y % 10000, (unsigned)k + 1, d % 100);
                 return 1;
             }
         }
@@ -414,7 +416,7 @@ ref_outcome_set ref_outcome_of_punkt(const ref_record_section *secs, size_t n,
     for (size_t i = 0; i < n; i++) {
         if (secs[i].kind != REF_SECTION_BESLUTNING || !secs[i].text || !secs[i].text[0])
             continue;
-        char date[11];
+        char date[DATE_BYTES];
         if (meeting_date && strlen(meeting_date) == 10 && secs[i].heading &&
             heading_date(secs[i].heading, date) && strcmp(date, meeting_date) != 0)
             continue; /* another meeting's decision, quoted */

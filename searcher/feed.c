@@ -102,15 +102,13 @@ void ref_web_feed_render(const ref_web_params *p, const ref_search_result *r,
     ref_buf *b = &out->body;
     ref_buf_reset(b);
     out->content_type = "application/atom+xml; charset=utf-8";
+    /* The feed's id is its search (every parameter): the same search, the
+     * same feed; its page is the search page. */
+    ref_buf state = REF_BUF_INIT;
+    ref_web_state(&state, p);
     ref_buf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<id>urn:referat:feed:");
-    /* The feed's id is its search: the same query, the same feed. */
-    ref_buf q = REF_BUF_INIT;
-    ref_web_escape(&q, p->q, strlen(p->q));
-    if (p->decisions)
-        ref_buf_puts(&q, ":beslutninger");
-    xml_text(b, ref_buf_cstr(&q), q.len);
-    ref_buf_free(&q);
+    xml_text(b, ref_buf_cstr(&state), state.len);
     ref_buf_puts(b, "</id>\n<title>Referat: ");
     xml_str(b, p->q);
     if (p->decisions)
@@ -118,13 +116,9 @@ void ref_web_feed_render(const ref_web_params *p, const ref_search_result *r,
     ref_buf_puts(b, "</title>\n<updated>");
     put_updated(b, r->nhits ? r->hits[0].record->date : NULL);
     ref_buf_puts(b, "</updated>\n<author><name>Referat</name></author>\n"
-                    "<link rel=\"alternate\" type=\"text/html\" href=\"/?q=");
-    ref_buf tmp = REF_BUF_INIT;
-    ref_web_escape(&tmp, p->q, strlen(p->q));
-    if (p->decisions)
-        ref_buf_puts(&tmp, "&beslutninger=1");
-    xml_text(b, ref_buf_cstr(&tmp), tmp.len);
-    ref_buf_free(&tmp);
+                    "<link rel=\"alternate\" type=\"text/html\" href=\"/");
+    xml_text(b, ref_buf_cstr(&state), state.len);
+    ref_buf_free(&state);
     ref_buf_puts(b, "\"/>\n");
     for (size_t i = 0; i < r->nhits; i++)
         put_entry(b, &r->hits[i]);

@@ -128,6 +128,8 @@ static void put_state(ref_buf *u, const ref_web_params *p, uint32_t page)
 #undef SEP
 }
 
+void ref_web_state(ref_buf *u, const ref_web_params *p) { put_state(u, p, 0); }
+
 /* href="PATH[ID]STATE", escaped for the attribute. */
 static void put_href(ref_buf *b, const char *path, const char *id, const ref_web_params *p,
                      uint32_t page)
