@@ -45,6 +45,8 @@ Forvaltningen har forberedt et nyt udbud af rengøring på skolerne.
 Beslutning
 
 Anbefales godkendt over for Kommunalbestyrelsen.
+
+Bemærkning: <b>rengøring</b> & "vinduer"\x0bpå skolerne.
 """
 
 
@@ -100,7 +102,15 @@ class Feed(ServedCorpus):
         self.assertTrue(new["updated"].startswith("2031-02-03"))
         self.assertIn("Nyt udbud af rengøring", new["title"])
         self.assertIn("Anbefales godkendt", new["summary"])
+        # Markup stays text; a control character XML forbids becomes a space.
+        self.assertIn('<b>rengøring</b> & "vinduer" på skolerne', new["summary"])
         self.assertEqual(sorted(new["tags"]), ["godkendt", "oversendt"])
+
+    def test_feed_of_minutes_full_of_markup_is_well_formed(self):
+        f = self.feed("q=vejbump")
+        self.assertEqual(f["bozo"], 0, f["error"])
+        self.assertTrue(f["entries"])
+        self.assertIn('<script>alert("titel")</script>', f["entries"][0]["title"])
 
     def test_search_page_links_its_feed(self):
         status, _, body = self.server.request("/?q=udbud&beslutninger=1")
