@@ -398,7 +398,7 @@ static int dated_decision_line(parser *p, const line *ln)
             return 0;
     char date[11];
     size_t at;
-    if (!mn_find_date(ln->s, d, date, &at))
+    if (!ref_date_find(ln->s, d, date, &at))
         return 0;
     const char *mdate = p->m->pub.date;
     return !mdate[0] || strcmp(mdate, date) == 0;

@@ -20,7 +20,7 @@ static void parse_heading_line(parser *p, const line *ln)
     mt->heading = mn_pstrndup(p, ln->s, ln->n);
     char date[11];
     size_t at = ln->n;
-    if (mn_find_date(ln->s, ln->n, date, &at))
+    if (ref_date_find(ln->s, ln->n, date, &at))
         p->referat_date = mn_pstrndup(p, date, 10);
     for (size_t k = 0; k < sizeof doc_kinds / sizeof doc_kinds[0]; k++) {
         size_t i = ci_prefix(ln->s, ln->n, doc_kinds[k]);
@@ -161,7 +161,7 @@ static void set_header_field(parser *p, enum header_field field, const line *ln,
         if (!p->labelled_date) {
             char date[11];
             size_t at;
-            if (mn_find_date(v, vn, date, &at)) {
+            if (ref_date_find(v, vn, date, &at)) {
                 p->labelled_date = mn_pstrndup(p, date, 10);
                 p->labelled_date_line = ln->no;
             }
@@ -185,7 +185,7 @@ int mn_header_line(parser *p, const line *ln)
         char date[11];
         size_t at;
         /* a line about the date, not a paragraph that mentions one */
-        dated = ln->n <= FURNITURE_MAX_BYTES && mn_find_date(ln->s, ln->n, date, &at);
+        dated = ln->n <= FURNITURE_MAX_BYTES && ref_date_find(ln->s, ln->n, date, &at);
         if (dated && !p->first_header_date)
             p->first_header_date = mn_pstrndup(p, date, 10);
     }

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "referat/buf.h"
+#include "referat/date.h"
 #include "referat/minutes.h"
 
 /* ---- limits ----------------------------------------------------------- */
@@ -322,7 +323,6 @@ int mn_closed_part_line(const char *s, size_t n);
 int mn_match_journal(const line *ln, const char **tok, size_t *ntok);
 heading_match mn_classify_heading(const line *ln);
 size_t mn_caps_heading_at(const char *s, size_t n);
-int mn_find_date(const char *s, size_t n, char out[11], size_t *at);
 size_t mn_date_lead(const char *s, size_t n);
 int mn_toc_entry(const line *ln);
 size_t mn_long_title_len(const char *s, size_t n);

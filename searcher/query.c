@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "referat/buf.h"
+#include "referat/date.h"
 #include "referat/fields.h"
 #include "referat/outcome.h"
 
@@ -371,48 +372,13 @@ static int compile_wildcard(parser *p, const char *prefix, const char *text, siz
     return node;
 }
 
-static int days_in_month(int y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return days[m - 1] + (m == 2 && leap);
-}
-
-/* Read 1 to MAX digits at *S (before END) as a number; -1 if none. */
-static int read_digits(const char **s, const char *end, int max)
-{
-    int v = 0, n = 0;
-    while (*s < end && n < max && **s >= '0' && **s <= '9') {
-        v = v * 10 + (**s - '0');
-        (*s)++;
-        n++;
-    }
-    return n ? v : -1;
-}
-
 /* "2017" or "2015..2017" for år:, "2017-09-07" (or "2017-9-7") or "a..b"
- * for dato:. Only digits and real calendar days: "2017-02-30" or "-201" is
- * no date (test_errors_explain_themselves). */
+ * for dato:; the reader is the one the parser uses (lib/date.c), so a date
+ * that cannot be indexed cannot be asked for either: "2017-02-30" or "-201"
+ * is no date (test_errors_explain_themselves). */
 static int parse_date(const char *s, size_t n, int is_end, char out[9])
 {
-    const char *p = s, *end = s + n;
-    int y = p + 4 <= end && p[0] >= '0' && p[0] <= '9' ? read_digits(&p, end, 4) : -1;
-    int m = is_end ? 12 : 1, d = is_end ? 31 : 1;
-    if (y < 0 || p - s != 4)
-        return 0;
-    if (p < end) {
-        /* "2017-09" is the whole month; "2017-09-07" the day. */
-        if (*p++ != '-' || (m = read_digits(&p, end, 2)) < 0)
-            return 0;
-        if (m >= 1 && m <= 12)
-            d = is_end ? days_in_month(y, m) : 1;
-        if (p < end && (*p++ != '-' || (d = read_digits(&p, end, 2)) < 0))
-            return 0;
-    }
-    if (p != end || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-        return 0;
-    snprintf(out, 9, "%04d%02d%02d", y % 10000, m % 100, d % 100);
-    return 1;
+    return ref_date_parse_bound(s, n, is_end, out);
 }
 
 static int compile_date(parser *p, const lexeme *l)

@@ -526,6 +526,10 @@ static void test_header_table(void **state)
         {"REFERAT Økonomiudvalget, 5. sept. 2019\n", "Økonomiudvalget", "2019-09-05", ""},
         {"REFERAT Teknisk Udvalg\n\nMødedato 1. dec. 2015\n", "Teknisk Udvalg", "2015-12-01", ""},
         {"REFERAT Chefforum d. 32-13-2017\n", "Chefforum", "", ""},
+        /* not a day of the calendar: was indexed as 2017-02-31, which no
+         * date filter could reach (lib/date.c is now the one reader) */
+        {"REFERAT Chefforum d. 31-02-2017\n", "Chefforum", "", ""},
+        {"Referat\n\nMødedato: den 3/4-2019\n", "", "2019-04-03", ""},
         {"Stedfortræder Jacob mødte\n", "", "", ""},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
