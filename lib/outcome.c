@@ -1,10 +1,10 @@
 #include "referat/outcome.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "referat/date.h"
 #include "referat/utf8.h"
 
 const char *ref_outcome_key(ref_outcome label)
@@ -354,61 +354,6 @@ ref_outcome_set ref_outcome_of_text(const char *text, size_t len)
 
 /* --- which section is the punkt's own decision -------------------------- */
 
-static const char *const month_names[] = {"januar", "februar", "marts", "april", "maj", "juni",
-                                          "juli", "august", "september", "oktober", "november",
-                                          "december"};
-
-static int digits(const char *s, size_t n, unsigned *v)
-{
-    *v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        *v = *v * 10 + (unsigned)(s[i] - '0');
-    }
-    return n > 0;
-}
-
-#define DATE_BYTES 24 /* "YYYY-MM-DD" and room for what the compiler cannot rule out */
-
-/* The first date written in HEADING ("24-05-2013", "2018-11-06", "12.
- * januar 2021") as "YYYY-MM-DD" in OUT; 0 if none. */
-static int heading_date(const char *h, char out[DATE_BYTES])
-{
-    size_t n = strlen(h);
-    for (size_t i = 0; i < n; i++) {
-        if (h[i] < '0' || h[i] > '9' || (i > 0 && h[i - 1] >= '0' && h[i - 1] <= '9'))
-            continue;
-        unsigned d, m, y;
-        /* DD-MM-YYYY or DD.MM.YYYY */
-        if (i + 10 <= n && (h[i + 2] == '-' || h[i + 2] == '.') && h[i + 5] == h[i + 2] &&
-            digits(h + i, 2, &d) && digits(h + i + 3, 2, &m) && digits(h + i + 6, 4, &y)) {
-            snprintf(out, DATE_BYTES, "%04u-%02u-%02u", y % 10000, m % 100, d % 100);
-            return 1;
-        }
-        if (i + 10 <= n && h[i + 4] == '-' && h[i + 7] == '-' && digits(h + i, 4, &y) &&
-            digits(h + i + 5, 2, &m) && digits(h + i + 8, 2, &d)) {
-            snprintf(out, DATE_BYTES, "%04u-%02u-%02u", y % 10000, m % 100, d % 100);
-            return 1;
-        }
-        /* D. monthname YYYY */
-        size_t j = i;
-        while (j < n && h[j] >= '0' && h[j] <= '9')
-            j++;
-        if (j - i > 2 || !digits(h + i, j - i, &d) || j + 2 >= n || h[j] != '.' || h[j + 1] != ' ')
-            continue;
-        for (int k = 0; k < 12; k++) {
-            size_t ml = strlen(month_names[k]);
-            if (j + 2 + ml + 5 <= n && strncasecmp(h + j + 2, month_names[k], ml) == 0 &&
-                h[j + 2 + ml] == ' ' && digits(h + j + 3 + ml, 4, &y)) {
-                snprintf(out, DATE_BYTES, "%04u-%02u-%02u", y % 10000, (unsigned)k + 1, d % 100);
-                return 1;
-            }
-        }
-    }
-    return 0;
-}
-
 ref_outcome_set ref_outcome_of_punkt(const ref_record_section *secs, size_t n,
                                      const char *meeting_date)
 {
@@ -416,9 +361,13 @@ ref_outcome_set ref_outcome_of_punkt(const ref_record_section *secs, size_t n,
     for (size_t i = 0; i < n; i++) {
         if (secs[i].kind != REF_SECTION_BESLUTNING || !secs[i].text || !secs[i].text[0])
             continue;
-        char date[DATE_BYTES];
+        char date[11];
+        size_t at;
+        /* The first date in the heading (date.h reads every form minutes
+         * write: "26-03-2019", "12. januar 2021", …). */
         if (meeting_date && strlen(meeting_date) == 10 && secs[i].heading &&
-            heading_date(secs[i].heading, date) && strcmp(date, meeting_date) != 0)
+            ref_date_find(secs[i].heading, strlen(secs[i].heading), date, &at) &&
+            strcmp(date, meeting_date) != 0)
             continue; /* another meeting's decision, quoted */
         own = &secs[i];
     }
