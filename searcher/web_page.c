@@ -538,7 +538,11 @@ void ref_web_page_search(const ref_web_search_view *v, ref_web_response *out)
     const ref_web_params *p = v->params;
     int searching = v->result || v->error;
     ref_buf title = REF_BUF_INIT;
-    if (searching) {
+    if (searching && p->journal && *p->journal) {
+        ref_buf_puts(&title, "Sagsforløb ");
+        ref_buf_puts(&title, p->journal);
+        ref_buf_puts(&title, " – ");
+    } else if (searching) {
         ref_buf_puts(&title, p->q);
         ref_buf_puts(&title, " – ");
     }

@@ -134,6 +134,12 @@ class Feed(ServedCorpus):
         titles = re.findall(r'<li class="hit"><h2><a [^>]*>([^<]*)</a>', page)
         self.assertEqual(titles, [h["title"] for h in api["hits"]])
         self.assertIn("udfald: ", page)
+        self.assertIn("<title>Sagsforløb 00.01.00-A00-26-17 – Referat</title>", page)
+        # A journal number from the address is text, never markup.
+        status, _, body = self.server.request("/sag/" + urllib.parse.quote('<b id="x">1</b>'))
+        self.assertEqual(status, 200)
+        self.assertNotIn('<b id="x">', body.decode())
+        self.assertIn("&lt;b id=&quot;x&quot;&gt;1&lt;/b&gt;", body.decode())
         # Exact: a prefix is another case.
         self.assertEqual(json.loads(self.server.request(
             "/api/search?q=*&sag=00.01.00-A00-26-1")[2])["total"], 0)
