@@ -6,6 +6,7 @@ with the real referat-index and asks the real referat-search: precision,
 recall and F1 per label through --outcome must each reach 0.95. The bundled
 corpus checks '*', the facet, udfald:, --thread and the citation line.
 """
+import csv
 import json
 import os
 import shutil
@@ -140,6 +141,15 @@ class Bundled(unittest.TestCase):
             self.assertTrue({"taget_til_efterretning", "droeftet"} & set(h["outcome"]))
         timeline = search(self.db, "--timeline", "--outcome", "godkendt", "*").stdout
         self.assertIn("Udfald: Godkendt", timeline)
+        # Exports of a browse: one row per punkt, with its outcome and citation.
+        out = os.path.join(self.tmp, "alle.csv")
+        search(self.db, "--decisions", "-n", "0", "--output", out, "*")
+        with open(out, encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f, delimiter=";"))
+        self.assertEqual(len(rows), len(decisions))
+        self.assertEqual(sorted(r["outcome"] for r in rows),
+                         sorted(",".join(h["outcome"]) for h in decisions))
+        self.assertTrue(all(r["citation"] for r in rows))
 
     def test_unknown_outcome_is_a_clear_error(self):
         p = search(self.db, "udfald:godkent", check=False)
