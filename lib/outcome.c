@@ -174,8 +174,14 @@ static int names_other_item(const sentence *s)
         size_t j = i + 1;
         if (eq(s, j, "nr"))
             j++;
-        if (j < s->n && s->t[j].number)
-            return 1;
+        if (j >= s->n || !s->t[j].number)
+            continue;
+        /* "indstillingens punkt 2", "punkt 2 i indstillingen": a point of
+         * this punkt's own recommendation, not another agenda item. */
+        if ((i > 0 && (eq(s, i - 1, "indstillingens") || eq(s, i - 1, "forslagets"))) ||
+            (eq(s, j + 1, "i") && (eq(s, j + 2, "indstillingen") || eq(s, j + 2, "forslaget"))))
+            continue;
+        return 1;
     }
     return 0;
 }

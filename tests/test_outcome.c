@@ -192,6 +192,9 @@ static void test_what_is_not_the_decision_does_not_count(void **state)
         {"Taget til efterretning.\n- Miljøudvalget afviste forslaget", "taget_til_efterretning"},
         {"Punkt 15 udgår og sagen sendes tilbage til Teknikudvalget.\n\nGodkendt.", "godkendt"},
         {"Godkendt med den ændring, at Sag nr. 7 udsættes til mødet i februar.", "godkendt"},
+        /* … but the points of its own recommendation are its own */
+        {"Indstillingens punkt 1 og 2 blev godkendt.", "godkendt"},
+        {"Punkt 3 i indstillingen blev ikke godkendt.", "afvist"},
         {"Sagen vil blive drøftet igen i oktober.", "andet"},
         /* a history line quoting another meeting */
         {"Drøftet.\n\nSagens forløb 25-03-2019 Magistraten\nGodkendt.", "droeftet"},
