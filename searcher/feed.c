@@ -118,6 +118,9 @@ void ref_web_feed_render(const ref_web_params *p, const ref_search_result *r,
     ref_buf_puts(b, "</updated>\n<author><name>Referat</name></author>\n"
                     "<link rel=\"alternate\" type=\"text/html\" href=\"/");
     xml_text(b, ref_buf_cstr(&state), state.len);
+    /* RFC 4287 asks a feed to name its own address. */
+    ref_buf_puts(b, "\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"/feed.atom");
+    xml_text(b, ref_buf_cstr(&state), state.len);
     ref_buf_free(&state);
     ref_buf_puts(b, "\"/>\n");
     for (size_t i = 0; i < r->nhits; i++)

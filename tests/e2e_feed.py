@@ -23,6 +23,7 @@ d = feedparser.parse(sys.stdin.buffer.read())
 print(json.dumps({
     "bozo": int(d.bozo), "error": str(d.get("bozo_exception", "")), "version": d.version,
     "title": d.feed.get("title"), "id": d.feed.get("id"),
+    "links": {l.rel: l.href for l in d.feed.get("links", [])},
     "entries": [{"id": e.id, "title": e.title, "updated": e.updated, "link": e.link,
                  "summary": e.summary, "tags": [t.term for t in e.get("tags", [])]}
                 for e in d.entries]}))
@@ -68,6 +69,8 @@ class Feed(ServedCorpus):
         f = self.feed("q=udbud")
         self.assertEqual(f["bozo"], 0, f["error"])
         self.assertEqual(f["version"], "atom10")
+        self.assertEqual(f["links"]["self"], "/feed.atom?q=udbud")
+        self.assertEqual(f["links"]["alternate"], "/?q=udbud")
         self.assertTrue(f["entries"])
         dates = [e["updated"] for e in f["entries"]]
         self.assertEqual(dates, sorted(dates, reverse=True))
