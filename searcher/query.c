@@ -423,12 +423,43 @@ static int outcome_node(parser *p, const char *name, size_t len)
     return ref_xquery_term(p->q->xq, term, 1);
 }
 
+/* The journal number J (LEN bytes) as the indexer stores it (folded
+ * case), with runs of spaces made one and the ends trimmed, so "  07/257 "
+ * finds 07/257; exact otherwise (07/257 is not 07/2571). For --thread and
+ * sagsnr: alike. */
+static int journal_node(parser *p, const char *j, size_t len)
+{
+    ref_buf spaced = REF_BUF_INIT, term = REF_BUF_INIT;
+    for (size_t i = 0; i < len; i++) {
+        if (!is_space(j[i]))
+            ref_buf_putc(&spaced, j[i]);
+        else if (spaced.len && i + 1 < len && !is_space(j[i + 1]))
+            ref_buf_putc(&spaced, ' ');
+    }
+    ref_buf_puts(&term, ref_field_of(REF_FIELD_SAGSNR)->prefix);
+    size_t at = term.len;
+    if (spaced.len)
+        ref_casefold(spaced.data, spaced.len, &term);
+    int node = -1;
+    if (ref_buf_status(&spaced) != REF_OK || ref_buf_status(&term) != REF_OK)
+        p->status = REF_ENOMEM;
+    else if (term.len == at)
+        fail(p, "an empty journal number: give one, e.g. 00.01.00-A00-3-17");
+    else
+        node = ref_xquery_term(p->q->xq, term.data, 1);
+    ref_buf_free(&spaced);
+    ref_buf_free(&term);
+    return node;
+}
+
 static int compile_boolean(parser *p, const lexeme *l)
 {
     if (strcmp(l->field->name, "år") == 0 || strcmp(l->field->name, "dato") == 0)
         return compile_date(p, l);
     if (l->field->id == REF_FIELD_UDFALD)
         return outcome_node(p, l->text, l->len);
+    if (l->field->id == REF_FIELD_SAGSNR)
+        return journal_node(p, l->text, l->len);
     ref_buf term = REF_BUF_INIT;
     ref_buf_puts(&term, l->field->prefix);
     ref_casefold(l->text, l->len, &term);
@@ -711,35 +742,6 @@ static int names_node(parser *p, ref_field_id field, const char *const *names, s
     return node;
 }
 
-/* The journal number J as the indexer stores it (folded case), with runs
- * of spaces made one and the ends trimmed, so "  07/257 " finds 07/257;
- * exact otherwise. */
-static int journal_node(parser *p, const char *j)
-{
-    ref_buf spaced = REF_BUF_INIT, term = REF_BUF_INIT;
-    for (const char *s = j; *s; s++) {
-        int space = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r';
-        if (!space)
-            ref_buf_putc(&spaced, *s);
-        else if (spaced.len && s[1] && s[1] != ' ' && s[1] != '\t' && s[1] != '\n' && s[1] != '\r')
-            ref_buf_putc(&spaced, ' ');
-    }
-    ref_buf_puts(&term, ref_field_of(REF_FIELD_SAGSNR)->prefix);
-    size_t at = term.len;
-    if (spaced.len)
-        ref_casefold(spaced.data, spaced.len, &term);
-    int node = -1;
-    if (ref_buf_status(&spaced) != REF_OK || ref_buf_status(&term) != REF_OK)
-        p->status = REF_ENOMEM;
-    else if (term.len == at)
-        fail(p, "an empty journal number: give one, e.g. 00.01.00-A00-3-17");
-    else
-        node = ref_xquery_term(p->q->xq, term.data, 1);
-    ref_buf_free(&spaced);
-    ref_buf_free(&term);
-    return node;
-}
-
 /* ROOT filtered by the options' dates, bodies and municipalities (no
  * weight added). */
 static int apply_filters(parser *p, int root)
@@ -783,7 +785,7 @@ static int apply_filters(parser *p, int root)
             filters[n++] = ref_xquery_op(p->q->xq, REF_XOP_OR, labels, k, 0);
     }
     if (o->journal && p->status == REF_OK)
-        filters[n++] = journal_node(p, o->journal);
+        filters[n++] = journal_node(p, o->journal, strlen(o->journal));
     if (p->status != REF_OK)
         return -1;
     return n == 1 ? root : ref_xquery_op(p->q->xq, REF_XOP_FILTER, filters, n, 0);

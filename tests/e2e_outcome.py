@@ -167,6 +167,10 @@ class Bundled(unittest.TestCase):
         self.assertEqual(dates, sorted(dates))
         for h in thread:
             self.assertIsInstance(h["outcome"], list)
+        # sagsnr: in a query reads the number the same way.
+        self.assertEqual([h["id"] for h in hits(self.db, "--sort", "date",
+                                                'sagsnr:" 00.01.00-A00-26-17  "')],
+                         [h["id"] for h in thread])
         # A prefix of a journal number is another case.
         self.assertEqual(hits(self.db, "--thread", "00.01.00-A00-26-1"), [])
         text = search(self.db, "--thread", "00.01.00-A00-26-17").stdout
