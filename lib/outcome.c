@@ -45,7 +45,7 @@ int ref_outcome_by_key(const char *key, size_t len, ref_outcome *out)
         }
     }
     /* People write the Danish letter. */
-    if ((len == 8 && memcmp(key, "drøftet", 8) == 0) || (len == 8 && memcmp(key, "Drøftet", 8) == 0)) {
+    if (len == 8 && (key[0] == 'd' || key[0] == 'D') && memcmp(key + 1, "røftet", 7) == 0) {
         *out = REF_OUTCOME_DROEFTET;
         return 1;
     }
@@ -306,12 +306,14 @@ static int is_history_line(const char *line, size_t len)
 ref_outcome_set ref_outcome_of_text(const char *text, size_t len)
 {
     int letters = 0;
-    for (size_t i = 0; i < len && !letters; i++) {
-        unsigned char c = (unsigned char)text[i];
-        letters = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0xC3;
+    for (size_t i = 0; i < len && !letters;) {
+        uint32_t cp;
+        size_t n = ref_utf8_decode(text + i, len - i, &cp);
+        letters = n && ref_uchar_class_of(cp) == REF_UCHAR_LETTER;
+        i += n ? n : 1;
     }
     if (!letters)
-        return 0;
+        return 0; /* "-", "", "…": no decision stated */
     sentence s; /* about 4 kB: one sentence's words at a time */
     ref_outcome_set set = 0;
     size_t at = 0;

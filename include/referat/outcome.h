@@ -64,7 +64,7 @@ const char *ref_outcome_word(ref_outcome label);
 int ref_outcome_by_key(const char *key, size_t len, ref_outcome *out);
 
 /* The labels one decision TEXT (LEN bytes of UTF-8) states; 0 when the
- * text has no letters. */
+ * text has no letter ("-"); at least one label (andet) when it has one. */
 ref_outcome_set ref_outcome_of_text(const char *text, size_t len);
 
 /* The labels of a punkt with sections SECS[0..N) held at a meeting on
