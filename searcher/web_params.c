@@ -101,6 +101,7 @@ typedef enum param_key {
     P_TEXT,
     P_OUTCOME,
     P_JOURNAL,
+    P_NO_CORRECT,
     P_UNKNOWN
 } param_key;
 
@@ -132,6 +133,7 @@ static param_key key_of(const char *name)
         {"outcome", P_OUTCOME},
         {"sag", P_JOURNAL},
         {"journal", P_JOURNAL},
+        {"ordret", P_NO_CORRECT},
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(names[i].name, name) == 0)
@@ -202,6 +204,9 @@ static char *store(ref_web_params *p, param_key key, const char *name, char *val
         break;
     case P_MUNICIPALITY:
         slot = &p->municipality;
+        break;
+    case P_NO_CORRECT:
+        p->no_correct = *value && strcmp(value, "0") != 0;
         break;
     case P_DECISIONS:
         /* A checkbox sends "1" (or "on"); "" and "0" mean off. */

@@ -177,7 +177,7 @@ class Bundled(unittest.TestCase):
         self.assertIn("Udfald: ", text)
 
     def test_citation_line(self):
-        h = [h for h in hits(self.db, "sygefravær") if h["punkt"] == 9 and
+        h = [h for h in hits(self.db, "--decisions", "sygefravær") if h["punkt"] == 9 and
              h["body"] == "Chefforum" and h["section"] == "beslutning"][0]
         self.assertEqual(h["citation"],
                          "Albertslund Kommune, Chefforum, 7. september 2017, punkt 9: "
