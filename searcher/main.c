@@ -54,6 +54,13 @@ static const char usage[] =
     "      --municipality NAME  only minutes of that municipality or region, as\n"
     "                         indexed ('Albertslund Kommune'; 'albertslund*');\n"
     "                         repeatable\n"
+    "      --outcome LABEL    only punkter whose decision had that outcome: godkendt,\n"
+    "                         taget_til_efterretning, udsat, afvist, oversendt,\n"
+    "                         droeftet or andet; repeat for any of several\n"
+    "      --thread JOURNAL   the case thread (sagsforløb): every punkt with that\n"
+    "                         journal number, across committees and years, in date\n"
+    "                         order with its outcome (a timeline; QUERY optional,\n"
+    "                         exact match after folding case and spaces)\n"
     "  -t, --timeline         decision history: every hit in date order (oldest\n"
     "                         first; --sort -date for newest first), grouped by\n"
     "                         year with the year's count, each with its whole\n"
@@ -61,11 +68,11 @@ static const char usage[] =
     "      --snippet          with --timeline: show the matching passage instead\n"
     "                         of the whole decision\n"
     "      --facets           also count all hits (not just those shown) per year,\n"
-    "                         committee, section the words matched in and\n"
-    "                         municipality;\n"
+    "                         committee, section the words matched in,\n"
+    "                         municipality and decision outcome;\n"
     "                         with --format json one last line\n"
     "                         {\"facets\": {\"year\": {…}, \"body\": {…}, \"section\": {…},\n"
-    "                         \"municipality\": {…}}}\n"
+    "                         \"municipality\": {…}, \"outcome\": {…}}}\n"
     "  -f, --format FORMAT    text (default), json or jsonl (JSON Lines: one hit per\n"
     "                         line), csv (UTF-8 with BOM, ';'-separated, for Excel),\n"
     "                         md (Markdown) or html (a self-contained report)\n"
@@ -104,13 +111,18 @@ static const char usage[] =
     "  kommune:albertslund   minutes of that municipality or region (as detected\n"
     "                         from the text or given to referat-index --municipality;\n"
     "                         kommune:\"region hovedstaden\")\n"
+    "  udfald:godkendt        punkter whose decision had that outcome (labels as for\n"
+    "                         --outcome)\n"
+    "  *                      alone: every punkt, to browse by filters and facets\n"
+    "                         (referat-search --decisions --outcome udsat --from 2019 '*')\n"
     "Words also match inside compounds (udbud finds udbudsplanen), in any\n"
     "inflection (budget finds budgettet), spelt with ae/oe/aa for æ/ø/å, and\n"
     "through abbreviations (APV, KB, ØU, KKR, TCG, CF, MED, KL, …).\n"
     "\n"
     "JSON Lines keys: rank, score, id, body, date (YYYY-MM-DD), punkt, title,\n"
     "journal, section, snippet (matches in <mark>…</mark>), snippet_text, matches,\n"
-    "source, municipality, unstructured (true for a page or file indexed without\n"
+    "outcome (the decision's outcome labels, [] without a decision), source,\n"
+    "municipality, unstructured (true for a page or file indexed without\n"
     "punkter) and, for PDF, page.\n"
     "\n"
     "Exit status: 0 hits found, 1 no hits, 2 usage or query error, 3 database error.\n";
@@ -136,6 +148,8 @@ typedef struct cli {
     int sort_given;
     const char **bodies; /* --body values (argv strings; the array is ours) */
     const char **municipalities; /* --municipality values, likewise */
+    const char **outcomes;       /* --outcome values, likewise */
+    const char *thread;          /* --thread JOURNAL */
 } cli;
 
 /* --version, GNU style: program, package and version, then what it runs on. */
@@ -202,6 +216,7 @@ static int parse_args(int argc, char **argv, cli *c)
         {"municipality", required_argument, NULL, 'M'},
         {"shard-timeout", required_argument, NULL, 'W'},
         {"allow-partial", no_argument, NULL, 'Q'}, {"version", no_argument, NULL, 'V'},
+        {"outcome", required_argument, NULL, 'X'}, {"thread", required_argument, NULL, 'J'},
         {"no-correct", no_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
     };
@@ -209,8 +224,10 @@ static int parse_args(int argc, char **argv, cli *c)
     c->bodies = calloc((size_t)argc + 1, sizeof *c->bodies);
     c->municipalities = calloc((size_t)argc + 1, sizeof *c->municipalities);
     c->db_paths = calloc((size_t)argc + 1, sizeof *c->db_paths);
-    if (!c->bodies || !c->municipalities || !c->db_paths)
+    c->outcomes = calloc((size_t)argc + 1, sizeof *c->outcomes);
+    if (!c->bodies || !c->municipalities || !c->db_paths || !c->outcomes)
         return -1;
+    c->search.outcomes = c->outcomes;
     c->search.bodies = c->bodies;
     c->search.municipalities = c->municipalities;
     int ch;
@@ -251,6 +268,13 @@ static int parse_args(int argc, char **argv, cli *c)
             break;
         case 'M':
             c->municipalities[c->search.nmunicipalities++] = optarg;
+            break;
+        case 'X':
+            c->outcomes[c->search.noutcomes++] = optarg;
+            break;
+        case 'J':
+            c->thread = optarg;
+            c->search.journal = optarg;
             break;
         case 't':
             c->timeline = 1;
@@ -602,6 +626,7 @@ static int cli_main(cli *cp, int argc, char **argv)
     int parsed = parse_args(argc, argv, &c);
     cp->bodies = c.bodies; /* main frees them */
     cp->municipalities = c.municipalities;
+    cp->outcomes = c.outcomes;
     cp->db_paths = c.db_paths;
     if (parsed == 0 && c.ndb_paths == 0)
         c.db_paths[c.ndb_paths++] = c.db_path;
@@ -631,6 +656,9 @@ static int cli_main(cli *cp, int argc, char **argv)
               stderr);
         return EXIT_USAGE;
     }
+    /* A case thread is a timeline of every punkt with the journal number. */
+    if (c.thread)
+        c.timeline = 1;
     if (c.timeline) {
         /* The decision history: in date order, all of it, with per-year
          * counts from the year facet. */
@@ -648,6 +676,10 @@ static int cli_main(cli *cp, int argc, char **argv)
     if (c.timeline)
         c.search.facets = 1;
     char *query = join_query(argc, argv);
+    if (query && !*query && c.thread) {
+        free(query);
+        query = strdup("*");
+    }
     if (!query || !*query) {
         fputs("referat-search: no QUERY given: name the words to search for\n"
               "Try 'referat-search --help' for more information.\n",
@@ -674,5 +706,6 @@ int main(int argc, char **argv)
     free(c.bodies);
     free(c.municipalities);
     free(c.db_paths);
+    free(c.outcomes);
     return code;
 }

@@ -6,6 +6,7 @@
 #include "referat/analysis.h"
 #include "referat/buf.h"
 #include "referat/fields.h"
+#include "referat/outcome.h"
 #include "referat/query.h"
 #include "referat/xdb.h"
 
@@ -313,6 +314,8 @@ const char *ref_facet_name(ref_facet_kind kind)
         return "section";
     case REF_FACET_MUNICIPALITY:
         return "municipality";
+    case REF_FACET_OUTCOME:
+        return "outcome";
     case REF_FACET_KINDS:
         break;
     }
@@ -498,6 +501,21 @@ static int by_count_desc(const void *a, const void *b)
     return strcmp(x->value, y->value);
 }
 
+static int count_labels(void *ctx, const char *value, size_t len, uint32_t count)
+{
+    uint32_t *per_label = ctx;
+    for (size_t at = 0; at < len;) {
+        size_t n = 0;
+        while (at + n < len && value[at + n] != ' ')
+            n++;
+        ref_outcome l;
+        if (n && ref_outcome_by_key(value + at, n, &l))
+            per_label[l] += count;
+        at += n + 1;
+    }
+    return 0;
+}
+
 static ref_status collect_facets(ref_search_result *r, const ref_xresults *xr)
 {
     r->has_facets = 1;
@@ -515,6 +533,18 @@ static ref_status collect_facets(ref_search_result *r, const ref_xresults *xr)
         if (slots[i].by_count && fill.facet->nvalues)
             qsort(fill.facet->values, fill.facet->nvalues, sizeof *fill.facet->values,
                   by_count_desc);
+    }
+    /* The outcome slot holds a punkt's labels together ("godkendt
+     * oversendt"): each label counts the punkter of every value holding it. */
+    uint32_t per_label[REF_OUTCOME_COUNT] = {0};
+    if (ref_xresults_slot_counts(xr, sizeof slots / sizeof slots[0], count_labels, per_label) !=
+        REF_OK)
+        return REF_ENOMEM;
+    for (int l = 0; l < REF_OUTCOME_COUNT; l++) {
+        const char *key = ref_outcome_key((ref_outcome)l);
+        if (per_label[l] &&
+            add_facet_value(&r->facets[REF_FACET_OUTCOME], key, strlen(key), per_label[l]) != 0)
+            return REF_ENOMEM;
     }
     for (size_t g = 0; g < SECTION_GROUPS; g++) {
         uint32_t count = ref_xresults_group_count(xr, g);
@@ -543,7 +573,10 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
                             .bodies = opts->bodies,
                             .nbodies = opts->nbodies,
                             .municipalities = opts->municipalities,
-                            .nmunicipalities = opts->nmunicipalities};
+                            .nmunicipalities = opts->nmunicipalities,
+                            .outcomes = opts->outcomes,
+                            .noutcomes = opts->noutcomes,
+                            .journal = opts->journal};
     ref_query *q = NULL;
     ref_status st = ref_query_parse(s->analyzer, query, &qopts, &q, errmsg);
     if (st != REF_OK)
@@ -555,7 +588,9 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         .sort_slot = order_slot(opts->sort),
         .tie_slot1 = 1 + REF_SLOT_ORDER, /* equal scores in date order, same in shards */
     };
-    static const unsigned facet_slots[] = {REF_SLOT_YEAR, REF_SLOT_BODY, REF_SLOT_MUNICIPALITY};
+    /* The order collect_facets reads them in; the outcome slot last. */
+    static const unsigned facet_slots[] = {REF_SLOT_YEAR, REF_SLOT_BODY, REF_SLOT_MUNICIPALITY,
+                                           REF_SLOT_OUTCOME};
     section_groups groups = {0};
     if (opts->facets) {
         xo.count_slots = facet_slots;

@@ -121,6 +121,11 @@ static void search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit
         so->municipalities = (const char *const *)&p->municipality;
         so->nmunicipalities = 1;
     }
+    if (p->outcome && *p->outcome) {
+        so->outcomes = (const char *const *)&p->outcome;
+        so->noutcomes = 1;
+    }
+    so->journal = p->journal && *p->journal ? p->journal : NULL;
 }
 
 /* Run the search of P (facets when FACETS); hits' sources are cut to
@@ -450,6 +455,38 @@ static void bad_request(ref_web_response *out, const char *path, unsigned status
                            message);
 }
 
+/* /sag/JOURNAL: the search page of the case thread (web_thread.c). */
+static void page_thread(ref_web *w, const char *journal, const ref_web_params *p,
+                        ref_web_response *out)
+{
+    ref_web_params thread;
+    ref_web_thread_params(p, journal, &thread);
+    page_search(w, &thread, out);
+}
+
+/* /feed.atom?q=…: the newest hits of the search, rendered by feed.c. */
+static void feed(ref_web *w, const ref_web_params *p, ref_web_response *out)
+{
+    if (!p->q || !p->q[strspn(p->q, " \t\r\n")]) {
+        ref_web_page_error(out, 400, "Intet at følge",
+                           "Et feed gælder en søgning: angiv q, f.eks. /feed.atom?q=udbud.");
+        return;
+    }
+    ref_web_params newest = *p; /* borrows P's strings */
+    newest.sort = REF_SORT_DATE_DESC;
+    ref_search_result *r = NULL;
+    char *err = NULL;
+    ref_status st = web_search(w, &newest, 0, REF_WEB_FEED_ENTRIES, 0, &r, &err);
+    if (st != REF_OK) {
+        ref_web_page_error(out, ref_web_status_of(st), "Søgningen kunne ikke udføres",
+                           err ? err : ref_status_str(st));
+        free(err);
+        return;
+    }
+    ref_web_feed_render(p, r, out);
+    ref_search_result_free(r);
+}
+
 static void route(ref_web *w, const char *path, const ref_web_params *p, ref_web_response *out)
 {
     if (strcmp(path, "/") == 0)
@@ -460,6 +497,10 @@ static void route(ref_web *w, const char *path, const ref_web_params *p, ref_web
         api_search(w, p, out);
     else if (strcmp(path, "/api/analyze") == 0)
         api_analyze(w, p, out);
+    else if (strncmp(path, "/sag/", 5) == 0 && path[5])
+        page_thread(w, path + 5, p, out);
+    else if (strcmp(path, "/feed.atom") == 0)
+        feed(w, p, out);
     else if (strcmp(path, "/eksport.csv") == 0)
         export_search(w, p, REF_EXPORT_CSV, out);
     else if (strcmp(path, "/eksport.jsonl") == 0)

@@ -21,7 +21,7 @@ from webserver import CORPUS, EVIL_MINUTES, ServedCorpus, Server, index, run
 
 JSON_KEYS = {"rank", "score", "id", "body", "date", "punkt", "title", "journal",
              "section", "snippet", "snippet_text", "matches", "source", "municipality",
-             "unstructured"}  # and "page" for PDF hits (issue 10, e2e_formats.py)
+             "unstructured", "outcome", "citation"}  # and "page" for PDF hits (issue 10, e2e_formats.py)
 
 
 class Page(html.parser.HTMLParser):
@@ -338,7 +338,7 @@ class Pages(ServedCorpus):
             self.assertEqual(a["source"], os.path.basename(c["source"]))
             del a["source"], c["source"]
             self.assertEqual(a, c)
-        self.assertEqual(set(api["facets"]), {"year", "body", "section", "municipality"})
+        self.assertEqual(set(api["facets"]), {"year", "body", "section", "municipality", "outcome"})
         self.assertEqual(sum(api["facets"]["body"].values()), api["total"])
         self.assertTrue(all(isinstance(n, int) and n > 0
                             for n in api["facets"]["section"].values()))

@@ -36,7 +36,8 @@ typedef enum ref_field_type {
     X(REF_FIELD_SAGSNR, "sagsnr", "J", REF_FIELD_BOOLEAN, -1, 0)                                   \
     X(REF_FIELD_AAR, "år", "Y", REF_FIELD_BOOLEAN, -1, 0)                                          \
     X(REF_FIELD_DATO, "dato", "D", REF_FIELD_BOOLEAN, -1, 0)                                       \
-    X(REF_FIELD_KOMMUNE, "kommune", "K", REF_FIELD_BOOLEAN, -1, 0)
+    X(REF_FIELD_KOMMUNE, "kommune", "K", REF_FIELD_BOOLEAN, -1, 0)                                 \
+    X(REF_FIELD_UDFALD, "udfald", "XU", REF_FIELD_BOOLEAN, -1, 0) /* outcome.h's label keys */
 
 typedef enum ref_field_id {
 #define REF_FIELD_ENUM(id, name, prefix, type, section, weight) id,
@@ -71,6 +72,9 @@ enum {
     /* The same with the 8 date bytes complemented: sorted ascending it is
      * newest first, each meeting's punkter still in agenda order. */
     REF_SLOT_ORDER_DESC = 7,
+    REF_SLOT_OUTCOME = 8, /* outcome.h label keys, space-separated, in label
+                             order ("godkendt oversendt"); absent without a
+                             decision (the outcome facet) */
 };
 
 /* Prefixes that are not query fields. */

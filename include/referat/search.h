@@ -36,6 +36,9 @@ typedef struct ref_search_opts {
     size_t nbodies;
     const char *const *municipalities;
     size_t nmunicipalities;
+    const char *const *outcomes; /* decision outcomes, any of (outcome.h keys) */
+    size_t noutcomes;
+    const char *journal;  /* only that journal number (query.h), or NULL */
     int facets;           /* count hits per year, body and section (below) */
     int no_correct;       /* never replace the query by its spelling
                              suggestion (--no-correct); it is still offered */
@@ -51,10 +54,12 @@ typedef enum ref_facet_kind {
     REF_FACET_SECTION, /* "beslutning", "titel", … → hits; in section order,
                           kinds with no hit left out */
     REF_FACET_MUNICIPALITY, /* municipality as written → hits; most first */
+    REF_FACET_OUTCOME, /* outcome label key → hits; in label order (a punkt
+                          with two labels counts for both) */
     REF_FACET_KINDS
 } ref_facet_kind;
 
-/* "year", "body", "section", "municipality": the names used in JSON. */
+/* "year", "body", "section", "municipality", "outcome": the names used in JSON. */
 const char *ref_facet_name(ref_facet_kind kind);
 
 typedef struct ref_facet_value {

@@ -73,6 +73,8 @@ typedef struct ref_web_params {
     uint32_t offset;
     int has_offset;
     char *text;
+    char *outcome; /* udfald=LABEL: decisions with that outcome, or NULL */
+    char *journal; /* sag=JOURNAL: that case's punkter (/sag/JOURNAL), or NULL */
 } ref_web_params;
 
 /* Decode LEN bytes of percent-encoding at S into OUT (appended), '+' as a
