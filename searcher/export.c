@@ -278,6 +278,57 @@ static void md_code(ref_buf *out, const char *s)
         ref_buf_putc(out, '`');
 }
 
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+/* The hit's source as a report shows it: relative to opts.source_root
+ * when it lies under it. */
+static const char *source_shown(const ref_export *ex, const ref_record *r)
+{
+    const char *src = or_empty(r->source);
+    const char *root = ex->opts.source_root;
+    size_t n = root ? strlen(root) : 0;
+    if (n && strncmp(src, root, n) == 0 && src[n] == '/')
+        return src + n + 1;
+    return src;
+}
+
+/* opts.source_link followed by ID, every byte but A-Z a-z 0-9 - . _ ~
+ * percent-encoded (ids hold '#'). */
+static void source_url(ref_buf *o, const ref_export *ex, const char *id)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    ref_buf_puts(o, ex->opts.source_link);
+    for (const unsigned char *p = (const unsigned char *)or_empty(id); *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p))
+            ref_buf_putc(o, (char)*p);
+        else
+            ref_buf_printf(o, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+    }
+}
+
+/* The export time as "6. december 2026 kl. 13.05 (UTC)". */
+static void put_exported_at(ref_buf *o, long long at)
+{
+    static const char *const months[] = {"januar",    "februar", "marts",    "april",
+                                         "maj",       "juni",    "juli",     "august",
+                                         "september", "oktober", "november", "december"};
+    time_t t = (time_t)at;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return;
+    ref_buf_printf(o, "%d. %s %d kl. %02d.%02d (UTC)", tm.tm_mday, months[tm.tm_mon],
+                   tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+}
+
+static const char *plural_punkter(size_t n)
+{
+    return n == 1 ? "punkt" : "punkter";
+}
+
 /* ---- what every format shows ---------------------------------------------- */
 
 static const char *hit_text(const ref_hit *hit)
@@ -288,11 +339,6 @@ static const char *hit_text(const ref_hit *hit)
 static const char *section_key(const ref_hit *hit)
 {
     return hit->section >= 0 ? ref_section_kind_key(hit->record->sections[hit->section].kind) : "";
-}
-
-static const char *or_empty(const char *s)
-{
-    return s ? s : "";
 }
 
 /* Whether the LEN bytes at HAY hold the N bytes at NEEDLE. */
@@ -462,7 +508,7 @@ static void csv_hit(ref_export *ex, const ref_hit *hit)
     if (ex->opts.full)
         ref_record_decision(r, &ex->t1);
     csv_str(ex, ref_buf_cstr(&ex->t1), ex->t1.len, 0);
-    const char *src = or_empty(r->source);
+    const char *src = source_shown(ex, r);
     csv_str(ex, src, strlen(src), 1);
 }
 
@@ -471,7 +517,12 @@ static void csv_hit(ref_export *ex, const ref_hit *hit)
 static void jsonl_hit(ref_export *ex, const ref_hit *hit)
 {
     size_t start = ex->out.len;
-    ref_present_json_hit(&ex->out, hit);
+    /* The line of present.h, with the source as the other formats give it. */
+    ref_record shown = *hit->record;
+    shown.source = source_shown(ex, hit->record);
+    ref_hit h = *hit;
+    h.record = &shown;
+    ref_present_json_hit(&ex->out, &h);
     if (!ex->opts.full || ex->out.failed)
         return;
     /* Reopen the object present.c closed: "…}\n" becomes "…,"decision":…}\n". */
@@ -498,8 +549,21 @@ static void md_header(ref_export *ex)
         md_str(o, ex->opts.query, 0);
     }
     ref_buf_puts(o, "\n\n");
-    if (ex->opts.count)
-        ref_buf_printf(o, "%zu fund.\n\n", ex->opts.count);
+    size_t after = o->len;
+    if (ex->opts.filters && *ex->opts.filters) {
+        ref_buf_puts(o, "Filtre: ");
+        md_str(o, ex->opts.filters, 0);
+        ref_buf_puts(o, "  \n");
+    }
+    if (ex->opts.exported_at) {
+        ref_buf_puts(o, "Eksporteret ");
+        put_exported_at(o, ex->opts.exported_at);
+        ref_buf_puts(o, "  \n");
+    }
+    if (ex->opts.count || ex->opts.count_known)
+        ref_buf_printf(o, "%zu %s fundet.\n", ex->opts.count, plural_punkter(ex->opts.count));
+    if (o->len > after)
+        ref_buf_puts(o, "\n");
 }
 
 /* The metadata line's parts, skipping empty ones, separated by " · ". */
@@ -580,7 +644,15 @@ static void md_hit(ref_export *ex, const ref_hit *hit)
         ref_buf_putc(o, '\n');
     }
     ref_buf_puts(o, "Kilde: ");
-    md_code(o, or_empty(r->source));
+    if (ex->opts.source_link) {
+        ref_buf_puts(o, "[");
+        md_str(o, source_shown(ex, r), 0);
+        ref_buf_puts(o, "](");
+        source_url(o, ex, r->id);
+        ref_buf_puts(o, ")");
+    } else {
+        md_code(o, source_shown(ex, r));
+    }
     ref_buf_puts(o, "\n\n");
 }
 
@@ -618,8 +690,19 @@ static void html_header(ref_export *ex)
         ref_buf_puts(o, "»");
     }
     ref_buf_puts(o, "</h1>\n");
-    if (ex->opts.count)
-        ref_buf_printf(o, "<p>%zu fund</p>\n", ex->opts.count);
+    if (ex->opts.filters && *ex->opts.filters) {
+        ref_buf_puts(o, "<p class=\"filters\">Filtre: ");
+        html_str(o, ex->opts.filters);
+        ref_buf_puts(o, "</p>\n");
+    }
+    if (ex->opts.exported_at) {
+        ref_buf_puts(o, "<p class=\"exported\">Eksporteret ");
+        put_exported_at(o, ex->opts.exported_at);
+        ref_buf_puts(o, "</p>\n");
+    }
+    if (ex->opts.count || ex->opts.count_known)
+        ref_buf_printf(o, "<p class=\"count\">%zu %s fundet</p>\n", ex->opts.count,
+                       plural_punkter(ex->opts.count));
     ref_buf_puts(o, "</header>\n<main>\n");
 }
 
@@ -652,9 +735,19 @@ static void html_hit(ref_export *ex, const ref_hit *hit)
         ref_export_html_escape(o, ref_buf_cstr(&ex->t1), ex->t1.len);
         ref_buf_puts(o, "</div>\n");
     }
-    ref_buf_puts(o, "<p class=\"source\">Kilde: <code>");
-    html_str(o, or_empty(r->source));
-    ref_buf_puts(o, "</code></p>\n</article>\n");
+    ref_buf_puts(o, "<p class=\"source\">Kilde: ");
+    if (ex->opts.source_link) {
+        ref_buf_puts(o, "<a href=\"");
+        ref_buf t = REF_BUF_INIT;
+        source_url(&t, ex, r->id);
+        html_str(o, ref_buf_cstr(&t));
+        ref_buf_free(&t);
+        ref_buf_puts(o, "\">");
+    }
+    ref_buf_puts(o, "<code>");
+    html_str(o, source_shown(ex, r));
+    ref_buf_puts(o, ex->opts.source_link ? "</code></a></p>\n</article>\n"
+                                         : "</code></p>\n</article>\n");
 }
 
 /* ---- the sink ------------------------------------------------------------- */
@@ -916,6 +1009,61 @@ ref_status ref_export_hit(ref_export *ex, const ref_hit *hit)
     ex->nhits++;
     flush_out(ex, FLUSH_AT);
     return ex->st;
+}
+
+static void filter_list(ref_buf *out, const char *name, const char *const *values, size_t n)
+{
+    if (!n)
+        return;
+    ref_buf_printf(out, "%s%s: ", out->len ? "; " : "", name);
+    for (size_t i = 0; i < n; i++)
+        ref_buf_printf(out, "%s%s", i ? ", " : "", values[i]);
+}
+
+void ref_export_describe_filters(ref_buf *out, const ref_search_opts *opts)
+{
+    ref_buf b = REF_BUF_INIT;
+    if (opts->decisions_only)
+        ref_buf_puts(&b, "kun beslutninger");
+    filter_list(&b, "udvalg", opts->bodies, opts->nbodies);
+    if (opts->date_from && *opts->date_from)
+        ref_buf_printf(&b, "%sfra %s", b.len ? "; " : "", opts->date_from);
+    if (opts->date_to && *opts->date_to)
+        ref_buf_printf(&b, "%still %s", b.len ? "; " : "", opts->date_to);
+    filter_list(&b, "kommune", opts->municipalities, opts->nmunicipalities);
+    ref_buf_append(out, b.data ? b.data : "", b.len);
+    ref_buf_free(&b);
+}
+
+static int has_date(const ref_hit *hit)
+{
+    return hit->record->date && hit->record->date[0];
+}
+
+ref_status ref_export_hits(ref_export *ex, const ref_hit *hits, size_t n, int undated_last,
+                           ref_export_group_fn group, void *ctx)
+{
+    char label[128];
+    ref_status st = ex ? ex->st : REF_EINVAL;
+    /* Pass 0 writes the dated hits (all hits unless UNDATED_LAST), pass 1
+     * the undated ones under their own heading. */
+    for (int pass = 0; pass < (undated_last ? 2 : 1); pass++) {
+        int headed = 0;
+        for (size_t i = 0; st == REF_OK && i < n; i++) {
+            if (undated_last && has_date(&hits[i]) == pass)
+                continue;
+            const char *name = NULL;
+            if (pass == 1)
+                name = headed++ ? NULL : "Uden dato";
+            else if (group)
+                name = group(ctx, &hits[i], label, sizeof label);
+            if (name)
+                st = ref_export_begin_group(ex, name);
+            if (st == REF_OK)
+                st = ref_export_hit(ex, &hits[i]);
+        }
+    }
+    return st;
 }
 
 static void write_footer(ref_export *ex)

@@ -603,6 +603,55 @@ ref_status ref_searcher_mark(ref_searcher *s, const char *query, const char *con
     return st;
 }
 
+typedef struct root_walk {
+    char *root; /* the common folder so far, NULL before the first file */
+    int failed;
+} root_walk;
+
+/* Shorten W->root to the folder it shares with the path in an index file
+ * entry's VALUE ("SIZE MTIME NPUNKTER [#HASH] PATH"; the path is absolute,
+ * so it starts at the first " /"). */
+static int narrow_root(void *ctx, const char *key, const char *value)
+{
+    (void)key;
+    root_walk *w = ctx;
+    const char *path = strstr(value, " /");
+    if (!path)
+        return 0; /* a forgotten file's empty entry */
+    path++;
+    if (!w->root) {
+        const char *slash = strrchr(path, '/');
+        w->root = strndup(path, (size_t)(slash - path));
+        w->failed = !w->root;
+        return w->failed;
+    }
+    size_t n = 0;
+    while (w->root[n] && w->root[n] == path[n])
+        n++;
+    /* Keep whole folder names: "/a/bc" and "/a/bd" share "/a". */
+    if (w->root[n] || path[n] != '/')
+        while (n > 0 && w->root[n] != '/')
+            n--;
+    w->root[n] = '\0';
+    return 0;
+}
+
+ref_status ref_searcher_source_root(ref_searcher *s, char **out)
+{
+    root_walk w = {0};
+    ref_status st = ref_xdb_metadata_walk(s->db, "src:", narrow_root, &w);
+    if (st == REF_OK && w.failed)
+        st = REF_ENOMEM;
+    if (st == REF_OK && !w.root && !(w.root = strdup("")))
+        st = REF_ENOMEM;
+    if (st != REF_OK) {
+        free(w.root);
+        w.root = NULL;
+    }
+    *out = w.root;
+    return st;
+}
+
 ref_analyzer *ref_searcher_analyzer(ref_searcher *s)
 {
     return s->analyzer;

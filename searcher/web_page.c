@@ -465,11 +465,20 @@ static void put_results(ref_buf *b, const ref_search_result *r, const ref_web_pa
         ref_buf_puts(b, "<p>Der er ikke flere resultater på denne side.</p>\n");
     put_pages(b, r, p);
     if (r->total) {
-        ref_buf_puts(b, "<p class=\"export\">Hent søgningen som <a ");
-        put_href(b, "/eksport.csv", NULL, p, 0);
-        ref_buf_puts(b, ">CSV (Excel)</a> · <a ");
-        put_href(b, "/eksport.jsonl", NULL, p, 0);
-        ref_buf_puts(b, ">JSON Lines</a> · <a ");
+        static const char *const formats[][2] = {{"/eksport.csv", "CSV"},
+                                                 {"/eksport-excel.csv", "CSV til Excel"},
+                                                 {"/eksport.jsonl", "JSON Lines"},
+                                                 {"/eksport.md", "Markdown"},
+                                                 {"/eksport.html", "HTML-rapport"}};
+        ref_buf_printf(b, "<p class=\"export\">Hent alle %u som ", r->total);
+        for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+            ref_buf_puts(b, "<a ");
+            put_href(b, formats[i][0], NULL, p, 0);
+            ref_buf_puts(b, ">");
+            put_text(b, formats[i][1]);
+            ref_buf_puts(b, "</a> · ");
+        }
+        ref_buf_puts(b, "<a ");
         put_href(b, "/api/search", NULL, p, p->page);
         ref_buf_puts(b, ">JSON (API)</a></p>\n");
     }
@@ -593,9 +602,20 @@ void ref_web_page_punkt(const ref_web_punkt_view *v, ref_web_response *out)
         put_text_marked(b, v->marks ? &v->marks[1 + i] : NULL, sec->text);
         ref_buf_puts(b, "</div></section>\n");
     }
-    ref_buf_puts(b, "<p class=\"source\">Kilde: <code>");
-    put_text(b, ref_web_basename(rec->source));
-    ref_buf_puts(b, "</code></p>\n</article>\n");
+    /* The original, served by id (web.c's /kilde/); a PDF opens at the
+     * punkt's page. */
+    ref_buf_puts(b, "<p class=\"source\">Kilde: <a ");
+    ref_buf u = REF_BUF_INIT;
+    ref_buf_puts(&u, "/kilde/");
+    ref_web_escape(&u, rec->id, strlen(rec->id));
+    if (rec->page > 0)
+        ref_buf_printf(&u, "#page=%d", rec->page);
+    ref_buf_puts(b, "href=\"");
+    put_text(b, ref_buf_cstr(&u));
+    ref_buf_free(&u);
+    ref_buf_puts(b, "\"><code>");
+    put_text(b, rec->source);
+    ref_buf_puts(b, "</code></a></p>\n</article>\n");
     for (size_t i = 0; i < v->nmeeting; i++)
         if (strcmp(v->meeting[i]->id, rec->id) == 0)
             put_meeting(b, v->meeting, v->nmeeting, i, p);

@@ -358,7 +358,7 @@ class Pages(ServedCorpus):
 
     def test_exports_are_the_search_as_csv_and_json_lines(self):
         api = self.api("/api/search?q=budget&antal=100")
-        st, headers, body = self.get("/eksport.csv?q=budget&side=2")
+        st, headers, body = self.get("/eksport-excel.csv?q=budget&side=2")
         self.assertEqual(st, 200)
         self.assertEqual(headers["content-type"], "text/csv; charset=utf-8")
         self.assertIn("attachment", headers["content-disposition"])
@@ -367,7 +367,7 @@ class Pages(ServedCorpus):
         self.assertEqual(len(rows), api["total"])  # every hit, not one page
         self.assertEqual([r["title"] for r in rows], [h["title"] for h in api["hits"]])
         self.assertEqual({r["source"] for r in rows},
-                         {h["source"] for h in api["hits"]})  # file names only
+                         {h["source"] for h in api["hits"]})  # relative, as on the page
         st, headers, body = self.get("/eksport.jsonl?q=budget")
         self.assertEqual(st, 200)
         lines = [json.loads(line) for line in body.decode("utf-8").splitlines()]

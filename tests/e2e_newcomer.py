@@ -1,0 +1,217 @@
+"""End-to-end tests of what a newcomer meets in the first hour (issue 19):
+honest exports, the indexer's messages, the query language agreeing with
+the options, and the web page's sources, forms and exports.
+
+The real binaries on copies of the bundled corpus plus one undated minutes
+file, and the real server (tests/webserver.py).
+"""
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+import urllib.parse
+
+from webserver import BIN, CORPUS, Server, index
+
+# A meeting with no date anywhere: its punkter are "undated" hits.
+UNDATED_MINUTES = """REFERAT Chefforum
+
+Mødested Rådhuset
+
+Punkt 1: Budget for udateret møde
+
+Sagsfremstilling
+
+Budget og budgetopfølgning uden en dato.
+
+Beslutning
+
+Budgettet blev godkendt uden dato.
+"""
+
+
+def run(prog, *args, cwd=None, env=None):
+    e = dict(os.environ)
+    e.pop("REFERAT_DB", None)
+    e.pop("LANG", None)
+    e.pop("LC_ALL", None)
+    e.pop("LC_MESSAGES", None)
+    if env:
+        e.update(env)
+    return subprocess.run([os.path.join(BIN, prog), *args], capture_output=True, text=True,
+                          env=e, timeout=120, cwd=cwd)
+
+
+def q(s):
+    return urllib.parse.quote(s, safe="")
+
+
+class Corpus(unittest.TestCase):
+    """The bundled corpus plus one undated file, indexed once per class."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="referat-newcomer-")
+        cls.minutes = os.path.join(cls.tmp, "minutes")
+        shutil.copytree(CORPUS, cls.minutes)
+        os.mkdir(os.path.join(cls.minutes, "2099"))
+        with open(os.path.join(cls.minutes, "2099", "udateret.txt"), "w",
+                  encoding="utf-8") as f:
+            f.write(UNDATED_MINUTES)
+        cls.db = os.path.join(cls.tmp, "db")
+        index(cls.db, cls.minutes)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def search(self, *args):
+        return run("referat-search", "--db", self.db, *args, cwd=self.tmp)
+
+    def total(self, *args):
+        r = self.search("--format", "json", "--limit", "0", *args)
+        return len(r.stdout.splitlines())
+
+
+class Exports(Corpus):
+    def test_export_writes_every_hit_unless_limit_and_says_so_in_danish(self):
+        total = self.total("budget")
+        self.assertGreater(total, 10)  # more than the screen's default page
+        out = os.path.join(self.tmp, "budget.csv")
+        r = self.search("budget", "--output", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out, encoding="utf-8-sig") as f:
+            rows = list(csv.DictReader(f, delimiter=";"))
+        self.assertEqual(len(rows), total)
+        self.assertIn("%d punkter skrevet til %s" % (total, out), r.stderr)
+        r = self.search("budget", "--limit", "3", "--output", out)
+        with open(out, encoding="utf-8-sig") as f:
+            self.assertEqual(len(list(csv.DictReader(f, delimiter=";"))), 3)
+        self.assertIn("3 punkter skrevet til", r.stderr)
+
+    def test_decisions_search_exports_the_decision(self):
+        out = os.path.join(self.tmp, "beslutninger.csv")
+        r = self.search("--decisions", "budget", "--output", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out, encoding="utf-8-sig") as f:
+            rows = list(csv.DictReader(f, delimiter=";"))
+        self.assertTrue(rows)
+        for row in rows:
+            self.assertTrue(row["decision"].strip(), row["title"])
+
+    def test_reports_open_with_query_filters_time_and_count(self):
+        total = self.total("--body", "chefforum", "--from", "2014", "budget")
+        for ext in ("md", "html"):
+            out = os.path.join(self.tmp, "rapport." + ext)
+            r = self.search("--body", "chefforum", "--from", "2014", "budget", "--output", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(out, encoding="utf-8") as f:
+                head = f.read()[:3000]
+            self.assertIn("budget", head, ext)
+            self.assertIn("udvalg: chefforum", head, ext)
+            self.assertIn("fra 2014", head, ext)
+            self.assertRegex(head, r"Eksporteret \d+\. \w+ 20\d\d kl\. \d\d\.\d\d", ext)
+            self.assertIn("%d punkter fundet" % total, head, ext)
+
+    def test_sources_are_relative_to_the_indexed_folder(self):
+        for ext in ("csv", "jsonl", "md", "html"):
+            out = os.path.join(self.tmp, "kilder." + ext)
+            r = self.search("budget", "--output", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(out, encoding="utf-8-sig") as f:
+                text = f.read()
+            self.assertNotIn(self.minutes, text, ext)
+            self.assertIn("2099/udateret.txt", text, ext)
+
+    def test_undated_hits_come_last_under_uden_dato(self):
+        for ext in ("csv", "jsonl", "md", "html"):
+            out = os.path.join(self.tmp, "tid." + ext)
+            r = self.search("--sort", "date", "budget", "--output", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(out, encoding="utf-8-sig") as f:
+                text = f.read()
+            last_dated = max(m.start() for m in re.finditer(r"20\d\d-\d\d-\d\d", text))
+            undated = text.index("udateret.txt")
+            self.assertGreater(undated, last_dated, ext)
+            if ext in ("md", "html"):
+                heading = text.index("Uden dato")
+                self.assertLess(last_dated, heading, ext)
+                self.assertLess(heading, undated, ext)
+        r = self.search("--timeline", "budget")
+        self.assertGreater(r.stdout.index("Uden dato"), r.stdout.index("== 20"))
+
+
+class WebExports(Corpus):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = Server(cls.db).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        super().tearDownClass()
+
+    def get(self, path):
+        return self.server.request(path)
+
+    def test_every_export_format_is_offered_and_served(self):
+        st, _, body = self.get("/?q=budget")
+        self.assertEqual(st, 200)
+        for path, sep in (("/eksport.csv", ","), ("/eksport-excel.csv", ";")):
+            self.assertIn(('href="%s?q=budget"' % path).encode(), body)
+            st, headers, data = self.get(path + "?q=budget")
+            self.assertEqual(st, 200, path)
+            rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=sep))
+            self.assertEqual(rows[0][:3], ["rank", "score", "body"], path)
+        for path, ctype in (("/eksport.jsonl", "application/x-ndjson"),
+                            ("/eksport.md", "text/markdown"), ("/eksport.html", "text/html")):
+            self.assertIn(('href="%s?q=budget"' % path).encode(), body)
+            st, headers, data = self.get(path + "?q=budget")
+            self.assertEqual(st, 200, path)
+            self.assertTrue(headers["content-type"].startswith(ctype), path)
+
+    def test_decisions_export_on_the_web_carries_the_decision(self):
+        st, _, data = self.get("/eksport-excel.csv?q=budget&beslutninger=1")
+        self.assertEqual(st, 200)
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+        self.assertTrue(rows)
+        self.assertTrue(all(r["decision"].strip() for r in rows))
+
+    def test_report_links_sources_to_the_original_served_by_id(self):
+        st, _, data = self.get("/eksport.html?q=budget&udvalg=Chefforum")
+        self.assertEqual(st, 200)
+        text = data.decode("utf-8")
+        self.assertIn("udvalg: Chefforum", text)
+        links = re.findall(r'href="(http://[^"]+/kilde/[^"]+)"', text)
+        self.assertTrue(links)
+        path = urllib.parse.urlsplit(links[0].replace("&amp;", "&")).path
+        st, headers, original = self.get(path)
+        self.assertEqual(st, 200)
+        self.assertIn(b"Punkt 1", original)
+        self.assertNotIn(self.minutes.encode(), data)
+
+    def test_kilde_serves_only_indexed_files_by_id(self):
+        hit = json.loads(self.search("--format", "json", "--limit", "1", "budget")
+                         .stdout.splitlines()[0])
+        st, headers, body = self.get("/kilde/" + q(hit["id"]))
+        self.assertEqual(st, 200)
+        with open(hit["source"], "rb") as f:
+            self.assertEqual(body, f.read())
+        self.assertIn("sandbox", headers["content-security-policy"])
+        st, _, body = self.get("/punkt/%s" % q(hit["id"]))
+        self.assertIn(('href="/kilde/%s"' % q(hit["id"])).encode(), body)
+        for path in ("/kilde/..%2F..%2Fetc%2Fpasswd", "/kilde/%2Fetc%2Fpasswd",
+                     "/kilde/" + q(os.path.basename(hit["source"])), "/kilde/ffff%2399"):
+            st, _, body = self.get(path)
+            self.assertEqual(st, 404, path)
+            self.assertNotIn(b"root:", body)
+
+
+if __name__ == "__main__":
+    unittest.main()
