@@ -1,4 +1,5 @@
 /* referat-index — index Danish municipal minutes for referat-search. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,8 +50,12 @@ static const char usage[] =
     "                         municipality is the one the text names most often\n"
     "                         (\"Albertslund Kommune\", \"Region Hovedstaden\").\n"
     "                         Give it again before other PATHs; \"\" goes back to\n"
-    "                         detecting. Unchanged files keep what they were\n"
-    "                         indexed with: add --full after changing it\n"
+    "                         detecting. A file indexed before with another\n"
+    "                         municipality is indexed again\n"
+    "  -x, --exclude GLOB     leave out files met in folders whose name or path\n"
+    "                         matches GLOB (fnmatch: *, ?, [..]); may repeat.\n"
+    "                         README, LICENSE, CHANGELOG and COPYING files are\n"
+    "                         left out anyway, with a note; name one to index it\n"
     "      --explain FILE     print what the parser understood of FILE (meeting,\n"
     "                         municipality, each punkt with number, title, journal\n"
     "                         number, closed or not, its sections with their\n"
@@ -66,8 +71,12 @@ static const char usage[] =
     "  -q, --quiet            print only problems and the summary line; without it,\n"
     "                         on a terminal, a progress bar shows files, MB, MB/s\n"
     "                         and the time left (not a terminal: no bar)\n"
-    "  -v, --verbose          print a line for every file, and \"committed\" each\n"
-    "                         time the files listed so far became durable\n"
+    "  -v, --verbose          print every warning with its file and line, a line for\n"
+    "                         every file, and \"committed\" each time the files\n"
+    "                         listed so far became durable. Without it warnings\n"
+    "                         are counted by kind in the summary line, and only\n"
+    "                         those that lose information (no meeting date, no\n"
+    "                         punkter recognised) are printed, for every file\n"
     "  -h, --help             show this help and exit\n"
     "\n"
     "Compaction:\n"
@@ -89,14 +98,26 @@ static const char usage[] =
     "Exit status:\n"
     "  0  every file was indexed (--explain: FILE was read and explained;\n"
     "     --compact: the database was compacted)\n"
-    "  1  the run completed, but some files were skipped (see the messages);\n"
+    "  1  the run completed, but some files were skipped (see the messages), or\n"
+    "     the PATHs held no minutes files;\n"
     "     --explain: FILE could not be read\n"
-    "  2  usage error\n"
+    "  2  usage error, or a PATH that does not exist (nothing is created)\n"
     "  3  the database could not be opened, written or compacted\n"
     "  4  the database is locked by another indexer\n";
 
+/* Warnings of one kind: the message with its numbers and quoted words
+ * made general ("punkt N has no text"), and how often it came. */
+typedef struct warning_kind {
+    char *kind;
+    uint64_t count;
+    int loses_information;
+} warning_kind;
+
 typedef struct progress {
     int quiet, verbose, tty;
+    warning_kind *kinds;
+    size_t nkinds, kinds_cap;
+    uint64_t excluded_by_default;
     double started;
     int line_open; /* a progress line is on screen and must be cleared */
     ref_progress_totals total, done; /* from the pre-walk; so far */
@@ -119,6 +140,104 @@ static void clear_line(progress *p)
     }
 }
 
+/* Warnings after which the index lacks something a search needs (a
+ * meeting without a date falls out of every date filter; a file without
+ * punkter is indexed per page): printed for every file, even with
+ * --quiet, and first in the summary; so are text bytes replaced or read
+ * in a guessed encoding. The rest are counted by kind and
+ * printed one by one only with --verbose. */
+static const char *const information_losing[] = {"no meeting date", "no punkter", "invalid UTF-8",
+                                                 "not UTF-8"};
+
+static int loses_information(const char *message)
+{
+    for (size_t i = 0; i < sizeof information_losing / sizeof *information_losing; i++)
+        if (strncmp(message, information_losing[i], strlen(information_losing[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* MESSAGE's kind into OUT: numbers standing as words (with the - . : /
+ * inside dates) become "N", quoted words "…"; digits inside a name
+ * ("UTF-8", "ISO-8859-1") stay. */
+static void warning_kind_of(const char *message, ref_buf *out)
+{
+    for (const char *c = message; *c;) {
+        int word_start = c == message || c[-1] == ' ' || c[-1] == '(';
+        if (*c >= '0' && *c <= '9' && word_start) {
+            while ((*c >= '0' && *c <= '9') ||
+                   (strchr("-.:/", *c) && *c && c[1] >= '0' && c[1] <= '9'))
+                c++;
+            ref_buf_putc(out, 'N');
+        } else if (*c == '"' && strchr(c + 1, '"')) {
+            c = strchr(c + 1, '"') + 1;
+            ref_buf_puts(out, "\"…\"");
+        } else {
+            ref_buf_putc(out, *c++);
+        }
+    }
+}
+
+static void count_warning(progress *p, const char *message)
+{
+    ref_buf kind = REF_BUF_INIT;
+    warning_kind_of(message, &kind);
+    const char *k = ref_buf_cstr(&kind);
+    for (size_t i = 0; i < p->nkinds; i++)
+        if (strcmp(p->kinds[i].kind, k) == 0) {
+            p->kinds[i].count++;
+            ref_buf_free(&kind);
+            return;
+        }
+    if (p->nkinds == p->kinds_cap) {
+        size_t cap = p->kinds_cap ? p->kinds_cap * 2 : 16;
+        warning_kind *nk = realloc(p->kinds, cap * sizeof *nk);
+        if (!nk) {
+            ref_buf_free(&kind);
+            return; /* the total in the stats still counts it */
+        }
+        p->kinds = nk;
+        p->kinds_cap = cap;
+    }
+    char *copy = strdup(k);
+    if (copy)
+        p->kinds[p->nkinds++] = (warning_kind){copy, 1, loses_information(message)};
+    ref_buf_free(&kind);
+}
+
+/* Information-losing kinds first, then by count, most first. */
+static int by_importance(const void *a, const void *b)
+{
+    const warning_kind *x = a, *y = b;
+    if (x->loses_information != y->loses_information)
+        return y->loses_information - x->loses_information;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->kind, y->kind);
+}
+
+/* "; 198 warnings: 17 no meeting date found, 72 punkt N has no text, …" */
+static void put_warning_kinds(progress *p, ref_buf *out, uint64_t total)
+{
+    ref_buf_printf(out, "%llu warning%s", (unsigned long long)total, total == 1 ? "" : "s");
+    if (!p->nkinds)
+        return;
+    qsort(p->kinds, p->nkinds, sizeof *p->kinds, by_importance);
+    ref_buf_puts(out, ": ");
+    for (size_t i = 0; i < p->nkinds; i++)
+        ref_buf_printf(out, "%s%llu %s", i ? ", " : "", (unsigned long long)p->kinds[i].count,
+                       p->kinds[i].kind);
+    if (!p->verbose)
+        ref_buf_puts(out, " (-v lists each)");
+}
+
+static void free_warning_kinds(progress *p)
+{
+    for (size_t i = 0; i < p->nkinds; i++)
+        free(p->kinds[i].kind);
+    free(p->kinds);
+}
+
 static void on_event(void *ctx, const ref_index_event *ev)
 {
     progress *p = ctx;
@@ -138,7 +257,8 @@ static void on_event(void *ctx, const ref_index_event *ev)
         break;
     }
     case REF_INDEX_WARNING:
-        if (p->quiet)
+        count_warning(p, ev->message);
+        if (!p->verbose && !loses_information(ev->message))
             break;
         clear_line(p);
         if (ev->line)
@@ -164,6 +284,21 @@ static void on_event(void *ctx, const ref_index_event *ev)
             clear_line(p);
             fprintf(stderr, "removed %s (%zu punkter): the file is gone\n", ev->path,
                     ev->npunkter);
+        }
+        break;
+    case REF_INDEX_FILE_EXCLUDED:
+        if (!*ev->message) {
+            p->excluded_by_default++;
+            if (!p->quiet) {
+                clear_line(p);
+                fprintf(stderr,
+                        "referat-index: %s: not indexed: a project file, not minutes (name it "
+                        "to index it)\n",
+                        ev->path);
+            }
+        } else if (p->verbose) {
+            clear_line(p);
+            fprintf(stderr, "excluded %s (--exclude %s)\n", ev->path, ev->message);
         }
         break;
     case REF_INDEX_COMMIT:
@@ -230,6 +365,20 @@ static int run(const char *db_path, ref_index_opts *opts, progress *p, const ind
     progress_event_ctx ctx = {p, NULL};
     opts->on_event = on_event_with_progress;
     opts->event_ctx = &ctx;
+    /* A PATH that is not there is a mistake in the command: say so before
+     * the database is created, so nothing is left behind. */
+    int missing = 0;
+    for (int i = 0; i < npaths; i++) {
+        struct stat sb;
+        if (stat(paths[i].path, &sb) != 0) {
+            fprintf(stderr, "referat-index: %s: %s\n", paths[i].path, strerror(errno));
+            missing++;
+        }
+    }
+    if (missing) {
+        fputs("referat-index: nothing indexed; check the PATHs\n", stderr);
+        return EXIT_USAGE;
+    }
     ref_indexer *ix = NULL;
     char *errmsg = NULL;
     ref_status st = ref_indexer_open(db_path, opts, &ix, &errmsg);
@@ -261,16 +410,27 @@ static int run(const char *db_path, ref_index_opts *opts, progress *p, const ind
         ref_indexer_free(ix);
         return exit_for(st);
     }
+    ref_buf warnings = REF_BUF_INIT;
+    put_warning_kinds(p, &warnings, s->warnings);
     fprintf(stderr,
             "referat-index: %llu files indexed (%llu punkter, %.1f MB) in %.2f s; "
             "%llu structured, %llu unstructured; "
-            "%llu unchanged, %llu skipped, %llu removed, %llu warnings\n",
+            "%llu unchanged, %llu skipped, %llu removed; %s\n",
             (unsigned long long)s->files_indexed, (unsigned long long)s->punkter, s->bytes / 1e6,
             secs, (unsigned long long)s->files_structured,
             (unsigned long long)s->files_unstructured, (unsigned long long)s->files_unchanged,
             (unsigned long long)s->files_skipped, (unsigned long long)s->files_removed,
-            (unsigned long long)s->warnings);
+            ref_buf_cstr(&warnings));
+    ref_buf_free(&warnings);
     int code = s->files_skipped ? EXIT_SKIPPED : EXIT_OK;
+    if (s->files_seen == 0) {
+        /* Nothing to index is never what was meant. */
+        fprintf(stderr,
+                "referat-index: no minutes found: the PATHs hold no .txt, .md, .markdown, "
+                ".pdf, .html or .htm files (or their .gz)%s\n",
+                p->excluded_by_default || opts->nexclude ? " besides those left out" : "");
+        code = EXIT_SKIPPED;
+    }
     ref_indexer_free(ix);
     return code;
 }
@@ -344,17 +504,24 @@ static long number_arg(const char *option, const char *arg, long lo, long hi)
     return -1;
 }
 
-int main(int argc, char **argv)
+/* EXCLUDES has room for ARGC --exclude patterns. */
+static int index_main(int argc, char **argv, const char **excludes)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},   {"full", no_argument, NULL, 'F'},
+        {"db", required_argument, NULL, 'd'},
+        {"full", no_argument, NULL, 'F'},
         {"municipality", required_argument, NULL, 'm'},
         {"explain", required_argument, NULL, 'E'},
         {"commit-every", required_argument, NULL, 'C'},
-        {"quiet", no_argument, NULL, 'q'},      {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},       {"threads", required_argument, NULL, 'T'},
-        {"compact", no_argument, NULL, 'K'},    {"output", required_argument, NULL, 'o'},
-        {"single-file", no_argument, NULL, 'S'}, {NULL, 0, NULL, 0},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"threads", required_argument, NULL, 'T'},
+        {"compact", no_argument, NULL, 'K'},
+        {"output", required_argument, NULL, 'o'},
+        {"single-file", no_argument, NULL, 'S'},
+        {"exclude", required_argument, NULL, 'x'},
+        {NULL, 0, NULL, 0},
     };
     const char *db_path = getenv("REFERAT_DB");
     if (!db_path || !*db_path)
@@ -369,12 +536,14 @@ int main(int argc, char **argv)
         fputs("referat-index: out of memory\n", stderr);
         return EXIT_DB;
     }
+    size_t nexcludes = 0;
+    opts.exclude = excludes;
     int npaths = 0;
     const char *municipality = NULL, *explain_path = NULL;
     int compact_mode = 0, single_file = 0;
     const char *output = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "-d:m:qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "-d:m:x:qvh", longopts, NULL)) != -1) {
         switch (c) {
         case 1:
             paths[npaths].path = optarg;
@@ -383,6 +552,9 @@ int main(int argc, char **argv)
             break;
         case 'm':
             municipality = optarg;
+            break;
+        case 'x':
+            excludes[nexcludes++] = optarg;
             break;
         case 'E':
             explain_path = optarg;
@@ -478,9 +650,24 @@ int main(int argc, char **argv)
     } else {
         p.tty = isatty(STDERR_FILENO);
         p.started = now();
+        opts.nexclude = nexcludes;
         code = run(db_path, &opts, &p, paths, npaths);
     }
+    free_warning_kinds(&p);
     ref_buf_free(&p.line);
     free(paths);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    /* --exclude patterns; ARGC bounds their number. */
+    const char **excludes = calloc((size_t)argc + 1, sizeof *excludes);
+    if (!excludes) {
+        fputs("referat-index: out of memory\n", stderr);
+        return EXIT_DB;
+    }
+    int code = index_main(argc, argv, excludes);
+    free(excludes);
     return code;
 }

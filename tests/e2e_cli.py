@@ -219,10 +219,16 @@ class BadInput(unittest.TestCase):
             f.write(bytes(range(256)) * 8)
         with open(os.path.join(self.src, "truncated.txt.gz"), "wb") as f:
             f.write(gzip.compress(b"Punkt 1: Alpha\n\nBeslutning\n\nGodkendt.\n" * 50)[:40])
+        # A PATH that does not exist is a mistake in the command: nothing
+        # is indexed and no database is created (issue 19).
         missing = os.path.join(self.tmp, "missing-folder")
         r = run("referat-index", "--db", self.db, self.src, missing)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("missing-folder", r.stderr)
+        self.assertFalse(os.path.exists(self.db))
+        r = run("referat-index", "--db", self.db, self.src)
         self.assertEqual(r.returncode, 1, r.stderr)
-        for name in ("empty.txt", "noise.txt", "truncated.txt.gz", "missing-folder"):
+        for name in ("empty.txt", "noise.txt", "truncated.txt.gz"):
             self.assertIn(name, r.stderr)
         self.assertIn("5 files indexed (37 punkter", r.stderr)
         _, = [line for line in r.stderr.splitlines() if "skipped" in line and "empty.txt" in line]

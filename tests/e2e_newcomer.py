@@ -146,6 +146,91 @@ class Exports(Corpus):
         self.assertGreater(r.stdout.index("Uden dato"), r.stdout.index("== 20"))
 
 
+REAL_MINUTES = os.path.join(os.path.dirname(CORPUS), "tests", "data", "real-minutes")
+
+
+class QuietIndexer(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="referat-indexer-")
+        self.db = os.path.join(self.tmp, "db")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def index(self, *args):
+        return run("referat-index", "--db", self.db, *args)
+
+    def test_warnings_are_grouped_by_kind_and_information_losing_ones_shown(self):
+        r = self.index(REAL_MINUTES)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stderr.splitlines()
+        summary = lines[-1]
+        shown = [l for l in lines[:-1] if ": warning: " in l]
+        # Only the warnings that lose information are printed one by one ...
+        self.assertTrue(shown)
+        for line in shown:
+            self.assertRegex(line, r"warning: no (meeting date|punkter)", line)
+        # ... and the summary counts every kind, those first.
+        m = re.search(r"(\d+) warnings: (.*)", summary)
+        self.assertTrue(m, summary)
+        kinds = re.findall(r"(\d+) ([^,(]+?)(?:,|\s*\(|$)", m.group(2))
+        self.assertEqual(sum(int(n) for n, _ in kinds), int(m.group(1)))
+        self.assertEqual(int(dict((k, n) for n, k in kinds)["no meeting date found"]),
+                         sum("no meeting date found" in l for l in shown))
+        self.assertIn("punkt N has no text", [k for _, k in kinds])
+        self.assertTrue(kinds[0][1].startswith("no "))
+        # -v gives the per-line detail of every one.
+        v = run("referat-index", "--db", os.path.join(self.tmp, "db2"), "-v", REAL_MINUTES)
+        self.assertEqual(sum(": warning: " in l for l in v.stderr.splitlines()),
+                         int(m.group(1)))
+
+    def test_a_missing_path_is_an_error_that_creates_nothing(self):
+        r = self.index(os.path.join(self.tmp, "findes-ikke"))
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("findes-ikke", r.stderr)
+        self.assertNotIn("No such file or directory: No such file or directory", r.stderr)
+        self.assertFalse(os.path.exists(self.db))
+
+    def test_an_empty_run_exits_1_with_a_message(self):
+        empty = os.path.join(self.tmp, "tom")
+        os.mkdir(empty)
+        r = self.index(empty)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("no minutes found", r.stderr)
+
+    def test_project_files_and_excluded_globs_are_left_out(self):
+        folder = os.path.join(self.tmp, "m")
+        shutil.copytree(CORPUS, folder)
+        for name in ("README.md", "LICENSE.txt", "CHANGELOG.md"):
+            with open(os.path.join(folder, name), "w") as f:
+                f.write("# Projekt\n\nPunkt 1: Budget i en README\n\nBudget budget.\n")
+        first = sorted(n for n in os.listdir(CORPUS))[0]
+        r = self.index("--exclude", first, "--exclude", "*/nothing/*", folder)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for name in ("README.md", "LICENSE.txt", "CHANGELOG.md"):
+            self.assertIn(name, r.stderr)
+        self.assertIn("%d files indexed" % (len(os.listdir(CORPUS)) - 1), r.stderr)
+        s = run("referat-search", "--db", self.db, "--format", "json", "--limit", "0",
+                "budget")
+        sources = {json.loads(l)["source"] for l in s.stdout.splitlines()}
+        self.assertFalse([x for x in sources if "README" in x or first in x], sources)
+        # A file named on the command line is read whatever its name.
+        r = self.index(os.path.join(folder, "README.md"))
+        self.assertIn("1 files indexed", r.stderr)
+
+    def test_changing_municipality_reindexes_the_files(self):
+        folder = os.path.join(self.tmp, "m")
+        shutil.copytree(CORPUS, folder)
+        self.index(folder)
+        r = self.index("--municipality", "Aarhus", folder)
+        self.assertIn("%d files indexed" % len(os.listdir(CORPUS)), r.stderr)
+        s = run("referat-search", "--db", self.db, "--format", "json", "--limit", "0",
+                "kommune:aarhus")
+        self.assertEqual(s.returncode, 0, s.stderr)
+        r = self.index("--municipality", "Aarhus", folder)
+        self.assertIn("0 files indexed", r.stderr)  # unchanged now
+
+
 class WebExports(Corpus):
     @classmethod
     def setUpClass(cls):
