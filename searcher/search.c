@@ -267,7 +267,7 @@ typedef struct section_groups {
 
 static const char *group_prefix(size_t g)
 {
-    return g == 0 ? ref_field_get("titel")->prefix
+    return g == 0 ? ref_field_of(REF_FIELD_TITEL)->prefix
                   : ref_field_for_section((ref_section_kind)(g - 1))->prefix;
 }
 
