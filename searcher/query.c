@@ -100,6 +100,31 @@ int ref_query_is_operator(const char *word, size_t len)
     return operator_kind(word, len) != LEX_WORD;
 }
 
+/* "foo:bar": a word of letters before the colon and a word after it
+ * reads as a field the user meant, while "kl.:", "9:00" and "http://"
+ * stay text. */
+static int looks_like_field(const char *name, const char *colon, char after)
+{
+    for (const char *c = name; c < colon; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (unsigned char)*c >= 0x80))
+            return 0;
+    return (after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') ||
+           (after >= '0' && after <= '9') || after == '"' || (unsigned char)after >= 0x80;
+}
+
+/* An unknown field is a usage error that names the fields there are. */
+static void unknown_field(parser *p, const char *name, size_t len)
+{
+    ref_buf list = REF_BUF_INIT;
+    for (size_t i = 0; i < REF_FIELD_COUNT; i++) {
+        if (ref_fields[i].id == REF_FIELD_TEKST || ref_fields[i].id == REF_FIELD_ANDET)
+            continue; /* not in the documented language */
+        ref_buf_printf(&list, "%s%s:", list.len ? ", " : "", ref_fields[i].name);
+    }
+    fail(p, "ukendt felt '%.*s:': felterne er %s", (int)len, name, ref_buf_cstr(&list));
+    ref_buf_free(&list);
+}
+
 /* Read the next lexeme into p->cur. */
 static void next(parser *p)
 {
@@ -131,11 +156,21 @@ static void next(parser *p)
     const char *w = p->s;
     while (w < p->end && !is_word_end(*w) && *w != ':')
         w++;
-    if (w < p->end && *w == ':' && w > p->s && w + 1 < p->end && !is_space(w[1])) {
+    if (w < p->end && *w == ':' && w > p->s) {
         const ref_field *f = ref_field_by_name(p->s, (size_t)(w - p->s));
-        if (f) {
+        int has_value = w + 1 < p->end && !is_space(w[1]) && w[1] != ')';
+        if (f && has_value) {
             l->field = f;
             p->s = w + 1;
+        } else if (f) {
+            fail(p, "%.*s: mangler en værdi, fx %.*s:budget", (int)(w - p->s), p->s,
+                 (int)(w - p->s), p->s);
+            l->kind = LEX_END;
+            return;
+        } else if (has_value && looks_like_field(p->s, w, w[1])) {
+            unknown_field(p, p->s, (size_t)(w - p->s));
+            l->kind = LEX_END;
+            return;
         }
     }
     if (p->s < p->end && *p->s == '"') {
@@ -401,13 +436,31 @@ static int compile_date(parser *p, const lexeme *l)
              l->field->name, (int)l->len, l->text);
         return -1;
     }
+    if (alen && blen && strcmp(lo, hi) > 0) {
+        /* The same rule as --from after --to: an error, not zero hits. */
+        fail(p, "%s:%.*s: den første dato ligger efter den sidste; skriv %s:%.*s..%.*s",
+             l->field->name, (int)l->len, l->text, l->field->name, (int)blen, b, (int)alen, a);
+        return -1;
+    }
     return ref_xquery_value_range(p->q->xq, REF_SLOT_DATE, alen ? lo : NULL, blen ? hi : NULL);
 }
+
+static int name_node(parser *p, ref_field_id field, const char *name);
 
 static int compile_boolean(parser *p, const lexeme *l)
 {
     if (strcmp(l->field->name, "år") == 0 || strcmp(l->field->name, "dato") == 0)
         return compile_date(p, l);
+    if (l->field->id == REF_FIELD_UDVALG || l->field->id == REF_FIELD_KOMMUNE) {
+        /* udvalg:chef* and kommune:koebenhavn behave as --body and
+         * --municipality do: one code path for both (name_node). */
+        char *name = strndup(l->text, l->len);
+        int node = name ? name_node(p, l->field->id, name) : -1;
+        if (!name)
+            p->status = REF_ENOMEM;
+        free(name);
+        return node;
+    }
     ref_buf term = REF_BUF_INIT;
     ref_buf_puts(&term, l->field->prefix);
     ref_casefold(l->text, l->len, &term);
@@ -646,28 +699,53 @@ static int parse_or(parser *p)
     return n == 1 ? alts[0] : ref_xquery_op(p->q->xq, REF_XOP_OR, alts, n, 0);
 }
 
+/* The node for one folded name TERM (prefix included): the term, or
+ * every term starting with it when PREFIX. */
+static int name_term_node(parser *p, const char *term, int prefix)
+{
+    return prefix ? ref_xquery_wildcard(p->q->xq, term, 0) : ref_xquery_term(p->q->xq, term, 1);
+}
+
 /* One filter on the boolean FIELD ("udvalg", "kommune"): the folded name,
- * or every value starting with it when written with a trailing '*'. */
+ * or every value starting with it when written with a trailing '*'; as
+ * in free text, ae/oe/aa also find æ/ø/å ("byraadet" finds Byrådet) and
+ * å finds the old spelling aa. */
 static int name_node(parser *p, ref_field_id field, const char *name)
 {
     size_t n = strlen(name);
     int prefix = n > 0 && name[n - 1] == '*';
-    ref_buf term = REF_BUF_INIT;
+    ref_buf term = REF_BUF_INIT, var = REF_BUF_INIT, tmp = REF_BUF_INIT;
     ref_buf_puts(&term, ref_field_of(field)->prefix);
     size_t at = term.len;
     ref_casefold(name, n - (size_t)prefix, &term);
-    int node = -1;
-    if (ref_buf_status(&term) != REF_OK)
+    int nodes[3], nn = 0;
+    if (ref_buf_status(&term) != REF_OK) {
         p->status = REF_ENOMEM;
-    else if (term.len == at)
-        fail(p, "an empty %s name: give a name, e.g. %s", ref_field_of(field)->name,
+    } else if (term.len == at) {
+        fail(p, "et tomt navn i %s: skriv et navn, fx %s", ref_field_of(field)->name,
              field == REF_FIELD_UDVALG ? "chefforum" : "albertslund*");
-    else if (prefix)
-        node = ref_xquery_wildcard(p->q->xq, term.data, 0);
-    else
-        node = ref_xquery_term(p->q->xq, term.data, 1);
+    } else {
+        const char *t = ref_buf_cstr(&term);
+        nodes[nn++] = name_term_node(p, t, prefix);
+        int changed = replace_all(t, "ae", "æ", &var);
+        ref_buf_append(&tmp, ref_buf_cstr(&var), var.len);
+        changed += replace_all(ref_buf_cstr(&tmp), "oe", "ø", &var);
+        ref_buf_reset(&tmp);
+        ref_buf_append(&tmp, ref_buf_cstr(&var), var.len);
+        changed += replace_all(ref_buf_cstr(&tmp), "aa", "å", &var);
+        if (changed)
+            nodes[nn++] = name_term_node(p, ref_buf_cstr(&var), prefix);
+        if (replace_all(t, "å", "aa", &var))
+            nodes[nn++] = name_term_node(p, ref_buf_cstr(&var), prefix);
+    }
+    if (ref_buf_status(&var) != REF_OK || ref_buf_status(&tmp) != REF_OK)
+        p->status = REF_ENOMEM;
     ref_buf_free(&term);
-    return node;
+    ref_buf_free(&var);
+    ref_buf_free(&tmp);
+    if (p->status != REF_OK || nn == 0)
+        return -1;
+    return nn == 1 ? nodes[0] : ref_xquery_op(p->q->xq, REF_XOP_OR, nodes, (size_t)nn, 0);
 }
 
 /* Any of the N NAMES of FIELD. */

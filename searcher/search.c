@@ -7,6 +7,7 @@
 #include "referat/buf.h"
 #include "referat/fields.h"
 #include "referat/query.h"
+#include "referat/utf8.h"
 #include "referat/xdb.h"
 
 /* Searches retried after REF_EDB_MODIFIED (see run_search). */
@@ -542,10 +543,145 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
     return REF_OK;
 }
 
+/* --- filter names that match nothing --------------------------------------- */
+
+/* NAME folded, with æ ø å written ae oe aa: the form in which "byraadet"
+ * and "Byrådet" are the same name. */
+static void ascii_name(const char *name, size_t len, ref_buf *out)
+{
+    ref_buf folded = REF_BUF_INIT;
+    ref_casefold(name, len, &folded);
+    ref_buf_reset(out);
+    for (const char *c = ref_buf_cstr(&folded); *c; c++) {
+        if ((unsigned char)c[0] == 0xC3 &&
+            ((unsigned char)c[1] == 0xA5 || (unsigned char)c[1] == 0xA6 ||
+             (unsigned char)c[1] == 0xB8)) {
+            ref_buf_puts(out, (unsigned char)c[1] == 0xA5   ? "aa"
+                              : (unsigned char)c[1] == 0xA6 ? "ae"
+                                                            : "oe");
+            c++;
+        } else {
+            ref_buf_putc(out, *c);
+        }
+    }
+    ref_buf_free(&folded);
+}
+
+/* Edit distance of A and B (bytes), at most LIMIT + 1. */
+static size_t edit_distance(const char *a, const char *b, size_t limit)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    if ((na > nb ? na - nb : nb - na) > limit || nb > 255)
+        return limit + 1;
+    size_t row[256];
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+typedef struct name_check {
+    const char *prefix; /* the field's term prefix */
+    const char *want;   /* ascii_name of the name asked for, '*' dropped */
+    int wildcard;
+    int found;
+    ref_buf term_ascii;
+    char *nearest; /* the indexed name closest to WANT */
+    size_t nearest_distance;
+} name_check;
+
+static int check_name_term(void *ctx, const char *term, uint32_t freq)
+{
+    (void)freq;
+    name_check *c = ctx;
+    const char *value = term + strlen(c->prefix);
+    ascii_name(value, strlen(value), &c->term_ascii);
+    const char *t = ref_buf_cstr(&c->term_ascii);
+    if (c->wildcard ? strncmp(t, c->want, strlen(c->want)) == 0 : strcmp(t, c->want) == 0) {
+        c->found = 1;
+        return 1;
+    }
+    size_t d = edit_distance(c->want, t, c->nearest_distance);
+    if (!c->nearest || d < c->nearest_distance) {
+        char *copy = strdup(value);
+        if (copy) {
+            free(c->nearest);
+            c->nearest = copy;
+            c->nearest_distance = d;
+        }
+    }
+    return 0;
+}
+
+/* When NAME of FIELD (what --body or --municipality gave) matches no
+ * indexed name, a message for the user that says so and names the
+ * nearest; else NULL. */
+static char *unknown_name(ref_searcher *s, ref_field_id field, const char *name)
+{
+    size_t n = strlen(name);
+    name_check c = {.prefix = ref_field_of(field)->prefix,
+                    .wildcard = n && name[n - 1] == '*',
+                    .nearest_distance = (size_t)-1};
+    ref_buf want = REF_BUF_INIT;
+    ascii_name(name, n - (size_t)c.wildcard, &want);
+    c.want = ref_buf_cstr(&want);
+    char *msg = NULL;
+    if (ref_xdb_term_walk(s->db, c.prefix, check_name_term, &c) == REF_OK && !c.found) {
+        ref_buf m = REF_BUF_INIT;
+        ref_buf_printf(&m, "%s »%s« findes ikke i indekset",
+                       field == REF_FIELD_UDVALG ? "udvalget" : "kommunen", name);
+        if (c.nearest)
+            ref_buf_printf(&m, "; mente du »%s«?", c.nearest);
+        msg = ref_buf_detach(&m);
+    }
+    free(c.nearest);
+    ref_buf_free(&c.term_ascii);
+    ref_buf_free(&want);
+    return msg;
+}
+
+/* The first filter name of OPTS that matches nothing, as a message. */
+static char *unknown_filter_name(ref_searcher *s, const ref_search_opts *opts)
+{
+    char *msg = NULL;
+    for (size_t i = 0; !msg && i < opts->nbodies; i++)
+        msg = unknown_name(s, REF_FIELD_UDVALG, opts->bodies[i]);
+    for (size_t i = 0; !msg && i < opts->nmunicipalities; i++)
+        msg = unknown_name(s, REF_FIELD_KOMMUNE, opts->municipalities[i]);
+    return msg;
+}
+
 ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
                                ref_search_result **out, char **errmsg)
 {
     ref_status st = run_search(s, query, opts, out, errmsg);
+    if (st == REF_OK && (*out)->total == 0 && (opts->nbodies || opts->nmunicipalities)) {
+        /* No hits, and a filter names nothing in the index: say that
+         * rather than "nothing found" for the words. */
+        char *msg = unknown_filter_name(s, opts);
+        if (msg) {
+            ref_search_result_free(*out);
+            *out = NULL;
+            if (errmsg)
+                *errmsg = msg;
+            else
+                free(msg);
+            return REF_EQUERY;
+        }
+    }
     if (st != REF_OK || (*out)->total >= REF_SUGGEST_BELOW)
         return st;
     char *suggestion = suggest(s, query);

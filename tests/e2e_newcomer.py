@@ -146,6 +146,88 @@ class Exports(Corpus):
         self.assertGreater(r.stdout.index("Uden dato"), r.stdout.index("== 20"))
 
 
+BYRAADET_MINUTES = """REFERAT Byrådet d. 02-03-2021
+
+Mødedato Tirsdag d. 02. marts 2021 kl. 16:00
+
+Mødested Rådhuset
+
+Punkt 1: Budget for vejbump
+
+Sagsfremstilling
+
+Budget for vejbump på skolevejen.
+
+Beslutning
+
+Godkendt.
+"""
+
+
+class Parity(unittest.TestCase):
+    """The query language's field filters behave as the options do."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="referat-parity-")
+        cls.db = os.path.join(cls.tmp, "db")
+        extra = os.path.join(cls.tmp, "kbh")
+        os.mkdir(extra)
+        with open(os.path.join(extra, "byraadet.txt"), "w", encoding="utf-8") as f:
+            f.write(BYRAADET_MINUTES)
+        r = run("referat-index", "--db", cls.db, CORPUS, "--municipality", "København", extra)
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def ids(self, *args):
+        r = run("referat-search", "--db", self.db, "--format", "json", "--limit", "0", *args)
+        self.assertIn(r.returncode, (0, 1), r.stderr)
+        return sorted(json.loads(l)["id"] for l in r.stdout.splitlines())
+
+    def fails(self, *args):
+        r = run("referat-search", "--db", self.db, "--format", "json", *args)
+        self.assertEqual(r.returncode, 2, (args, r.stdout[:200], r.stderr))
+        return r.stderr
+
+    def test_prefixes_in_fields_as_in_options(self):
+        by_option = self.ids("--body", "chef*", "budget")
+        self.assertTrue(by_option)
+        self.assertEqual(self.ids("udvalg:chef* budget"), by_option)
+
+    def test_spellings_and_case_in_field_values(self):
+        want = self.ids("--body", "Byrådet", "budget")
+        self.assertTrue(want)
+        for query in ("udvalg:byraadet budget", "udvalg:BYRÅDET budget", "udvalg:Byraadet budget"):
+            self.assertEqual(self.ids(query), want, query)
+        self.assertEqual(self.ids("--body", "byraadet", "budget"), want)
+        self.assertEqual(self.ids("kommune:koebenhavn budget"), want)
+        self.assertEqual(self.ids("--municipality", "koebenhavn", "budget"), want)
+
+    def test_unknown_or_empty_field_is_a_usage_error_naming_the_fields(self):
+        err = self.fails("foo:bar budget")
+        for field in ("titel:", "beslutning:", "udvalg:", "kommune:", "år:"):
+            self.assertIn(field, err)
+        self.assertIn("titel", self.fails("titel: budget"))
+        self.assertIn("titel", self.fails("budget titel:"))
+        # Colons that are not fields stay text.
+        self.assertEqual(self.ids("kl.: 9:00 budget"), self.ids("kl. 9 00 budget"))
+
+    def test_a_reversed_range_is_an_error_in_both_forms(self):
+        self.fails("år:2017..2015 budget")
+        self.fails("dato:2017-01-01..2015-01-01 budget")
+        self.fails("--from", "2017", "--to", "2015", "budget")
+
+    def test_a_filter_naming_nothing_says_so_and_suggests_the_nearest(self):
+        err = self.fails("--body", "chefforumm", "budget")
+        self.assertIn("chefforumm", err)
+        self.assertIn("chefforum«", err)
+        err = self.fails("--municipality", "kobenhavn", "budget")
+        self.assertIn("københavn", err)
+
+
 REAL_MINUTES = os.path.join(os.path.dirname(CORPUS), "tests", "data", "real-minutes")
 
 
