@@ -593,7 +593,8 @@ static void meta_line(ref_buf *o, const ref_hit *hit, int md)
     meta_part(o, &n, "sagsnr. ", r->journal, md);
     meta_part(o, &n, "", section_key(hit), md);
     snprintf(num, sizeof num, "%.2f", hit->score);
-    meta_part(o, &n, "score ", num, md);
+    if (hit->score > 0) /* a search of filters alone ranks nothing */
+        meta_part(o, &n, "score ", num, md);
 }
 
 static void md_quote(ref_buf *o, const char *text)

@@ -486,7 +486,7 @@ static int run(const cli *c, const char *query, int show_facets)
     if (!c->json && r->nhits == 0)
         fprintf(stderr, "Ingen punkter fundet for: %s\n", query);
     if (!c->json && r->nhits)
-        printf("%u punkter fundet%s%s\n\n", r->total,
+        printf("%u %s fundet%s%s\n\n", r->total, r->total == 1 ? "punkt" : "punkter",
                c->search.decisions_only ? " (beslutninger)" : "",
                c->timeline ? ", i datoorden" : "");
     char year[5] = "?", label[96];

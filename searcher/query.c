@@ -53,6 +53,7 @@ typedef struct parser {
     const ref_query_opts *opts;
     ref_status status;
     char *errmsg;
+    const ref_field *in_field; /* opts->in_field's field, or NULL */
     int depth;
     int negated; /* inside an odd number of negations: nothing to highlight */
 } parser;
@@ -557,6 +558,8 @@ static int compile_lexeme(parser *p, const lexeme *l, int highlight)
     const char *prefix = l->field ? l->field->prefix : "";
     if (!l->field && p->opts->decisions_only)
         prefix = ref_field_of(REF_FIELD_BESLUTNING)->prefix;
+    else if (!l->field && p->in_field)
+        prefix = p->in_field->prefix;
     if (l->kind == LEX_WORD && l->len > 1 && l->text[l->len - 1] == '*')
         return compile_wildcard(p, prefix, l->text, l->len - 1);
     int node = compile_text(p, prefix, l->text, l->len, highlight);
@@ -818,7 +821,13 @@ ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_o
     }
     parser p = {.s = text, .end = text + strlen(text), .an = an, .q = q,
                 .opts = opts ? opts : &no_opts, .status = REF_OK};
-    next(&p);
+    if (p.opts->in_field && *p.opts->in_field) {
+        p.in_field = ref_field_by_name(p.opts->in_field, strlen(p.opts->in_field));
+        if (!p.in_field || p.in_field->type != REF_FIELD_TEXT)
+            fail(&p, "'%s' er ikke en del af et punkt, der kan søges i", p.opts->in_field);
+    }
+    if (p.status == REF_OK)
+        next(&p);
     int root = -2;
     if (p.status == REF_OK && p.cur.kind == LEX_END)
         fail(&p, "the query is empty: give one or more words to search for");

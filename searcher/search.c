@@ -102,6 +102,10 @@ static ref_status pick_snippet(ref_searcher *s, const ref_query *q, const ref_se
         const ref_record_section *sec = &rec->sections[i];
         if (opts->decisions_only && sec->kind != REF_SECTION_BESLUTNING)
             continue;
+        /* Words searched in one part only: the snippet is from that part. */
+        if (opts->in_field && strcmp(opts->in_field, "titel") != 0 &&
+            strcmp(ref_field_for_section(sec->kind)->name, opts->in_field) != 0)
+            continue;
         if (!sec->text[0])
             continue;
         ref_snippet cand;
@@ -466,7 +470,8 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
                             .bodies = opts->bodies,
                             .nbodies = opts->nbodies,
                             .municipalities = opts->municipalities,
-                            .nmunicipalities = opts->nmunicipalities};
+                            .nmunicipalities = opts->nmunicipalities,
+                            .in_field = opts->in_field};
     ref_query *q = NULL;
     ref_status st = ref_query_parse(s->analyzer, query, &qopts, &q, errmsg);
     if (st != REF_OK)

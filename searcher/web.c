@@ -111,6 +111,7 @@ static void search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit
     so->offset = offset;
     so->limit = limit;
     so->sort = p->sort;
+    so->in_field = p->in_field && *p->in_field ? p->in_field : NULL;
     so->date_from = p->from && *p->from ? p->from : NULL;
     so->date_to = p->to && *p->to ? p->to : NULL;
     so->bodies = (const char *const *)p->bodies;

@@ -77,6 +77,7 @@ void ref_web_params_clear(ref_web_params *p)
     free(p->from);
     free(p->to);
     free(p->municipality);
+    free(p->in_field);
     free(p->text);
     for (size_t i = 0; i < p->nbodies; i++)
         free(p->bodies[i]);
@@ -92,6 +93,7 @@ typedef enum param_key {
     P_FROM,
     P_TO,
     P_MUNICIPALITY,
+    P_IN_FIELD,
     P_SORT,
     P_PAGE,
     P_LIMIT,
@@ -117,6 +119,7 @@ static param_key key_of(const char *name)
         {"to", P_TO},
         {"kommune", P_MUNICIPALITY},
         {"municipality", P_MUNICIPALITY},
+        {"felt", P_IN_FIELD},
         {"sort", P_SORT},
         {"side", P_PAGE},
         {"page", P_PAGE},
@@ -188,6 +191,9 @@ static char *store(ref_web_params *p, param_key key, const char *name, char *val
         break;
     case P_MUNICIPALITY:
         slot = &p->municipality;
+        break;
+    case P_IN_FIELD:
+        slot = &p->in_field;
         break;
     case P_DECISIONS:
         /* A checkbox sends "1" (or "on"); "" and "0" mean off. */

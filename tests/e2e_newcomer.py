@@ -363,6 +363,47 @@ class WebExports(Corpus):
         self.assertIn(b"Punkt 1", original)
         self.assertNotIn(self.minutes.encode(), data)
 
+    def test_no_hit_page_gives_tips_and_a_way_out_of_the_filters(self):
+        st, _, body = self.get("/?q=xylofonundervisning&udvalg=Chefforum")
+        self.assertEqual(st, 200)
+        text = body.decode("utf-8")
+        self.assertIn("Ingen punkter fundet", text)
+        self.assertIn("budget*", text)  # the tips
+        self.assertIn('href="/?q=xylofonundervisning"', text)  # without the filters
+
+    def test_singular_and_no_score_for_filter_only_searches(self):
+        r = self.search('"udateret møde"')
+        self.assertIn("1 punkt fundet", r.stdout)
+        r = self.search("udvalg:chefforum", "--limit", "3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("score", r.stdout)
+        r = self.search("udvalg:chefforum budget", "--limit", "3")
+        self.assertIn("score", r.stdout)
+        st, _, body = self.get("/?q=" + q('"udateret møde"'))
+        self.assertIn("1 punkt fundet", body.decode("utf-8"))
+        self.assertNotIn("1 punkter", body.decode("utf-8"))
+
+    def test_server_stops_within_half_a_second_of_sigterm(self):
+        import signal
+        import socket
+        import time
+        server = Server(self.db).start()
+        try:
+            self.assertEqual(server.request("/?q=budget")[0], 200)
+            # An idle keep-alive connection and a half-sent request.
+            idle = socket.create_connection(("127.0.0.1", server.port))
+            half = socket.create_connection(("127.0.0.1", server.port))
+            half.sendall(b"GET /?q=budget HTTP/1.1\r\nHost: localhost\r\n")
+            time.sleep(0.2)
+            t = time.monotonic()
+            server.proc.send_signal(signal.SIGTERM)
+            server.proc.wait(timeout=10)
+            self.assertLess(time.monotonic() - t, 0.5)
+            idle.close()
+            half.close()
+        finally:
+            server.stop()
+
     def test_kilde_serves_only_indexed_files_by_id(self):
         hit = json.loads(self.search("--format", "json", "--limit", "1", "budget")
                          .stdout.splitlines()[0])

@@ -32,6 +32,11 @@
 
 typedef struct ref_query_opts {
     int decisions_only; /* free text matches only in the Beslutning section */
+    /* Free text matches only in this field's section or title ("titel",
+     * "sagsfremstilling", …: fields.h's names), or NULL for anywhere: the
+     * web page's "Fundet i" filter. REF_EQUERY for a name that is no text
+     * field. */
+    const char *in_field;
     const ref_synonyms *synonyms; /* abbreviations to expand, or NULL */
     /* Filters ANDed with the query (the command line's --from/--to/--body):
      * meeting dates from DATE_FROM to DATE_TO inclusive, each "2017",

@@ -37,6 +37,7 @@ typedef struct ref_search_opts {
     const char *const *municipalities;
     size_t nmunicipalities;
     int facets;           /* count hits per year, body and section (below) */
+    const char *in_field; /* query.h's ref_query_opts.in_field */
 } ref_search_opts;
 
 /* Facets: how the hits spread, counted over every hit, not just the page.

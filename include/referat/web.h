@@ -30,6 +30,8 @@
  *   udvalg        a body; may repeat           (alias body)
  *   fra, til      first and last year or date  (aliases from, to)
  *   kommune       a municipality, as indexed   (alias municipality)
+ *   felt          words only in this part of a punkt: titel, beslutning,
+ *                 sagsfremstilling, … (the "Fundet i" facet's links)
  *   sort          relevans (default), dato (oldest first), -dato
  *                 (also relevance, date, -date)
  *   side          1-based page of REF_WEB_PAGE_SIZE hits  (alias page)
@@ -70,6 +72,7 @@ typedef struct ref_web_params {
     int decisions;
     char *from, *to;
     char *municipality; /* NULL or "" = every municipality */
+    char *in_field;     /* NULL or "": words anywhere; else one section */
     char *bodies[REF_WEB_MAX_BODIES];
     size_t nbodies;
     ref_sort sort;
