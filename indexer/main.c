@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "referat/buf.h"
+#include "referat/i18n.h"
 #include "referat/indexer.h"
 #include "referat/minutes.h"
 #include "referat/reader.h"
@@ -23,87 +24,91 @@ enum exit_code {
     EXIT_LOCKED = 4,  /* another indexer is writing the database */
 };
 
+/* The help, Danish (the msgid); po/en.po has it in English. */
 static const char usage[] =
-    "Usage: referat-index [OPTION]... [--municipality NAME] PATH...\n"
-    "  or:  referat-index --explain FILE\n"
-    "  or:  referat-index --compact [--db PATH] [--output PATH [--single-file]]\n"
-    "Index Danish municipal meeting minutes (referater) for referat-search.\n"
+    "Brug: referat-index [TILVALG]... [--municipality NAVN] STI...\n"
+    "  eller: referat-index --explain FIL\n"
+    "  eller: referat-index --compact [--db STI] [--output STI [--single-file]]\n"
+    "Indekserer danske kommunale mødereferater til referat-search.\n"
     "\n"
-    "Each PATH is a minutes file or a folder, searched recursively for .txt,\n"
-    ".md, .markdown, .pdf, .html and .htm files and their gzip-compressed forms\n"
-    "(.gz). PDF is read page by page (the page of each passage is kept); HTML\n"
-    "is read for its visible text (scripts, styles, navigation, headers and\n"
-    "footers left out). Every agenda item (punkt) becomes one searchable\n"
-    "document; a file in which no punkter are recognised is still indexed, one\n"
-    "document per PDF page or per file, marked unstructured. Closed items\n"
-    "(\"Lukket punkt\") are indexed by their title only. Files already indexed and\n"
-    "unchanged are skipped: same size and modification time, or same size and\n"
-    "same content (a hash) when only the time changed; changed files are\n"
-    "re-indexed, replacing their old punkter; files that disappeared from an\n"
-    "indexed folder have their punkter removed.\n"
+    "Hver STI er en referatfil eller en mappe, der gennemsøges for .txt-, .md-,\n"
+    ".markdown-, .pdf-, .html- og .htm-filer og deres gzip-komprimerede udgaver\n"
+    "(.gz). PDF læses side for side (siden for hvert afsnit gemmes); HTML læses\n"
+    "for den synlige tekst (scripts, styles, navigation, sidehoveder og -fødder\n"
+    "udeladt). Hvert dagsordenspunkt bliver ét søgbart dokument; en fil, hvor\n"
+    "ingen punkter genkendes, indekseres alligevel, ét dokument pr. PDF-side\n"
+    "eller pr. fil, markeret ustruktureret (unstructured). Lukkede punkter\n"
+    "(\"Lukket punkt\") indekseres kun med titlen. Filer, der allerede er\n"
+    "indekseret og uændrede, springes over: samme størrelse og ændringstid, eller\n"
+    "samme størrelse og samme indhold (en hash), når kun tiden er ændret; ændrede\n"
+    "filer indekseres igen og erstatter deres gamle punkter; filer, der er\n"
+    "forsvundet fra en indekseret mappe, får deres punkter fjernet.\n"
     "\n"
-    "Options:\n"
-    "  -d, --db PATH          database folder (default: $REFERAT_DB, else ./referat.db)\n"
-    "  -m, --municipality NAME  the files of the PATHs after this option belong to\n"
-    "                         municipality NAME (searchable as kommune:NAME),\n"
-    "                         whatever their text says; without it the\n"
-    "                         municipality is the one the text names most often\n"
-    "                         (\"Albertslund Kommune\", \"Region Hovedstaden\").\n"
-    "                         Give it again before other PATHs; \"\" goes back to\n"
-    "                         detecting. A file indexed before with another\n"
-    "                         municipality is indexed again\n"
-    "  -x, --exclude GLOB     leave out files met in folders whose name or path\n"
-    "                         matches GLOB (fnmatch: *, ?, [..]); may repeat.\n"
-    "                         README, LICENSE, CHANGELOG and COPYING files are\n"
-    "                         left out anyway, with a note; name one to index it\n"
-    "      --explain FILE     print what the parser understood of FILE (meeting,\n"
-    "                         municipality, each punkt with number, title, journal\n"
-    "                         number, closed or not, its sections with their\n"
-    "                         first words, the page headers and footers left out,\n"
-    "                         structured or not) and exit; the database is not\n"
-    "                         opened\n"
-    "      --full             re-index every file, changed or not\n"
-    "      --commit-every N   commit after every N files (default 200); a killed\n"
-    "                         run keeps everything up to its last commit\n"
-    "      --threads N        worker threads that read, parse and analyse files for\n"
-    "                         the one database writer (default: one per CPU, at\n"
-    "                         most 8); results are the same for any N\n"
-    "  -q, --quiet            print only problems and the summary line; without it,\n"
-    "                         on a terminal, a progress bar shows files, MB, MB/s\n"
-    "                         and the time left (not a terminal: no bar)\n"
-    "  -v, --verbose          print every warning with its file and line, a line for\n"
-    "                         every file, and \"committed\" each time the files\n"
-    "                         listed so far became durable. Without it warnings\n"
-    "                         are counted by kind in the summary line, and only\n"
-    "                         those that lose information (no meeting date, no\n"
-    "                         punkter recognised) are printed, for every file\n"
-    "  -h, --help             show this help and exit\n"
+    "Tilvalg:\n"
+    "  -d, --db STI           databasens mappe (standard: $REFERAT_DB, ellers ./referat.db)\n"
+    "  -m, --municipality NAVN  filerne under STIerne efter dette tilvalg hører til\n"
+    "                         kommunen NAVN (søgbar som kommune:NAVN), uanset hvad\n"
+    "                         teksten siger; uden det er kommunen den, teksten\n"
+    "                         nævner oftest (\"Albertslund Kommune\", \"Region\n"
+    "                         Hovedstaden\"). Giv det igen før andre STIer; \"\"\n"
+    "                         vender tilbage til at finde den i teksten. En fil,\n"
+    "                         der før er indekseret med en anden kommune,\n"
+    "                         indekseres igen\n"
+    "  -x, --exclude MØNSTER  udelad filer i mapper, hvis navn eller sti passer på\n"
+    "                         MØNSTER (fnmatch: *, ?, [..]); kan gentages. README-,\n"
+    "                         LICENSE-, CHANGELOG- og COPYING-filer udelades under\n"
+    "                         alle omstændigheder, med en note; angiv en ved navn\n"
+    "                         for at indeksere den\n"
+    "      --explain FIL      vis, hvad fortolkeren forstod af FIL (møde, kommune,\n"
+    "                         hvert punkt med nummer, titel, journalnummer, lukket\n"
+    "                         eller ej, dets afsnit med de første ord, de\n"
+    "                         sidehoveder og -fødder, der blev udeladt, struktureret\n"
+    "                         eller ej) og afslut; databasen åbnes ikke\n"
+    "      --full             indekser alle filer igen, ændrede eller ej\n"
+    "      --commit-every N   gem (commit) efter hver N filer (standard 200); en\n"
+    "                         afbrudt kørsel beholder alt til sidste commit\n"
+    "      --threads N        arbejdstråde, der læser, fortolker og analyserer filer\n"
+    "                         for databasens ene skriver (standard: én pr. CPU,\n"
+    "                         højst 8); resultatet er det samme for alle N\n"
+    "  -q, --quiet            vis kun problemer og opsummeringen; uden det viser en\n"
+    "                         statuslinje på en terminal filer, MB, MB/s og den\n"
+    "                         resterende tid (ikke en terminal: ingen statuslinje)\n"
+    "  -v, --verbose          vis hver advarsel med fil og linje, en linje for hver\n"
+    "                         fil og \"committed\", hver gang de viste filer er gemt\n"
+    "                         varigt. Uden det tælles advarsler efter slags i\n"
+    "                         opsummeringen, og kun dem, der taber oplysninger\n"
+    "                         (ingen mødedato, ingen punkter genkendt), vises, for\n"
+    "                         hver fil\n"
+    "  -h, --help             vis denne hjælp og afslut\n"
     "\n"
-    "Compaction:\n"
-    "      --compact          rewrite the database compacted (Xapian's compaction):\n"
-    "                         smaller and faster to search; prints the saving. It\n"
-    "                         needs the writer's lock: while an indexer runs it\n"
-    "                         stops with exit 4. Indexing later works as before.\n"
-    "      --output PATH      with --compact: write the compacted copy to PATH (which\n"
-    "                         must not exist) and leave the database as it is\n"
-    "      --single-file      with --output: one read-only file instead of a folder,\n"
-    "                         for shipping; referat-search --db opens it as it is\n"
+    "Komprimering:\n"
+    "      --compact          skriv databasen komprimeret (Xapians compaction):\n"
+    "                         mindre og hurtigere at søge i; viser besparelsen. Den\n"
+    "                         kræver skriverens lås: mens en indeksering kører,\n"
+    "                         stopper den med status 4. Senere indeksering virker\n"
+    "                         som før.\n"
+    "      --output STI       med --compact: skriv den komprimerede kopi til STI\n"
+    "                         (som ikke må findes) og lad databasen være\n"
+    "      --single-file      med --output: én skrivebeskyttet fil i stedet for en\n"
+    "                         mappe, til forsendelse; referat-search --db åbner den\n"
+    "                         som den er\n"
     "\n"
-    "Files that cannot be indexed (missing, unreadable, empty, binary, damaged\n"
-    "or encrypted PDF) are reported with their path and skipped; the rest of the\n"
-    "run goes on. Text that is not UTF-8 (Latin-1, UTF-16) is converted, with a\n"
-    "warning naming the encoding assumed. The summary line counts the files\n"
-    "indexed structured (punkter recognised) and unstructured.\n"
+    "Filer, der ikke kan indekseres (manglende, ulæselige, tomme, binære,\n"
+    "beskadigede eller krypterede PDF), nævnes med deres sti og springes over;\n"
+    "resten af kørslen fortsætter. Tekst, der ikke er UTF-8 (Latin-1, UTF-16),\n"
+    "konverteres med en advarsel, der nævner den antagne kodning. Opsummeringen\n"
+    "tæller de filer, der er indekseret struktureret (punkter genkendt) og\n"
+    "ustruktureret.\n"
     "\n"
-    "Exit status:\n"
-    "  0  every file was indexed (--explain: FILE was read and explained;\n"
-    "     --compact: the database was compacted)\n"
-    "  1  the run completed, but some files were skipped (see the messages), or\n"
-    "     the PATHs held no minutes files;\n"
-    "     --explain: FILE could not be read\n"
-    "  2  usage error, or a PATH that does not exist (nothing is created)\n"
-    "  3  the database could not be opened, written or compacted\n"
-    "  4  the database is locked by another indexer\n";
+    "Afslutningsstatus:\n"
+    "  0  alle filer blev indekseret (--explain: FIL blev læst og forklaret;\n"
+    "     --compact: databasen blev komprimeret)\n"
+    "  1  kørslen blev gennemført, men nogle filer blev sprunget over (se\n"
+    "     meddelelserne), eller STIerne indeholdt ingen referatfiler;\n"
+    "     --explain: FIL kunne ikke læses\n"
+    "  2  forkert brug, eller en STI, der ikke findes (intet oprettes)\n"
+    "  3  databasen kunne ikke åbnes, skrives eller komprimeres\n"
+    "  4  databasen er låst af en anden indeksering\n";
 
 /* Warnings of one kind: the message with its numbers and quoted words
  * made general ("punkt N has no text"), and how often it came. */
@@ -292,8 +297,8 @@ static void on_event(void *ctx, const ref_index_event *ev)
             if (!p->quiet) {
                 clear_line(p);
                 fprintf(stderr,
-                        "referat-index: %s: not indexed: a project file, not minutes (name it "
-                        "to index it)\n",
+                        _("referat-index: %s: ikke indekseret: en projektfil, ikke et referat "
+                          "(angiv den ved navn for at indeksere den)\n"),
                         ev->path);
             }
         } else if (p->verbose) {
@@ -371,12 +376,14 @@ static int run(const char *db_path, ref_index_opts *opts, progress *p, const ind
     for (int i = 0; i < npaths; i++) {
         struct stat sb;
         if (stat(paths[i].path, &sb) != 0) {
-            fprintf(stderr, "referat-index: %s: %s\n", paths[i].path, strerror(errno));
+            fprintf(stderr, _("referat-index: %s: findes ikke (%s)\n"), paths[i].path,
+                    strerror(errno));
             missing++;
         }
     }
     if (missing) {
-        fputs("referat-index: nothing indexed; check the PATHs\n", stderr);
+        fputs(_("referat-index: intet indekseret, og ingen database oprettet; ret STIerne\n"),
+              stderr);
         return EXIT_USAGE;
     }
     ref_indexer *ix = NULL;
@@ -425,10 +432,13 @@ static int run(const char *db_path, ref_index_opts *opts, progress *p, const ind
     int code = s->files_skipped ? EXIT_SKIPPED : EXIT_OK;
     if (s->files_seen == 0) {
         /* Nothing to index is never what was meant. */
-        fprintf(stderr,
-                "referat-index: no minutes found: the PATHs hold no .txt, .md, .markdown, "
-                ".pdf, .html or .htm files (or their .gz)%s\n",
-                p->excluded_by_default || opts->nexclude ? " besides those left out" : "");
+        fputs(p->excluded_by_default || opts->nexclude
+                  ? _("referat-index: ingen referater fundet: STIerne indeholder ingen .txt-, "
+                      ".md-, .markdown-, .pdf-, .html- eller .htm-filer (eller .gz af dem) ud "
+                      "over de udeladte\n")
+                  : _("referat-index: ingen referater fundet: STIerne indeholder ingen .txt-, "
+                      ".md-, .markdown-, .pdf-, .html- eller .htm-filer (eller .gz af dem)\n"),
+              stderr);
         code = EXIT_SKIPPED;
     }
     ref_indexer_free(ix);
@@ -499,7 +509,7 @@ static long number_arg(const char *option, const char *arg, long lo, long hi)
     long n = strtol(arg, &end, 10);
     if (*arg && !*end && n >= lo && n <= hi)
         return n;
-    fprintf(stderr, "referat-index: %s: expected a number from %ld to %ld, got '%s'\n", option,
+    fprintf(stderr, _("referat-index: %s: forventede et tal fra %ld til %ld, fik '%s'\n"), option,
             lo, hi, arg);
     return -1;
 }
@@ -569,8 +579,9 @@ static int index_main(int argc, char **argv, const char **excludes)
             char *end;
             long n = strtol(optarg, &end, 10);
             if (*end || n < 1 || n > 1000000) {
-                fprintf(stderr, "referat-index: --commit-every: expected a number from 1 to "
-                                "1000000, got '%s'\n",
+                fprintf(stderr,
+                        _("referat-index: --commit-every: forventede et tal fra 1 til 1000000, "
+                          "fik '%s'\n"),
                         optarg);
                 free(paths);
                 return EXIT_USAGE;
@@ -603,26 +614,26 @@ static int index_main(int argc, char **argv, const char **excludes)
             p.verbose = 1;
             break;
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             free(paths);
             return EXIT_OK;
         default:
-            fputs("Try 'referat-index --help' for more information.\n", stderr);
+            fputs(_("Skriv 'referat-index --help' for at få mere at vide.\n"), stderr);
             free(paths);
             return EXIT_USAGE;
         }
     }
     if (compact_mode || output || single_file) {
-        const char *problem = !compact_mode ? "--output and --single-file go with --compact"
-                              : single_file && !output
-                                  ? "--single-file needs --output (the indexer cannot update "
-                                    "a single-file database)"
-                              : npaths || optind < argc
-                                  ? "--compact takes no PATH (the database is --db)"
-                                              : NULL;
+        const char *problem =
+            !compact_mode ? _("--output og --single-file hører til --compact")
+            : single_file && !output
+                ? _("--single-file kræver --output (indekseringen kan ikke opdatere en database "
+                    "i én fil)")
+            : npaths || optind < argc ? _("--compact tager ingen STI (databasen er --db)")
+                                      : NULL;
         if (problem) {
-            fprintf(stderr, "referat-index: %s\nTry 'referat-index --help' for more information.\n",
-                    problem);
+            fprintf(stderr, "referat-index: %s\n%s", problem,
+                    _("Skriv 'referat-index --help' for at få mere at vide.\n"));
             free(paths);
             return EXIT_USAGE;
         }
@@ -636,16 +647,17 @@ static int index_main(int argc, char **argv, const char **excludes)
     }
     int code;
     if (explain_path && npaths) {
-        fputs("referat-index: --explain takes one FILE and indexes nothing; give no PATH\n"
-              "Try 'referat-index --help' for more information.\n",
+        fputs(_("referat-index: --explain tager én FIL og indekserer intet; angiv ingen STI\n"),
               stderr);
+        fputs(_("Skriv 'referat-index --help' for at få mere at vide.\n"), stderr);
         code = EXIT_USAGE;
     } else if (explain_path) {
         code = explain(explain_path);
     } else if (npaths == 0) {
-        fputs("referat-index: no PATH given: name the minutes files or folders to index\n"
-              "Try 'referat-index --help' for more information.\n",
+        fputs(_("referat-index: ingen STI angivet: nævn de referatfiler eller mapper, der skal "
+                "indekseres\n"),
               stderr);
+        fputs(_("Skriv 'referat-index --help' for at få mere at vide.\n"), stderr);
         code = EXIT_USAGE;
     } else {
         p.tty = isatty(STDERR_FILENO);
@@ -667,6 +679,7 @@ int main(int argc, char **argv)
         fputs("referat-index: out of memory\n", stderr);
         return EXIT_DB;
     }
+    ref_i18n_init(argv[0]);
     int code = index_main(argc, argv, excludes);
     free(excludes);
     return code;

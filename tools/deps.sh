@@ -6,8 +6,10 @@ set -eu
 # headless browser test (tests/e2e_web_browser.py).
 # PDF and HTML input (issue 10): poppler-glib and libxml2; python3-cairo (and
 # the same font) to render test PDFs.
+# gettext (issue 19): msgfmt compiles the English catalogue po/en.po.
 PKGS="g++ make pkg-config libxapian-dev libstemmer-dev zlib1g-dev libcmocka-dev python3 hunspell-da
-      libmicrohttpd-dev chromium fonts-dejavu-core libpoppler-glib-dev libxml2-dev python3-cairo $*"
+      libmicrohttpd-dev chromium fonts-dejavu-core libpoppler-glib-dev libxml2-dev python3-cairo
+      gettext $*"
 missing=""
 for p in $PKGS; do
     status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
