@@ -278,7 +278,7 @@ class QuietIndexer(unittest.TestCase):
         os.mkdir(empty)
         r = self.index(empty)
         self.assertEqual(r.returncode, 1, r.stderr)
-        self.assertIn("no minutes found", r.stderr)
+        self.assertIn("ingen referater fundet", r.stderr)
 
     def test_project_files_and_excluded_globs_are_left_out(self):
         folder = os.path.join(self.tmp, "m")
