@@ -178,7 +178,8 @@ static void next(parser *p)
         const char *start = ++p->s;
         const char *close = memchr(start, '"', (size_t)(p->end - start));
         if (!close) {
-            fail(p, "missing closing quote (\") after: %.*s", (int)(p->end - start), start);
+            fail(p, "mangler et afsluttende anførselstegn (\") efter: %.*s", (int)(p->end - start),
+                 start);
             l->kind = LEX_END;
             return;
         }
@@ -432,8 +433,9 @@ static int compile_date(parser *p, const lexeme *l)
     int ok_lo = alen == 0 || parse_date(a, alen, 0, lo);
     int ok_hi = blen == 0 || parse_date(b, blen, 1, hi);
     if (!ok_lo || !ok_hi || (alen == 0 && blen == 0)) {
-        fail(p, "%s:%.*s is not a date: write a year (2017), a date (2017-09-07) or a range "
-                "(2016-01-01..2018-12-31)",
+        fail(p,
+             "%s:%.*s er ikke en dato: skriv et år (2017), en dato (2017-09-07) eller et "
+             "interval (2016-01-01..2018-12-31)",
              l->field->name, (int)l->len, l->text);
         return -1;
     }
@@ -582,7 +584,7 @@ static int parse_primary(parser *p)
 {
     if (p->cur.kind == LEX_LPAREN) {
         if (++p->depth > MAX_DEPTH) {
-            fail(p, "too many nested parentheses (at most %d)", MAX_DEPTH);
+            fail(p, "for mange parenteser inden i hinanden (nested; højst %d)", MAX_DEPTH);
             return -1;
         }
         next(p);
@@ -590,7 +592,7 @@ static int parse_primary(parser *p)
         if (p->status != REF_OK)
             return -1;
         if (p->cur.kind != LEX_RPAREN) {
-            fail(p, "missing closing parenthesis ')'");
+            fail(p, "mangler en afsluttende parentes ')'");
             return -1;
         }
         p->depth--;
@@ -603,11 +605,11 @@ static int parse_primary(parser *p)
         return compile_lexeme(p, &l, !p->negated);
     }
     if (p->cur.kind == LEX_RPAREN)
-        fail(p, "unexpected ')' without a matching '('");
+        fail(p, "en ')' uden en '(' før den");
     else if (p->cur.kind == LEX_END)
-        fail(p, "the query ends where a word was expected");
+        fail(p, "søgningen slutter, hvor der skulle stå et ord");
     else
-        fail(p, "an operator (OR, AND, NOT) where a word was expected");
+        fail(p, "en operator (OR, AND, NOT), hvor der skulle stå et ord");
     return -1;
 }
 
@@ -776,18 +778,22 @@ static int apply_filters(parser *p, int root)
     if (o->date_from || o->date_to) {
         char lo[9], hi[9];
         if (o->date_from && !parse_date(o->date_from, strlen(o->date_from), 0, lo)) {
-            fail(p, "from-date '%s' is not a date: write a year (2017), a month (2017-09) "
-                    "or a day (2017-09-07)", o->date_from);
+            fail(p,
+                 "fra-datoen '%s' er ikke en dato: skriv et år (2017), en måned (2017-09) "
+                 "eller en dag (2017-09-07)",
+                 o->date_from);
             return -1;
         }
         if (o->date_to && !parse_date(o->date_to, strlen(o->date_to), 1, hi)) {
-            fail(p, "to-date '%s' is not a date: write a year (2017), a month (2017-09) "
-                    "or a day (2017-09-07)", o->date_to);
+            fail(p,
+                 "til-datoen '%s' er ikke en dato: skriv et år (2017), en måned (2017-09) "
+                 "eller en dag (2017-09-07)",
+                 o->date_to);
             return -1;
         }
         if (o->date_from && o->date_to && strcmp(lo, hi) > 0) {
-            fail(p, "the from-date %s is after the to-date %s: nothing can match",
-                 o->date_from, o->date_to);
+            fail(p, "fra-datoen %s ligger efter til-datoen %s: intet kan passe", o->date_from,
+                 o->date_to);
             return -1;
         }
         filters[n++] = ref_xquery_value_range(p->q->xq, REF_SLOT_DATE, o->date_from ? lo : NULL,
@@ -830,13 +836,13 @@ ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_o
         next(&p);
     int root = -2;
     if (p.status == REF_OK && p.cur.kind == LEX_END)
-        fail(&p, "the query is empty: give one or more words to search for");
+        fail(&p, "søgningen er tom: skriv et eller flere ord at søge efter");
     if (p.status == REF_OK)
         root = parse_or(&p);
     if (p.status == REF_OK && p.cur.kind != LEX_END)
-        fail(&p, "unexpected ')' without a matching '('");
+        fail(&p, "en ')' uden en '(' før den");
     if (p.status == REF_OK && root == -2)
-        fail(&p, "the query has no searchable words");
+        fail(&p, "søgningen har ingen ord, der kan søges på");
     if (p.status == REF_OK)
         root = apply_filters(&p, root);
     if (p.status == REF_OK && p.opts->decisions_only) {
@@ -847,7 +853,7 @@ ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_o
     }
     if (p.status == REF_OK && root < 0) {
         /* A node constructor failed inside the wrapper. */
-        fail(&p, "the query could not be built");
+        fail(&p, "søgningen kunne ikke bygges");
         p.status = REF_EINTERNAL;
     }
     if (p.status == REF_OK && (ref_buf_status(&q->stems) != REF_OK ||

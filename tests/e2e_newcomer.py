@@ -383,6 +383,14 @@ class WebExports(Corpus):
         self.assertIn("1 punkt fundet", body.decode("utf-8"))
         self.assertNotIn("1 punkter", body.decode("utf-8"))
 
+    def test_query_errors_on_the_page_are_danish(self):
+        for path, words in (("/?q=budget&fra=2017-13", "er ikke en dato"),
+                            ("/?q=%22ikke+lukket", "anførselstegn"),
+                            ("/?q=(budget", "parentes")):
+            st, _, body = self.get(path)
+            self.assertEqual(st, 400, path)
+            self.assertIn(words, body.decode("utf-8"), path)
+
     def test_server_stops_within_half_a_second_of_sigterm(self):
         import signal
         import socket
