@@ -24,6 +24,9 @@ struct ref_query {
     ref_buf words;
     /* Wildcard prefixes (folded), NUL-separated. */
     ref_buf prefixes;
+    /* Names the udvalg and kommune filters ask for, as typed, for
+     * ref_query_each_filter_name: field name, NUL, name, NUL. */
+    ref_buf names;
 };
 
 typedef enum lex_kind {
@@ -732,6 +735,10 @@ static int name_node(parser *p, ref_field_id field, const char *name)
     } else {
         const char *t = ref_buf_cstr(&term);
         nodes[nn++] = name_term_node(p, t, prefix);
+        ref_buf_puts(&p->q->names, ref_field_of(field)->name);
+        ref_buf_putc(&p->q->names, '\0');
+        ref_buf_puts(&p->q->names, name);
+        ref_buf_putc(&p->q->names, '\0');
         int changed = replace_all(t, "ae", "æ", &var);
         ref_buf_append(&tmp, ref_buf_cstr(&var), var.len);
         changed += replace_all(ref_buf_cstr(&tmp), "oe", "ø", &var);
@@ -882,10 +889,22 @@ void ref_query_free(ref_query *q)
     ref_buf_free(&q->stems);
     ref_buf_free(&q->words);
     ref_buf_free(&q->prefixes);
+    ref_buf_free(&q->names);
     free(q);
 }
 
 ref_xquery *ref_query_xquery(ref_query *q) { return q->xq; }
+
+void ref_query_each_filter_name(const ref_query *q, ref_query_name_fn fn, void *ctx)
+{
+    const char *s = q->names.data, *end = s + q->names.len;
+    while (s && s < end) {
+        const char *field = s;
+        const char *name = field + strlen(field) + 1;
+        fn(ctx, field, name);
+        s = name + strlen(name) + 1;
+    }
+}
 
 int ref_query_root(const ref_query *q) { return q->root; }
 

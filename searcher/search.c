@@ -453,6 +453,8 @@ static ref_status collect_facets(ref_search_result *r, const ref_xresults *xr)
     return REF_OK;
 }
 
+static char *unknown_filter_name(ref_searcher *s, const ref_query *q);
+
 static ref_status run_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
                                ref_search_result **out, char **errmsg)
 {
@@ -537,7 +539,19 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         }
     }
     ref_xresults_free(xr);
+    /* No hits, and a filter (udvalg:, kommune:, --body, --municipality)
+     * names nothing in the index: say that, and the nearest name, rather
+     * than "nothing found" for the words. */
+    char *unknown = st == REF_OK && r->total == 0 ? unknown_filter_name(s, q) : NULL;
     ref_query_free(q);
+    if (unknown) {
+        ref_search_result_free(r);
+        if (errmsg)
+            *errmsg = unknown;
+        else
+            free(unknown);
+        return REF_EQUERY;
+    }
     if (st != REF_OK) {
         if (errmsg)
             *errmsg = dup_msg(ref_status_str(st), "while reading the stored punkter");
@@ -658,35 +672,32 @@ static char *unknown_name(ref_searcher *s, ref_field_id field, const char *name)
     return msg;
 }
 
-/* The first filter name of OPTS that matches nothing, as a message. */
-static char *unknown_filter_name(ref_searcher *s, const ref_search_opts *opts)
+typedef struct filter_names {
+    ref_searcher *s;
+    char *msg; /* the first name that matches nothing, as a message */
+} filter_names;
+
+static void check_filter_name(void *ctx, const char *field, const char *name)
 {
-    char *msg = NULL;
-    for (size_t i = 0; !msg && i < opts->nbodies; i++)
-        msg = unknown_name(s, REF_FIELD_UDVALG, opts->bodies[i]);
-    for (size_t i = 0; !msg && i < opts->nmunicipalities; i++)
-        msg = unknown_name(s, REF_FIELD_KOMMUNE, opts->municipalities[i]);
-    return msg;
+    filter_names *f = ctx;
+    if (!f->msg)
+        f->msg = unknown_name(
+            f->s, strcmp(field, "udvalg") == 0 ? REF_FIELD_UDVALG : REF_FIELD_KOMMUNE, name);
+}
+
+/* The first udvalg or kommune name of Q that matches nothing, as a
+ * message; NULL when every name is in the index. */
+static char *unknown_filter_name(ref_searcher *s, const ref_query *q)
+{
+    filter_names f = {s, NULL};
+    ref_query_each_filter_name(q, check_filter_name, &f);
+    return f.msg;
 }
 
 ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
                                ref_search_result **out, char **errmsg)
 {
     ref_status st = run_search(s, query, opts, out, errmsg);
-    if (st == REF_OK && (*out)->total == 0 && (opts->nbodies || opts->nmunicipalities)) {
-        /* No hits, and a filter names nothing in the index: say that
-         * rather than "nothing found" for the words. */
-        char *msg = unknown_filter_name(s, opts);
-        if (msg) {
-            ref_search_result_free(*out);
-            *out = NULL;
-            if (errmsg)
-                *errmsg = msg;
-            else
-                free(msg);
-            return REF_EQUERY;
-        }
-    }
     if (st != REF_OK || (*out)->total >= REF_SUGGEST_BELOW)
         return st;
     char *suggestion = suggest(s, query);

@@ -226,6 +226,10 @@ class Parity(unittest.TestCase):
         self.assertIn("chefforum«", err)
         err = self.fails("--municipality", "kobenhavn", "budget")
         self.assertIn("københavn", err)
+        err = self.fails("udvalg:chefforumm budget")  # the query's own field too
+        self.assertIn("chefforum«", err)
+        r = run("referat-search", "--db", self.db, "kommune:albertslund xylofon")
+        self.assertEqual(r.returncode, 1, r.stderr)  # a known name: just no hits
 
 
 REAL_MINUTES = os.path.join(os.path.dirname(CORPUS), "tests", "data", "real-minutes")

@@ -82,4 +82,9 @@ typedef int (*ref_query_word_fn)(void *ctx, const char *stem, const char *const 
                                  size_t nparts);
 void ref_query_each_word(const ref_query *q, ref_query_word_fn fn, void *ctx);
 
+/* Call FN with each name an udvalg or kommune filter asks for, as typed
+ * (query fields and options alike): FIELD is "udvalg" or "kommune". */
+typedef void (*ref_query_name_fn)(void *ctx, const char *field, const char *name);
+void ref_query_each_filter_name(const ref_query *q, ref_query_name_fn fn, void *ctx);
+
 #endif
