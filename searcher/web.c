@@ -351,7 +351,9 @@ static void export_search(ref_web *w, const ref_web_params *p, const web_export 
     ref_export_describe_filters(&filters, &so);
     /* Sources link to this server's /kilde/ route, which serves the
      * original by the punkt's id; the Host the browser used names it. */
-    if (host && *host)
+    if (host && *host &&
+        strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+            strlen(host)) /* a host name, port or IPv6 literal: nothing to escape */
         ref_buf_printf(&link, "http://%s/kilde/", host);
     ref_export_opts eo = {.format = we->format,
                           .query = p->q,
