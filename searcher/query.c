@@ -499,6 +499,20 @@ static int replace_all(const char *in, const char *from, const char *to, ref_buf
     return n;
 }
 
+/* IN spelt with æ ø å for ae oe aa (users without a Danish keyboard) into
+ * OUT, TMP a scratch buffer; 0 when IN has none of them. */
+static int danish_letters(const char *in, ref_buf *out, ref_buf *tmp)
+{
+    int changed = replace_all(in, "ae", "æ", out);
+    ref_buf_reset(tmp);
+    ref_buf_append(tmp, ref_buf_cstr(out), out->len);
+    changed += replace_all(ref_buf_cstr(tmp), "oe", "ø", out);
+    ref_buf_reset(tmp);
+    ref_buf_append(tmp, ref_buf_cstr(out), out->len);
+    changed += replace_all(ref_buf_cstr(tmp), "aa", "å", out);
+    return changed;
+}
+
 typedef struct alt_ctx {
     parser *p;
     const char *prefix;
@@ -530,13 +544,7 @@ static int add_alternatives(parser *p, const char *prefix, const lexeme *l, int 
     ref_casefold(l->text, l->len, &folded);
     if (ref_buf_status(&folded) == REF_OK) {
         const char *f = ref_buf_cstr(&folded);
-        int changed = replace_all(f, "ae", "æ", &var);
-        ref_buf_append(&tmp, ref_buf_cstr(&var), var.len);
-        changed += replace_all(ref_buf_cstr(&tmp), "oe", "ø", &var);
-        ref_buf_reset(&tmp);
-        ref_buf_append(&tmp, ref_buf_cstr(&var), var.len);
-        changed += replace_all(ref_buf_cstr(&tmp), "aa", "å", &var);
-        if (changed)
+        if (danish_letters(f, &var, &tmp))
             add_alt_text(&a, ref_buf_cstr(&var));
         if (replace_all(f, "å", "aa", &var))
             add_alt_text(&a, ref_buf_cstr(&var));
@@ -739,13 +747,7 @@ static int name_node(parser *p, ref_field_id field, const char *name)
         ref_buf_putc(&p->q->names, '\0');
         ref_buf_puts(&p->q->names, name);
         ref_buf_putc(&p->q->names, '\0');
-        int changed = replace_all(t, "ae", "æ", &var);
-        ref_buf_append(&tmp, ref_buf_cstr(&var), var.len);
-        changed += replace_all(ref_buf_cstr(&tmp), "oe", "ø", &var);
-        ref_buf_reset(&tmp);
-        ref_buf_append(&tmp, ref_buf_cstr(&var), var.len);
-        changed += replace_all(ref_buf_cstr(&tmp), "aa", "å", &var);
-        if (changed)
+        if (danish_letters(t, &var, &tmp))
             nodes[nn++] = name_term_node(p, ref_buf_cstr(&var), prefix);
         if (replace_all(t, "å", "aa", &var))
             nodes[nn++] = name_term_node(p, ref_buf_cstr(&var), prefix);
