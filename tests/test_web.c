@@ -202,6 +202,12 @@ static void test_punkt_page_escapes_a_hand_made_record(void **state)
     assert_non_null(strstr(html, "<code>2017/&lt;x&gt;.pdf</code>"));
     assert_non_null(strstr(html, "href=\"/kilde/x%22%231\"")); /* the original, by id */
     ref_web_response_clear(&r);
+    /* A PDF's punkt opens the original at its page. */
+    rec.page = 3;
+    ref_web_response_init(&r);
+    ref_web_page_punkt(&v, &r);
+    assert_non_null(strstr(ref_buf_cstr(&r.body), "href=\"/kilde/x%22%231#page=3\""));
+    ref_web_response_clear(&r);
 }
 
 /* One status for running out of memory, whichever route meets it. */
