@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "referat/i18n.h"
 #include "referat/present.h"
 #include "referat/section.h"
 #include "referat/utf8.h"
@@ -313,20 +314,22 @@ static void source_url(ref_buf *o, const ref_export *ex, const char *id)
 /* The export time as "6. december 2026 kl. 13.05 (UTC)". */
 static void put_exported_at(ref_buf *o, long long at)
 {
-    static const char *const months[] = {"januar",    "februar", "marts",    "april",
-                                         "maj",       "juni",    "juli",     "august",
-                                         "september", "oktober", "november", "december"};
+    static const char *const months[] = {N_("januar"),  N_("februar"),  N_("marts"),
+                                         N_("april"),   N_("maj"),      N_("juni"),
+                                         N_("juli"),    N_("august"),   N_("september"),
+                                         N_("oktober"), N_("november"), N_("december")};
     time_t t = (time_t)at;
     struct tm tm;
     if (!gmtime_r(&t, &tm))
         return;
-    ref_buf_printf(o, "%d. %s %d kl. %02d.%02d (UTC)", tm.tm_mday, months[tm.tm_mon],
+    /* TRANSLATORS: day, month, year, hour, minute */
+    ref_buf_printf(o, _("%d. %s %d kl. %02d.%02d (UTC)"), tm.tm_mday, _(months[tm.tm_mon]),
                    tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 }
 
 static const char *plural_punkter(size_t n)
 {
-    return n == 1 ? "punkt" : "punkter";
+    return ngettext("punkt", "punkter", n);
 }
 
 /* ---- what every format shows ---------------------------------------------- */
@@ -543,7 +546,7 @@ static void jsonl_hit(ref_export *ex, const ref_hit *hit)
 static void md_header(ref_export *ex)
 {
     ref_buf *o = &ex->out;
-    ref_buf_puts(o, "# Søgning");
+    ref_buf_printf(o, "# %s", _("Søgning"));
     if (ex->opts.query && *ex->opts.query) {
         ref_buf_puts(o, ": ");
         md_str(o, ex->opts.query, 0);
@@ -551,17 +554,17 @@ static void md_header(ref_export *ex)
     ref_buf_puts(o, "\n\n");
     size_t after = o->len;
     if (ex->opts.filters && *ex->opts.filters) {
-        ref_buf_puts(o, "Filtre: ");
+        ref_buf_printf(o, "%s: ", _("Filtre"));
         md_str(o, ex->opts.filters, 0);
         ref_buf_puts(o, "  \n");
     }
     if (ex->opts.exported_at) {
-        ref_buf_puts(o, "Eksporteret ");
+        ref_buf_printf(o, "%s ", _("Eksporteret"));
         put_exported_at(o, ex->opts.exported_at);
         ref_buf_puts(o, "  \n");
     }
     if (ex->opts.count || ex->opts.count_known)
-        ref_buf_printf(o, "%zu %s fundet.\n", ex->opts.count, plural_punkter(ex->opts.count));
+        ref_buf_printf(o, _("%zu %s fundet.\n"), ex->opts.count, plural_punkter(ex->opts.count));
     if (o->len > after)
         ref_buf_puts(o, "\n");
 }
@@ -589,8 +592,8 @@ static void meta_line(ref_buf *o, const ref_hit *hit, int md)
     meta_part(o, &n, "", r->date, md);
     if (r->punkt > 0)
         snprintf(num, sizeof num, "%d", r->punkt);
-    meta_part(o, &n, "punkt ", num, md);
-    meta_part(o, &n, "sagsnr. ", r->journal, md);
+    meta_part(o, &n, _("punkt "), num, md);
+    meta_part(o, &n, _("sagsnr. "), r->journal, md);
     meta_part(o, &n, "", section_key(hit), md);
     snprintf(num, sizeof num, "%.2f", hit->score);
     if (hit->score > 0) /* a search of filters alone ranks nothing */
@@ -620,7 +623,7 @@ static void md_hit(ref_export *ex, const ref_hit *hit)
     ref_buf *o = &ex->out;
     const ref_record *r = hit->record;
     ref_buf_printf(o, "### %u. ", hit->rank);
-    md_str(o, r->title && *r->title ? r->title : "(uden titel)", 0);
+    md_str(o, r->title && *r->title ? r->title : _("(uden titel)"), 0);
     ref_buf_puts(o, "\n\n*");
     meta_line(o, hit, 1);
     ref_buf_puts(o, "*\n\n");
@@ -632,7 +635,7 @@ static void md_hit(ref_export *ex, const ref_hit *hit)
     ref_buf_reset(&ex->t1);
     put_matches(&ex->t1, hit, &ex->t2);
     if (ex->t1.len) {
-        ref_buf_puts(o, "Fundne ord: ");
+        ref_buf_printf(o, "%s: ", _("Fundne ord"));
         ref_export_md_escape(o, ref_buf_cstr(&ex->t1), ex->t1.len, 0);
         ref_buf_puts(o, "\n\n");
     }
@@ -640,11 +643,11 @@ static void md_hit(ref_export *ex, const ref_hit *hit)
     if (ex->opts.full)
         ref_record_decision(r, &ex->t1);
     if (ex->t1.len) {
-        ref_buf_puts(o, "**Beslutning:**\n\n");
+        ref_buf_printf(o, "**%s:**\n\n", _("Beslutning"));
         md_quote(o, ref_buf_cstr(&ex->t1));
         ref_buf_putc(o, '\n');
     }
-    ref_buf_puts(o, "Kilde: ");
+    ref_buf_printf(o, "%s: ", _("Kilde"));
     if (ex->opts.source_link) {
         ref_buf_puts(o, "[");
         md_str(o, source_shown(ex, r), 0);
@@ -673,18 +676,21 @@ static void html_header(ref_export *ex)
 {
     ref_buf *o = &ex->out;
     const char *q = ex->opts.query && *ex->opts.query ? ex->opts.query : NULL;
-    ref_buf_puts(o, "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<title>Referat");
+    /* TRANSLATORS: the report's language code */
+    ref_buf_printf(o,
+                   "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<title>Referat",
+                   _("da"));
     if (q) {
         ref_buf_puts(o, ": «");
         html_str(o, q);
         ref_buf_puts(o, "»");
     }
     if (ex->opts.count)
-        ref_buf_printf(o, " – %zu fund", ex->opts.count);
-    ref_buf_printf(o, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>Søgning",
-                   html_css);
+        ref_buf_printf(o, _(" – %zu fund"), ex->opts.count);
+    ref_buf_printf(o, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>%s", html_css,
+                   _("Søgning"));
     if (q) {
         ref_buf_puts(o, ": «");
         html_str(o, q);
@@ -692,17 +698,17 @@ static void html_header(ref_export *ex)
     }
     ref_buf_puts(o, "</h1>\n");
     if (ex->opts.filters && *ex->opts.filters) {
-        ref_buf_puts(o, "<p class=\"filters\">Filtre: ");
+        ref_buf_printf(o, "<p class=\"filters\">%s: ", _("Filtre"));
         html_str(o, ex->opts.filters);
         ref_buf_puts(o, "</p>\n");
     }
     if (ex->opts.exported_at) {
-        ref_buf_puts(o, "<p class=\"exported\">Eksporteret ");
+        ref_buf_printf(o, "<p class=\"exported\">%s ", _("Eksporteret"));
         put_exported_at(o, ex->opts.exported_at);
         ref_buf_puts(o, "</p>\n");
     }
     if (ex->opts.count || ex->opts.count_known)
-        ref_buf_printf(o, "<p class=\"count\">%zu %s fundet</p>\n", ex->opts.count,
+        ref_buf_printf(o, _("<p class=\"count\">%zu %s fundet</p>\n"), ex->opts.count,
                        plural_punkter(ex->opts.count));
     ref_buf_puts(o, "</header>\n<main>\n");
 }
@@ -712,7 +718,7 @@ static void html_hit(ref_export *ex, const ref_hit *hit)
     ref_buf *o = &ex->out;
     const ref_record *r = hit->record;
     ref_buf_printf(o, "<article class=\"hit\">\n<h3><span class=\"rank\">%u.</span> ", hit->rank);
-    html_str(o, r->title && *r->title ? r->title : "(uden titel)");
+    html_str(o, r->title && *r->title ? r->title : _("(uden titel)"));
     ref_buf_puts(o, "</h3>\n<p class=\"meta\">");
     meta_line(o, hit, 0);
     ref_buf_puts(o, "</p>\n");
@@ -724,7 +730,7 @@ static void html_hit(ref_export *ex, const ref_hit *hit)
     ref_buf_reset(&ex->t1);
     put_matches(&ex->t1, hit, &ex->t2);
     if (ex->t1.len) {
-        ref_buf_puts(o, "<p class=\"matches\">Fundne ord: ");
+        ref_buf_printf(o, "<p class=\"matches\">%s: ", _("Fundne ord"));
         ref_export_html_escape(o, ref_buf_cstr(&ex->t1), ex->t1.len);
         ref_buf_puts(o, "</p>\n");
     }
@@ -732,11 +738,11 @@ static void html_hit(ref_export *ex, const ref_hit *hit)
     if (ex->opts.full)
         ref_record_decision(r, &ex->t1);
     if (ex->t1.len) {
-        ref_buf_puts(o, "<div class=\"decision\"><h4>Beslutning</h4>");
+        ref_buf_printf(o, "<div class=\"decision\"><h4>%s</h4>", _("Beslutning"));
         ref_export_html_escape(o, ref_buf_cstr(&ex->t1), ex->t1.len);
         ref_buf_puts(o, "</div>\n");
     }
-    ref_buf_puts(o, "<p class=\"source\">Kilde: ");
+    ref_buf_printf(o, "<p class=\"source\">%s: ", _("Kilde"));
     if (ex->opts.source_link) {
         ref_buf_puts(o, "<a href=\"");
         ref_buf t = REF_BUF_INIT;
@@ -1055,7 +1061,7 @@ ref_status ref_export_hits(ref_export *ex, const ref_hit *hits, size_t n, int un
                 continue;
             const char *name = NULL;
             if (pass == 1)
-                name = headed++ ? NULL : "Uden dato";
+                name = headed++ ? NULL : _("Uden dato");
             else if (group)
                 name = group(ctx, &hits[i], label, sizeof label);
             if (name)
@@ -1075,10 +1081,9 @@ static void write_footer(ref_export *ex)
     case REF_EXPORT_MD:
         break;
     case REF_EXPORT_HTML:
-        ref_buf_printf(&ex->out,
-                       "%s</main>\n<footer><p>%zu fund eksporteret af Referat.</p>"
-                       "</footer>\n</body>\n</html>\n",
-                       ex->in_group ? "</section>\n" : "", ex->nhits);
+        ref_buf_printf(&ex->out, "%s</main>\n<footer><p>", ex->in_group ? "</section>\n" : "");
+        ref_buf_printf(&ex->out, _("%zu fund eksporteret af Referat."), ex->nhits);
+        ref_buf_puts(&ex->out, "</p></footer>\n</body>\n</html>\n");
         break;
     }
 }

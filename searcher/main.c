@@ -10,6 +10,7 @@
 #include "referat/buf.h"
 #include "referat/explain.h"
 #include "referat/export.h"
+#include "referat/i18n.h"
 #include "referat/lexicon.h"
 #include "referat/present.h"
 #include "referat/search.h"
@@ -603,6 +604,9 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--serve") == 0)
             return ref_serve_main(argc, argv);
+    /* The command line follows LANG (i18n.h); the web pages are Danish
+     * whatever the server's environment, so the server does not ask. */
+    ref_i18n_init(argv[0]);
     cli c = {.db_path = getenv("REFERAT_DB"),
              .synonyms = getenv("REFERAT_SYNONYMS"),
              .search = {.limit = 10},

@@ -20,6 +20,9 @@ PO = os.path.join(ROOT, "po", "en.po")
 
 # Files whose every user-facing string goes through gettext.
 TRANSLATED = ["indexer/main.c"]
+# Files with strings in the catalogue (export.c: the reports' words; its
+# file-error messages are still English).
+CATALOGUED = TRANSLATED + ["searcher/export.c"]
 # Per-file and summary lines still English: tests of the other programs
 # parse them ("files indexed", "skipped:", "warning:"); they move to
 # Danish once those tests ask for LANGUAGE=en.
@@ -62,11 +65,31 @@ class Language(unittest.TestCase):
         r = run("--threads", "0", "x", LANG="en_US.UTF-8")
         self.assertIn("expected a number", r.stderr)
 
+    def test_reports_follow_the_language(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "db")
+            run("--db", db, os.path.join(ROOT, "corpus"))
+            out = os.path.join(tmp, "r.md")
+            for env, words in (({}, ("# Søgning: budget", "punkter fundet", "Kilde: ")),
+                               ({"LANG": "en_US.UTF-8"}, ("# Search: budget", "items found",
+                                                          "Source: "))):
+                e = {k: v for k, v in os.environ.items()
+                     if k not in ("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+                e.update(env)
+                r = subprocess.run([os.path.join(BIN, "referat-search"), "--db", db, "budget",
+                                    "--output", out], env=e, capture_output=True, text=True)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open(out, encoding="utf-8") as f:
+                    text = f.read()
+                for w in words:
+                    self.assertIn(w, text, env)
+
     def test_every_message_has_an_english_entry(self):
         with tempfile.TemporaryDirectory() as tmp:
             pot = os.path.join(tmp, "referat.pot")
             subprocess.run(["xgettext", "--from-code=UTF-8", "--keyword=_", "--keyword=N_",
-                            "-o", pot, *[os.path.join(ROOT, f) for f in TRANSLATED]],
+                            "--keyword=ngettext:1,2", "-o", pot,
+                            *[os.path.join(ROOT, f) for f in CATALOGUED]],
                            check=True)
             r = subprocess.run(["msgcmp", PO, pot], capture_output=True, text=True)
             self.assertEqual(r.returncode, 0, r.stderr)
