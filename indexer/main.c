@@ -429,6 +429,9 @@ static int run(const char *db_path, ref_index_opts *opts, progress *p, const ind
             (unsigned long long)s->files_skipped, (unsigned long long)s->files_removed,
             ref_buf_cstr(&warnings));
     ref_buf_free(&warnings);
+    if (s->analyser_rebuild)
+        fprintf(stderr, _("referat-index: %s var bygget af en ældre sproganalyse: bygget helt om\n"),
+                db_path);
     int code = s->files_skipped ? EXIT_SKIPPED : EXIT_OK;
     if (s->files_seen == 0) {
         /* Nothing to index is never what was meant. */

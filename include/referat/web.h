@@ -70,6 +70,8 @@
 typedef struct ref_web_params {
     char *q; /* NULL when absent; all strings are valid UTF-8 */
     int decisions;
+    int no_correct; /* "ordret=1": the words as typed, never the spelling
+                       suggestion (the link back from a correction) */
     char *from, *to;
     char *municipality; /* NULL or "" = every municipality */
     char *in_field;     /* NULL or "": words anywhere; else one section */
