@@ -15,6 +15,7 @@
 #include "referat/minutes.h"
 #include "referat/reader.h"
 #include "referat/progress.h"
+#include "referat/version.h"
 
 enum exit_code {
     EXIT_OK = 0,
@@ -80,6 +81,7 @@ static const char usage[] =
     "                         (ingen mødedato, ingen punkter genkendt), vises, for\n"
     "                         hver fil\n"
     "  -h, --help             vis denne hjælp og afslut\n"
+    "      --version          vis versionen og afslut\n"
     "\n"
     "Komprimering:\n"
     "      --compact          skriv databasen komprimeret (Xapians compaction):\n"
@@ -529,6 +531,7 @@ static int index_main(int argc, char **argv, const char **excludes)
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {"threads", required_argument, NULL, 'T'},
         {"compact", no_argument, NULL, 'K'},
         {"output", required_argument, NULL, 'o'},
@@ -618,6 +621,10 @@ static int index_main(int argc, char **argv, const char **excludes)
             break;
         case 'h':
             fputs(_(usage), stdout);
+            free(paths);
+            return EXIT_OK;
+        case 'V':
+            printf("referat-index (Referat) %s\nXapian %s\n", REF_VERSION, ref_xdb_version());
             free(paths);
             return EXIT_OK;
         default:

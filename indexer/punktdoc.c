@@ -137,6 +137,30 @@ static ref_status add_values(ref_xdoc *doc, const ref_meeting *m, const ref_punk
     return st;
 }
 
+/* The sort values REF_SLOT_ORDER and REF_SLOT_ORDER_DESC (fields.h) of
+ * the punkt with unique id ID. */
+static ref_status add_order_values(ref_xdoc *doc, ref_buf *tmp, const ref_meeting *m,
+                                   const ref_punkt *p, const char *id)
+{
+    char date[8] = {0};
+    if (strlen(m->date) == 10) { /* YYYY-MM-DD → YYYYMMDD */
+        memcpy(date, m->date, 4);
+        memcpy(date + 4, m->date + 5, 2);
+        memcpy(date + 6, m->date + 8, 2);
+    }
+    ref_buf_reset(tmp);
+    ref_buf_append(tmp, date, sizeof date);
+    ref_buf_printf(tmp, "%06d%s", p->number, id);
+    ref_status st = ref_buf_status(tmp);
+    if (st == REF_OK)
+        st = ref_xdoc_set_value(doc, REF_SLOT_ORDER, tmp->data, tmp->len);
+    for (size_t i = 0; st == REF_OK && i < sizeof date; i++)
+        tmp->data[i] = (char)~(unsigned char)tmp->data[i];
+    if (st == REF_OK)
+        st = ref_xdoc_set_value(doc, REF_SLOT_ORDER_DESC, tmp->data, tmp->len);
+    return st;
+}
+
 static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_punkt *p,
                                const char *id, const char *source_path)
 {
@@ -261,6 +285,8 @@ ref_status ref_punktdoc_build(ref_analyzer *an, const ref_meeting *m, size_t ord
         st = ref_xdoc_add_term(doc, REF_PREFIX_CLOSED, 0);
     if (st == REF_OK)
         st = add_values(doc, m, p);
+    if (st == REF_OK)
+        st = add_order_values(doc, &tmp, m, p, unique->data + strlen(REF_PREFIX_UNIQUE));
     if (st == REF_OK)
         st = store_record(doc, m, p, unique->data + strlen(REF_PREFIX_UNIQUE), source_path);
     ref_buf_free(&c.term);

@@ -15,6 +15,7 @@
 #include "referat/explain.h"
 #include "referat/export.h"
 #include "referat/present.h"
+#include "referat/version.h"
 #include "web_internal.h"
 
 struct ref_web {
@@ -43,14 +44,19 @@ ref_status ref_web_new(const ref_web_config *config, ref_web **out, char **errms
 {
     if (errmsg)
         *errmsg = NULL;
-    if (!out || !config || !config->db_path || !config->lexicon || !config->tmpdir)
+    if (!out || !config || (!config->db_path && !config->db_paths) || !config->lexicon ||
+        !config->tmpdir)
         return REF_EINVAL;
     *out = NULL;
     ref_web *w = calloc(1, sizeof *w);
     if (!w)
         return REF_ENOMEM;
     w->config = *config;
-    ref_status st = ref_searcher_open(config->db_path, &w->searcher, errmsg);
+    ref_status st =
+        config->db_paths
+            ? ref_searcher_open_shards(config->db_paths, config->ndb_paths, &config->shards,
+                                       &w->searcher, errmsg)
+            : ref_searcher_open(config->db_path, &w->searcher, errmsg);
     size_t line = 0;
     if (st == REF_OK && config->synonyms)
         st = ref_searcher_load_synonyms(w->searcher, config->synonyms, &line);
@@ -219,6 +225,23 @@ static void json_facets(ref_buf *b, const ref_search_result *r)
     ref_buf_free(&line);
 }
 
+/* ,"missing_shards":[…]: the shards left out of this answer (searcher
+ * opened with allow_partial); [] when it is whole. */
+static void json_missing_shards(ref_buf *b, const ref_search_result *r)
+{
+    ref_buf_puts(b, ",\"missing_shards\":[");
+    const char *name = r->missing_shards ? r->missing_shards : "";
+    for (int first = 1; *name; first = 0) {
+        const char *end = strchr(name, '\n');
+        size_t len = end ? (size_t)(end - name) : strlen(name);
+        if (!first)
+            ref_buf_putc(b, ',');
+        ref_json_string(b, name, len);
+        name += len + (end != NULL);
+    }
+    ref_buf_putc(b, ']');
+}
+
 static void api_search(ref_web *w, const ref_web_params *p, ref_web_response *out)
 {
     if (!p->q || !*p->q) {
@@ -248,6 +271,8 @@ static void api_search(ref_web *w, const ref_web_params *p, ref_web_response *ou
     ref_buf_printf(b, ",\"decisions_only\":%s,\"corrected\":%s", p->decisions ? "true" : "false",
                    r->corrected ? "true" : "false");
     json_key(b, "suggestion", r->suggestion);
+    json_key(b, "version", REF_VERSION);
+    json_missing_shards(b, r);
     ref_buf_puts(b, ",\"hits\":[");
     for (size_t i = 0; i < r->nhits; i++) {
         if (i)

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "referat/export.h"
+#include "referat/version.h"
 #include "web_internal.h"
 
 static const char css[] =
@@ -248,7 +249,8 @@ static void page_begin(ref_web_response *out, const char *title)
 static void page_end(ref_web_response *out)
 {
     ref_buf_puts(&out->body, "</main>\n<footer>Referat — søgning i kommunale mødereferater. "
-                             "Alt på siden er en adresse, der kan gemmes og sendes videre."
+                             "Alt på siden er en adresse, der kan gemmes og sendes videre. "
+                             "Referat " REF_VERSION "."
                              "</footer>\n</body>\n</html>\n");
     if (ref_buf_status(&out->body) != REF_OK) {
         ref_buf_free(&out->body);

@@ -327,7 +327,9 @@ class Pages(ServedCorpus):
         api = self.api("/api/search?q=budget&antal=100")
         cli = self.cli("--limit", "100", "budget")
         self.assertEqual(set(api), {"query", "total", "offset", "limit", "decisions_only",
-                                    "corrected", "suggestion", "hits", "facets"})
+                                    "corrected", "suggestion", "hits", "facets", "version",
+                                    "missing_shards"})
+        self.assertEqual(api["missing_shards"], [])  # one database: nothing missing
         self.assertEqual(api["query"], "budget")
         self.assertEqual(api["total"], len(cli))
         self.assertEqual(len(api["hits"]), len(cli))

@@ -63,6 +63,14 @@ enum {
     REF_SLOT_BODY = 3,   /* body as written (facets) */
     REF_SLOT_SECTIONS = 4, /* one byte per section kind present (facets) */
     REF_SLOT_MUNICIPALITY = 5, /* municipality as written (facets) */
+    /* The whole date order in one value, because a remote shard sorts by a
+     * value but runs no KeyMaker: "YYYYMMDD" (8 zero bytes when undated),
+     * the punkt number as in REF_SLOT_PUNKT, then the punkt's unique id,
+     * which breaks every tie the same way in one database or in shards. */
+    REF_SLOT_ORDER = 6,
+    /* The same with the 8 date bytes complemented: sorted ascending it is
+     * newest first, each meeting's punkter still in agenda order. */
+    REF_SLOT_ORDER_DESC = 7,
 };
 
 /* Prefixes that are not query fields. */
