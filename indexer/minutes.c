@@ -459,13 +459,20 @@ typedef struct parser {
     size_t first_line_cap;
 } parser;
 
+/* After a failure (p->rc set, sticky) this returns "", never NULL: the
+ * parse runs on to its end, where rc is returned and the meeting freed, and
+ * no field read on the way (mt->body[0], ...) is NULL
+ * (tests/fault/fault_paths.c, parse-*). */
 static char *pstrndup(parser *p, const char *s, size_t n)
 {
+    static char failed[1];
     if (p->rc != REF_OK)
-        return NULL;
+        return failed;
     char *r = arena_strndup(p->m, s, n);
-    if (!r)
+    if (!r) {
         p->rc = REF_ENOMEM;
+        return failed;
+    }
     return r;
 }
 

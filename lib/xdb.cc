@@ -20,6 +20,12 @@ struct ref_xdb {
     Xapian::Database *db;         // the reader, or the writer's base
     Xapian::WritableDatabase *wdb; // non-NULL when open for writing
     std::string errmsg;
+    // A writer's changes since its last commit form one Xapian transaction,
+    // so they land together (ref_xdb_commit) or not at all (a failed write,
+    // ref_xdb_close). A failed write discards the batch at once and is
+    // remembered here: the next commit reports it instead of committing
+    // the rest of a batch with a hole in it.
+    ref_status write_failed;
 };
 
 struct ref_xdoc {
@@ -98,6 +104,17 @@ template <typename Fn> ref_status guard(std::string *msg, Fn fn) noexcept
     }
 }
 
+// Set a handle's message without throwing (the message is lost when even
+// that cannot be allocated; the status still says what happened).
+void set_errmsg(std::string *msg, const char *text) noexcept
+{
+    try {
+        *msg = text;
+    } catch (...) {
+        msg->clear();
+    }
+}
+
 char *dup_cstr(const std::string &s)
 {
     char *p = static_cast<char *>(std::malloc(s.size() + 1));
@@ -151,6 +168,25 @@ bool valid_node(const ref_xquery *q, int id)
     return id >= 0 && static_cast<size_t>(id) < q->nodes.size();
 }
 
+// Run the write FN inside the pending transaction. A failure, whatever it
+// is (a Xapian::Error, std::bad_alloc half-way through a replace), leaves
+// the batch incomplete: discard it now, and refuse further writes and the
+// commit, so nothing of it ever becomes visible.
+template <typename Fn> ref_status write_op(ref_xdb *db, Fn fn) noexcept
+{
+    if (db->write_failed != REF_OK) {
+        set_errmsg(&db->errmsg, "an earlier write failed; its batch was discarded");
+        return db->write_failed;
+    }
+    ref_status st = guard(&db->errmsg, fn);
+    if (st != REF_OK) {
+        db->write_failed = st;
+        std::string ignored;
+        guard(&ignored, [&] { db->wdb->cancel_transaction(); });
+    }
+    return st;
+}
+
 } // namespace
 
 extern "C" {
@@ -167,7 +203,7 @@ ref_status ref_xdb_open(const char *path, ref_xdb_mode mode, ref_xdb **out, char
     *out = nullptr;
     if (!path)
         return REF_EINVAL;
-    ref_xdb *db = new (std::nothrow) ref_xdb{nullptr, nullptr, std::string()};
+    ref_xdb *db = new (std::nothrow) ref_xdb{nullptr, nullptr, std::string(), REF_OK};
     if (!db)
         return REF_ENOMEM;
     std::string msg;
@@ -175,6 +211,7 @@ ref_status ref_xdb_open(const char *path, ref_xdb_mode mode, ref_xdb **out, char
         if (mode == REF_XDB_WRITE) {
             db->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
             db->db = db->wdb;
+            db->wdb->begin_transaction(true);
         } else {
             db->db = new Xapian::Database(path);
         }
@@ -202,10 +239,15 @@ void ref_xdb_close(ref_xdb *db)
 {
     if (!db)
         return;
-    // Xapian commits a writer's pending changes when its handle is destroyed
-    // (outside a transaction); the indexer commits at batch boundaries anyway,
-    // and a killed process never gets here, so readers only ever see commits.
+    // What was not committed is discarded, never committed here: a run
+    // that ends in an error (or is killed) leaves the last commit as it was,
+    // and its rerun starts from there (tests/fault/, index).
     std::string ignored;
+    if (db->wdb)
+        guard(&ignored, [&] {
+            if (db->write_failed == REF_OK)
+                db->wdb->cancel_transaction();
+        });
     guard(&ignored, [&] { delete db->db; });
     delete db;
 }
@@ -285,11 +327,12 @@ static ref_status need_writer(ref_xdb *db)
     if (!db)
         return REF_EINVAL;
     if (!db->wdb) {
-        db->errmsg = "database is open read-only";
+        set_errmsg(&db->errmsg, "database is open read-only");
         return REF_EINVAL;
     }
     return REF_OK;
 }
+
 
 ref_status ref_xdb_replace(ref_xdb *db, const char *unique_term, const ref_xdoc *doc)
 {
@@ -298,7 +341,7 @@ ref_status ref_xdb_replace(ref_xdb *db, const char *unique_term, const ref_xdoc 
         return st;
     if (!unique_term || !*unique_term || !doc)
         return REF_EINVAL;
-    return guard(&db->errmsg, [&] { db->wdb->replace_document(unique_term, doc->doc); });
+    return write_op(db, [&] { db->wdb->replace_document(unique_term, doc->doc); });
 }
 
 ref_status ref_xdb_add(ref_xdb *db, const ref_xdoc *doc)
@@ -308,7 +351,7 @@ ref_status ref_xdb_add(ref_xdb *db, const ref_xdoc *doc)
         return st;
     if (!doc)
         return REF_EINVAL;
-    return guard(&db->errmsg, [&] { db->wdb->add_document(doc->doc); });
+    return write_op(db, [&] { db->wdb->add_document(doc->doc); });
 }
 
 ref_status ref_xdb_delete_by_term(ref_xdb *db, const char *term)
@@ -318,7 +361,7 @@ ref_status ref_xdb_delete_by_term(ref_xdb *db, const char *term)
         return st;
     if (!term || !*term)
         return REF_EINVAL;
-    return guard(&db->errmsg, [&] { db->wdb->delete_document(term); });
+    return write_op(db, [&] { db->wdb->delete_document(term); });
 }
 
 ref_status ref_xdb_commit(ref_xdb *db)
@@ -326,7 +369,13 @@ ref_status ref_xdb_commit(ref_xdb *db)
     ref_status st = need_writer(db);
     if (st != REF_OK)
         return st;
-    return guard(&db->errmsg, [&] { db->wdb->commit(); });
+    // The batch commits as one, then the next one begins. When the commit
+    // fails (a full disk), Xapian has ended the transaction and the batch is
+    // not committed; the handle takes no more writes.
+    return write_op(db, [&] {
+        db->wdb->commit_transaction();
+        db->wdb->begin_transaction(true);
+    });
 }
 
 ref_status ref_xdb_set_metadata(ref_xdb *db, const char *key, const char *value)
@@ -336,7 +385,7 @@ ref_status ref_xdb_set_metadata(ref_xdb *db, const char *key, const char *value)
         return st;
     if (!key || !*key || !value)
         return REF_EINVAL;
-    return guard(&db->errmsg, [&] { db->wdb->set_metadata(key, value); });
+    return write_op(db, [&] { db->wdb->set_metadata(key, value); });
 }
 
 ref_status ref_xdb_get_metadata(ref_xdb *db, const char *key, char **value)
@@ -391,7 +440,7 @@ ref_status ref_xdb_add_spelling(ref_xdb *db, const char *word, uint32_t freq)
         return st;
     if (!word || !*word)
         return REF_EINVAL;
-    return guard(&db->errmsg, [&] { db->wdb->add_spelling(word, freq ? freq : 1); });
+    return write_op(db, [&] { db->wdb->add_spelling(word, freq ? freq : 1); });
 }
 
 ref_status ref_xdb_spelling_suggestion(ref_xdb *db, const char *word, unsigned max_edit,
@@ -436,7 +485,7 @@ int ref_xquery_op(ref_xquery *q, ref_xop op, const int *children, size_t n, uint
     for (size_t i = 0; i < n; i++) {
         if (!valid_node(q, children[i])) {
             q->status = REF_EINVAL;
-            q->errmsg = "invalid query node";
+            set_errmsg(&q->errmsg, "invalid query node");
             return -1;
         }
     }
@@ -459,7 +508,7 @@ int ref_xquery_scale(ref_xquery *q, int child, double factor)
         return -1;
     if (!valid_node(q, child)) {
         q->status = REF_EINVAL;
-        q->errmsg = "invalid query node";
+        set_errmsg(&q->errmsg, "invalid query node");
         return -1;
     }
     return add_node(q, [&] {
@@ -593,7 +642,7 @@ ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearc
     if (!db || !q || !opts)
         return REF_EINVAL;
     if (q->status != REF_OK) {
-        db->errmsg = q->errmsg;
+        set_errmsg(&db->errmsg, q->errmsg.c_str());
         return q->status;
     }
     if (!valid_node(q, root))

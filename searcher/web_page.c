@@ -130,6 +130,7 @@ static void put_href(ref_buf *b, const char *path, const char *id, const ref_web
     ref_buf_puts(b, "href=\"");
     ref_export_html_escape(b, ref_buf_cstr(&u), u.len);
     ref_buf_putc(b, '"');
+    ref_buf_inherit_failure(b, &u);
     ref_buf_free(&u);
 }
 
@@ -489,6 +490,7 @@ void ref_web_page_search(ref_web *w, const ref_web_params *p, ref_web_response *
     }
     ref_buf_puts(&title, "Referat");
     page_begin(out, ref_buf_cstr(&title));
+    ref_buf_inherit_failure(&out->body, &title); /* tests/fault/, web-page */
     ref_buf_free(&title);
     ref_buf *b = &out->body;
     put_form(w, p, b);
@@ -523,9 +525,12 @@ static void put_text_marked(ref_web *w, ref_buf *b, const ref_query *q, const ch
     size_t len = strlen(text);
     ref_snippet sn;
     /* A window larger than the text holds every match. */
-    if (q && ref_snippet_make(w->analyzer, q, text, len, len + 1, &sn) == REF_OK) {
+    ref_status st = q ? ref_snippet_make(w->analyzer, q, text, len, len + 1, &sn) : REF_EINVAL;
+    if (st == REF_OK) {
         put_marked(b, text, 0, len, sn.spans, sn.nspans, 0);
         ref_snippet_clear(&sn);
+    } else if (st == REF_ENOMEM) {
+        b->failed = 1; /* not the text unmarked with success (tests/fault/) */
     } else {
         put_text(b, text);
     }
