@@ -17,11 +17,25 @@
  *   Nth allocation from now on, ref_fault_disarm() stops and says how many
  *   were made since arming.
  *
+ * REFERAT_FAIL_SPARE=NAME,NAME...: an allocation called directly from a
+ * library whose file name contains one of the NAMEs is not failed; the
+ * next allocation fails instead. For libraries that do not survive a
+ * failed allocation themselves (libstemmer's sb_stemmer_new dereferences
+ * the NULL; GLib aborts by design), so that the loops test our handling
+ * (the report names what is spared).
+ *
+ * It also fails reading in the middle of a file: with REFERAT_FAIL_READ=TEXT,
+ * the second fread() of a file whose path contains TEXT fails as a disk
+ * error would (the stream's error flag set by libc itself, errno EIO).
+ *
  * Under AddressSanitizer put it before libasan in LD_PRELOAD with
  * ASAN_OPTIONS=verify_asan_link_order=0: it forwards to ASan's allocator
  * (dlsym RTLD_NEXT), so leaks are still found. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,15 +89,34 @@ static int in_bootstrap(const void *p)
     return (const char *)p >= bootstrap && (const char *)p < bootstrap + sizeof bootstrap;
 }
 
+static int spared(const void *caller)
+{
+    const char *spare = getenv("REFERAT_FAIL_SPARE");
+    Dl_info info;
+    if (!spare || !*spare || !dladdr(caller, &info) || !info.dli_fname)
+        return 0;
+    char names[256];
+    snprintf(names, sizeof names, "%s", spare);
+    for (char *save = NULL, *name = strtok_r(names, ",", &save); name;
+         name = strtok_r(NULL, ",", &save))
+        if (strstr(info.dli_fname, name))
+            return 1;
+    return 0;
+}
+
 /* Should this allocation fail? Atomic: the indexer allocates in several
  * threads, and exactly one allocation must fail. */
-static int should_fail(void)
+static int should_fail(const void *caller)
 {
     if (!__atomic_load_n(&counting, __ATOMIC_RELAXED))
         return 0;
     unsigned long n = __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED);
     unsigned long at = __atomic_load_n(&fail_at, __ATOMIC_RELAXED);
     if (at && n == at) {
+        if (spared(caller)) {
+            __atomic_store_n(&fail_at, at + 1, __ATOMIC_RELAXED);
+            return 0;
+        }
         __atomic_store_n(&fired, 1, __ATOMIC_RELAXED);
         return 1;
     }
@@ -95,7 +128,7 @@ void *malloc(size_t n)
     resolve();
     if (!real_malloc)
         return from_bootstrap(n);
-    return should_fail() ? NULL : real_malloc(n);
+    return should_fail(__builtin_return_address(0)) ? NULL : real_malloc(n);
 }
 
 void *calloc(size_t n, size_t size)
@@ -103,7 +136,7 @@ void *calloc(size_t n, size_t size)
     resolve();
     if (!real_calloc)
         return from_bootstrap(n * size); /* static storage is zeroed */
-    return should_fail() ? NULL : real_calloc(n, size);
+    return should_fail(__builtin_return_address(0)) ? NULL : real_calloc(n, size);
 }
 
 void *realloc(void *p, size_t n)
@@ -115,7 +148,7 @@ void *realloc(void *p, size_t n)
             memcpy(q, p, n < sizeof bootstrap ? n : sizeof bootstrap);
         return q;
     }
-    if (n && should_fail())
+    if (n && should_fail(__builtin_return_address(0)))
         return NULL;
     return real_realloc(p, n);
 }
@@ -188,4 +221,47 @@ int __libc_start_main(main_fn main_, int argc, char **argv, void (*init)(void),
     start_fn real_start = (start_fn)dlsym(RTLD_NEXT, "__libc_start_main");
     real_main = main_;
     return real_start(counting_main, argc, argv, init, fini, rtld_fini, stack_end);
+}
+
+/* --- a read error in the middle of a file ---------------------------------- */
+
+typedef size_t (*fread_fn)(void *, size_t, size_t, FILE *);
+
+static FILE *read_started; /* the matching stream that had its first read */
+
+static int matches_fail_read(FILE *f)
+{
+    const char *want = getenv("REFERAT_FAIL_READ");
+    if (!want || !*want)
+        return 0;
+    char link[64], path[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fileno(f));
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n <= 0)
+        return 0;
+    path[n] = '\0';
+    return strstr(path, want) != NULL;
+}
+
+size_t fread(void *ptr, size_t size, size_t nmemb, FILE *f)
+{
+    static fread_fn real_fread;
+    if (!real_fread)
+        real_fread = (fread_fn)dlsym(RTLD_NEXT, "fread");
+    if (matches_fail_read(f)) {
+        if (read_started == f) {
+            /* The descriptor now refuses reads: libc's own read fails and
+             * sets the stream's error flag, as an I/O error would. */
+            int bad = open("/dev/null", O_WRONLY);
+            if (bad >= 0) {
+                dup2(bad, fileno(f));
+                close(bad);
+            }
+            size_t got = real_fread(ptr, size, nmemb, f);
+            errno = EIO;
+            return got;
+        }
+        read_started = f;
+    }
+    return real_fread(ptr, size, nmemb, f);
 }
