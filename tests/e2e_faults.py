@@ -4,14 +4,17 @@ in the normal result or a clean error (a message naming the path, a
 non-zero exit); the index keeps its last commit, and a rerun gives exactly
 the clean index. Runs bounded samples; `make faults` runs every point
 (REFERAT_FAULTS=every)."""
+import http.client
 import os
 import re
 import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -195,3 +198,93 @@ class Faults(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ServerExhaustion(unittest.TestCase):
+    """--serve under a low RLIMIT_NOFILE, 1,000 concurrent connections and
+    clients that send their headers a byte at a time: the excess waits,
+    gets a 503 or is timed out; the server stays up and then answers
+    normally."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="referat-e2e-serve-faults-")
+        cls.db = os.path.join(cls.tmp, "db")
+        r = run("referat-index", "--db", cls.db, "--quiet", CORPUS)
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def start(self, nofile):
+        def limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+        log = open(os.path.join(self.tmp, "serve.log"), "w+")
+        proc = subprocess.Popen([os.path.join(BIN, "referat-search"), "--serve", "--db", self.db,
+                                 "--listen", "127.0.0.1:0", "--threads", "2"],
+                                stdout=log, stderr=subprocess.STDOUT, preexec_fn=limit)
+        self.addCleanup(lambda: (proc.kill(), proc.wait(), log.close()))
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            log.seek(0)
+            m = re.search(r"http://127\.0\.0\.1:(\d+)", log.read())
+            if m:
+                return proc, int(m.group(1))
+            self.assertIsNone(proc.poll(), "the server did not start")
+            time.sleep(0.1)
+        self.fail("the server printed no URL")
+
+    def get(self, port, path="/api/search?q=budget", timeout=60):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        try:
+            c.request("GET", path)
+            r = c.getresponse()
+            return r.status, r.read()
+        finally:
+            c.close()
+
+    def test_a_flood_of_connections_under_a_low_descriptor_limit(self):
+        proc, port = self.start(nofile=128)
+        status, normal = self.get(port)
+        self.assertEqual(status, 200)
+        socks = []
+        try:
+            for _ in range(1000):
+                s = socket.socket()
+                s.setblocking(False)
+                s.connect_ex(("127.0.0.1", port))
+                socks.append(s)
+            # A byte at a time: slow clients among the flood.
+            for k in range(200):
+                for s in socks[:50]:
+                    try:
+                        s.send(b"GET / HTTP/1.1\r\n"[k % 16:k % 16 + 1])
+                    except OSError:
+                        pass
+                if k % 50 == 0:
+                    self.assertIsNone(proc.poll(), "the server died under the flood")
+                time.sleep(0.005)
+            # Requests that got a connection meanwhile are answered or refused
+            # with a 503, never with another error.
+            try:
+                st, _ = self.get(port, timeout=5)
+                self.assertIn(st, (200, 503))
+            except (OSError, http.client.HTTPException):
+                pass  # waiting in the listen queue: timed out
+
+        finally:
+            for s in socks:
+                s.close()
+        self.assertIsNone(proc.poll(), "the server died")
+        deadline = time.time() + 60
+        while True:
+            try:
+                status, body = self.get(port)
+                if status == 200:
+                    break
+            except (OSError, http.client.HTTPException):
+                pass
+            self.assertLess(time.time(), deadline, "no normal answer after the flood")
+            time.sleep(0.2)
+        self.assertEqual(body, normal, "the answer after the flood is the normal one")
