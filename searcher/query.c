@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "referat/buf.h"
+#include "referat/date.h"
 #include "referat/fields.h"
 
 /* Deep nesting is never useful and must not exhaust the stack. */
@@ -370,48 +371,13 @@ static int compile_wildcard(parser *p, const char *prefix, const char *text, siz
     return node;
 }
 
-static int days_in_month(int y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return days[m - 1] + (m == 2 && leap);
-}
-
-/* Read 1 to MAX digits at *S (before END) as a number; -1 if none. */
-static int read_digits(const char **s, const char *end, int max)
-{
-    int v = 0, n = 0;
-    while (*s < end && n < max && **s >= '0' && **s <= '9') {
-        v = v * 10 + (**s - '0');
-        (*s)++;
-        n++;
-    }
-    return n ? v : -1;
-}
-
 /* "2017" or "2015..2017" for år:, "2017-09-07" (or "2017-9-7") or "a..b"
- * for dato:. Only digits and real calendar days: "2017-02-30" or "-201" is
- * no date (test_errors_explain_themselves). */
+ * for dato:; the reader is the one the parser uses (lib/date.c), so a date
+ * that cannot be indexed cannot be asked for either: "2017-02-30" or "-201"
+ * is no date (test_errors_explain_themselves). */
 static int parse_date(const char *s, size_t n, int is_end, char out[9])
 {
-    const char *p = s, *end = s + n;
-    int y = p + 4 <= end && p[0] >= '0' && p[0] <= '9' ? read_digits(&p, end, 4) : -1;
-    int m = is_end ? 12 : 1, d = is_end ? 31 : 1;
-    if (y < 0 || p - s != 4)
-        return 0;
-    if (p < end) {
-        /* "2017-09" is the whole month; "2017-09-07" the day. */
-        if (*p++ != '-' || (m = read_digits(&p, end, 2)) < 0)
-            return 0;
-        if (m >= 1 && m <= 12)
-            d = is_end ? days_in_month(y, m) : 1;
-        if (p < end && (*p++ != '-' || (d = read_digits(&p, end, 2)) < 0))
-            return 0;
-    }
-    if (p != end || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-        return 0;
-    snprintf(out, 9, "%04d%02d%02d", y % 10000, m % 100, d % 100);
-    return 1;
+    return ref_date_parse_bound(s, n, is_end, out);
 }
 
 static int compile_date(parser *p, const lexeme *l)
@@ -537,7 +503,7 @@ static int compile_lexeme(parser *p, const lexeme *l, int highlight)
         return compile_boolean(p, l);
     const char *prefix = l->field ? l->field->prefix : "";
     if (!l->field && p->opts->decisions_only)
-        prefix = ref_field_get("beslutning")->prefix;
+        prefix = ref_field_of(REF_FIELD_BESLUTNING)->prefix;
     if (l->kind == LEX_WORD && l->len > 1 && l->text[l->len - 1] == '*')
         return compile_wildcard(p, prefix, l->text, l->len - 1);
     int node = compile_text(p, prefix, l->text, l->len, highlight);
@@ -682,20 +648,20 @@ static int parse_or(parser *p)
 
 /* One filter on the boolean FIELD ("udvalg", "kommune"): the folded name,
  * or every value starting with it when written with a trailing '*'. */
-static int name_node(parser *p, const char *field, const char *name)
+static int name_node(parser *p, ref_field_id field, const char *name)
 {
     size_t n = strlen(name);
     int prefix = n > 0 && name[n - 1] == '*';
     ref_buf term = REF_BUF_INIT;
-    ref_buf_puts(&term, ref_field_get(field)->prefix);
+    ref_buf_puts(&term, ref_field_of(field)->prefix);
     size_t at = term.len;
     ref_casefold(name, n - (size_t)prefix, &term);
     int node = -1;
     if (ref_buf_status(&term) != REF_OK)
         p->status = REF_ENOMEM;
     else if (term.len == at)
-        fail(p, "an empty %s name: give a name, e.g. %s", field,
-             strcmp(field, "udvalg") == 0 ? "chefforum" : "albertslund*");
+        fail(p, "an empty %s name: give a name, e.g. %s", ref_field_of(field)->name,
+             field == REF_FIELD_UDVALG ? "chefforum" : "albertslund*");
     else if (prefix)
         node = ref_xquery_wildcard(p->q->xq, term.data, 0);
     else
@@ -705,7 +671,7 @@ static int name_node(parser *p, const char *field, const char *name)
 }
 
 /* Any of the N NAMES of FIELD. */
-static int names_node(parser *p, const char *field, const char *const *names, size_t n)
+static int names_node(parser *p, ref_field_id field, const char *const *names, size_t n)
 {
     int *nodes = calloc(n, sizeof *nodes);
     if (!nodes) {
@@ -747,9 +713,9 @@ static int apply_filters(parser *p, int root)
                                               o->date_to ? hi : NULL);
     }
     if (o->nbodies)
-        filters[n++] = names_node(p, "udvalg", o->bodies, o->nbodies);
+        filters[n++] = names_node(p, REF_FIELD_UDVALG, o->bodies, o->nbodies);
     if (o->nmunicipalities)
-        filters[n++] = names_node(p, "kommune", o->municipalities, o->nmunicipalities);
+        filters[n++] = names_node(p, REF_FIELD_KOMMUNE, o->municipalities, o->nmunicipalities);
     if (p->status != REF_OK)
         return -1;
     return n == 1 ? root : ref_xquery_op(p->q->xq, REF_XOP_FILTER, filters, n, 0);

@@ -282,7 +282,7 @@ typedef struct section_groups {
 
 static const char *group_prefix(size_t g)
 {
-    return g == 0 ? ref_field_get("titel")->prefix
+    return g == 0 ? ref_field_of(REF_FIELD_TITEL)->prefix
                   : ref_field_for_section((ref_section_kind)(g - 1))->prefix;
 }
 
@@ -601,6 +601,31 @@ void ref_search_result_free(ref_search_result *r)
         free(r->facets[k].values);
     }
     free(r);
+}
+
+ref_status ref_searcher_mark(ref_searcher *s, const char *query, const char *const *texts, size_t n,
+                             ref_snippet *out)
+{
+    memset(out, 0, n * sizeof *out);
+    ref_query *q = NULL;
+    if (query && *query) {
+        ref_query_opts qo = {.synonyms = s->synonyms};
+        if (ref_query_parse(s->analyzer, query, &qo, &q, NULL) != REF_OK)
+            q = NULL;
+    }
+    ref_status st = REF_OK;
+    for (size_t i = 0; q && st == REF_OK && i < n; i++) {
+        size_t len = strlen(texts[i]);
+        /* A window larger than the text holds every match. */
+        st = ref_snippet_make(s->analyzer, q, texts[i], len, len + 1, &out[i]);
+    }
+    ref_query_free(q);
+    return st;
+}
+
+ref_analyzer *ref_searcher_analyzer(ref_searcher *s)
+{
+    return s->analyzer;
 }
 
 /* --- single punkter -------------------------------------------------------- */

@@ -526,6 +526,10 @@ static void test_header_table(void **state)
         {"REFERAT Økonomiudvalget, 5. sept. 2019\n", "Økonomiudvalget", "2019-09-05", ""},
         {"REFERAT Teknisk Udvalg\n\nMødedato 1. dec. 2015\n", "Teknisk Udvalg", "2015-12-01", ""},
         {"REFERAT Chefforum d. 32-13-2017\n", "Chefforum", "", ""},
+        /* not a day of the calendar: was indexed as 2017-02-31, which no
+         * date filter could reach (lib/date.c is now the one reader) */
+        {"REFERAT Chefforum d. 31-02-2017\n", "Chefforum", "", ""},
+        {"Referat\n\nMødedato: den 3/4-2019\n", "", "2019-04-03", ""},
         {"Stedfortræder Jacob mødte\n", "", "", ""},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -604,7 +608,7 @@ static void test_one_megabyte_line(void **state)
 
     /* the same as a punkt line and as section text: a punkt line that
      * long is text run into the title, so the title is its first words
-     * (PUNKT_TITLE_MAX_BYTES in minutes.c) and the rest is the punkt's
+     * (PUNKT_TITLE_MAX_BYTES in minutes_int.h) and the rest is the punkt's
      * text, none of it lost */
     ref_buf b = REF_BUF_INIT;
     ref_buf_puts(&b, "Punkt 1: CF - ");

@@ -12,7 +12,7 @@
  *     `heading`, `body` and `date`; "Mødedato"/"Mødested" lines give date and
  *     place; the table of contents (and any other header text) is kept in
  *     no punkt.
- *   - A section's kind comes from its heading (a table in minutes.c). Known
+ *   - A section's kind comes from its heading (a table in minutes_recognise.c). Known
  *     headings of other municipalities (Resumé, Sagens kerne, Økonomi, …)
  *     are REF_SECTION_OTHER. A punkt may hold two sections of one kind
  *     ("Beslutning" then "Beslutning:"); index them all.

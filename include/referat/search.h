@@ -119,6 +119,19 @@ ref_status ref_searcher_get(ref_searcher *s, const char *id, ref_record **out);
 ref_status ref_searcher_meeting(ref_searcher *s, const char *id, ref_record ***out, size_t *n);
 void ref_records_free(ref_record **records, size_t n);
 
+/* The words QUERY looks for in each of the N texts TEXTS[i], as snippets
+ * whose window is the whole text: OUT[i].spans marks every match (none
+ * when QUERY is NULL, empty or not understood, since marking is a help and
+ * never an error). Through the searcher's own analyser and synonyms, so a
+ * page marks exactly what the search found. The caller releases each
+ * OUT[i] with ref_snippet_clear (also after a failure: all are
+ * initialised). REF_ENOMEM. */
+ref_status ref_searcher_mark(ref_searcher *s, const char *query, const char *const *texts, size_t n,
+                             ref_snippet *out);
+/* The searcher's analyser, borrowed (for showing what it does to a text,
+ * explain.h); valid while S is. */
+ref_analyzer *ref_searcher_analyzer(ref_searcher *s);
+
 /* Every body (udvalg) in the index, as written, with its number of
  * punkter, in byte order of the names: for a choice of udvalg in a form.
  * Free with ref_facet_clear. (A walk over every document's BODY slot.) */
