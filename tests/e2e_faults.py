@@ -93,12 +93,15 @@ class Faults(unittest.TestCase):
     # --- allocation failure -------------------------------------------------
 
     def test_every_allocation_failure_in_the_library_paths_ends_cleanly(self):
-        """Analysis, query, parse, search, each export, web requests: every
-        point, inside one process; the same objects work on the next call."""
+        """Analysis, query, parsing a text file, search, each export, web
+        requests: every point (every 4th under ASan), inside one process;
+        the same objects work on the next call."""
         work = tempfile.mkdtemp(dir=self.tmp)
         r = subprocess.run([FAULT_PATHS, "loop", self.db, work, SEED], capture_output=True,
                            text=True, timeout=600,
-                           env=preload_env(REFERAT_FAIL_SPARE="libstemmer"))
+                           env=preload_env(REFERAT_FAIL_SPARE="libstemmer",
+                                           REFERAT_FAULT_STRIDE="1" if EVERY or not ASAN
+                                           else "4"))
         print("\n" + r.stdout, file=sys.stderr)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIsNone(re.search(r"[1-9][0-9]* BAD|N=[0-9]+:", r.stdout), r.stdout)
@@ -119,12 +122,12 @@ class Faults(unittest.TestCase):
         """The real programs: normal output, or a message and a non-zero
         exit, never exit 0 with other output, a crash or a partial export."""
         self.faultrun("parse-text", "analyze", "search-json", "search-facets", "export-csv",
-                      "export-jsonl", "export-md", "export-html", sample=12)
+                      "export-jsonl", "export-md", "export-html", sample=6 if ASAN else 12)
 
     def test_an_index_run_failing_anywhere_is_completed_by_a_rerun(self):
         """A run that fails at any allocation keeps whole commits only; the
         rerun gives exactly the clean index (no duplicated punkter)."""
-        self.faultrun("index", sample=0, index_sample=8)
+        self.faultrun("index", sample=0, index_sample=4 if ASAN else 8)
 
     # --- I/O errors -----------------------------------------------------------
 
