@@ -130,7 +130,10 @@ static void walk(walker *w, xmlNode *root)
  * failing call is working on.) */
 static _Thread_local int html_oom;
 
-static void html_failed(void) { html_oom = 1; }
+static void html_failed(void)
+{
+    html_oom = 1;
+}
 
 static void *html_malloc(size_t n)
 {
@@ -156,7 +159,10 @@ static char *html_strdup(const char *s)
     return p;
 }
 
-static void html_free(void *p) { free(p); }
+static void html_free(void *p)
+{
+    free(p);
+}
 
 static pthread_once_t html_once = PTHREAD_ONCE_INIT;
 

@@ -333,7 +333,6 @@ static ref_status need_writer(ref_xdb *db)
     return REF_OK;
 }
 
-
 ref_status ref_xdb_replace(ref_xdb *db, const char *unique_term, const ref_xdoc *doc)
 {
     ref_status st = need_writer(db);

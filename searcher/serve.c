@@ -415,9 +415,8 @@ static int run(server *sv, const serve_opts *o, struct sockaddr_storage addr)
         flags, 0, NULL, NULL, answer, sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-        MHD_OPTION_CONNECTION_LIMIT, max_conns,
-        MHD_OPTION_URI_LOG_CALLBACK, keep_raw_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, request_done,
-        NULL, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_URI_LOG_CALLBACK, keep_raw_uri, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "referat-search: cannot listen on %s%s%s\n", o->listen, errno ? ": " : "",
                 errno ? strerror(errno) : "");

@@ -8,7 +8,10 @@
 #include "referat/buf.h"
 
 /* A reserve beyond any address space fails without allocating. */
-static void spoil(ref_buf *b) { ref_buf_reserve(b, SIZE_MAX - 8); }
+static void spoil(ref_buf *b)
+{
+    ref_buf_reserve(b, SIZE_MAX - 8);
+}
 
 static void test_buf_failure_is_sticky_until_reset(void **state)
 {

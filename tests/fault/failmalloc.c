@@ -56,9 +56,9 @@ static char bootstrap[4096] __attribute__((aligned(16)));
 static size_t bootstrap_used;
 static int resolving;
 
-static int counting;           /* main() has started */
-static unsigned long count;    /* allocations since counting (or arming) began */
-static unsigned long fail_at;  /* 0: never */
+static int counting;          /* main() has started */
+static unsigned long count;   /* allocations since counting (or arming) began */
+static unsigned long fail_at; /* 0: never */
 static int fired;
 static const char *count_file;
 
@@ -215,8 +215,8 @@ static int counting_main(int argc, char **argv, char **envp)
 typedef int (*start_fn)(main_fn, int, char **, void (*)(void), void (*)(void), void (*)(void),
                         void *);
 
-int __libc_start_main(main_fn main_, int argc, char **argv, void (*init)(void),
-                      void (*fini)(void), void (*rtld_fini)(void), void *stack_end)
+int __libc_start_main(main_fn main_, int argc, char **argv, void (*init)(void), void (*fini)(void),
+                      void (*rtld_fini)(void), void *stack_end)
 {
     start_fn real_start = (start_fn)dlsym(RTLD_NEXT, "__libc_start_main");
     real_main = main_;

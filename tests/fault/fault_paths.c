@@ -94,10 +94,10 @@ typedef struct ctx {
     ref_analyzer *analyzer;
     ref_searcher *searcher;
     ref_web *web;
-    const char *file;       /* parse */
+    const char *file;         /* parse */
     ref_export_format format; /* export */
     const char *export_path;
-    const char *uri;        /* web */
+    const char *uri;         /* web */
     ref_search_result *hits; /* export: what to write */
 } ctx;
 
@@ -405,7 +405,7 @@ static int run_loops(const char *db, const char *tmpdir, char **files, int nfile
     char path[4096];
 #define EXPORT_LOOP(fmt, key, alias)                                                               \
     c.format = fmt;                                                                                \
-    snprintf(path, sizeof path, "%s/hits.%s", tmpdir, key);                                         \
+    snprintf(path, sizeof path, "%s/hits.%s", tmpdir, key);                                        \
     c.export_path = path;                                                                          \
     bad += loop("export-" key, &c, path_export, NULL);
     REF_EXPORT_FORMAT_LIST(EXPORT_LOOP)
