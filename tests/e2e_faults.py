@@ -211,6 +211,11 @@ class ServerExhaustion(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        # The clients' 1,000 sockets need descriptors of this process.
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = 4096 if hard == resource.RLIM_INFINITY else min(hard, 4096)
+        if soft != resource.RLIM_INFINITY and soft < want:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
         cls.tmp = tempfile.mkdtemp(prefix="referat-e2e-serve-faults-")
         cls.db = os.path.join(cls.tmp, "db")
         r = run("referat-index", "--db", cls.db, "--quiet", CORPUS)
