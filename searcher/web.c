@@ -103,6 +103,7 @@ static void search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit
 {
     memset(so, 0, sizeof *so);
     so->decisions_only = p->decisions;
+    so->no_correct = p->no_correct;
     so->offset = offset;
     so->limit = limit;
     so->sort = p->sort;

@@ -85,6 +85,10 @@ static void put_state(ref_buf *u, const ref_web_params *p, uint32_t page)
         SEP();
         ref_buf_puts(u, "beslutninger=1");
     }
+    if (p->no_correct) {
+        SEP();
+        ref_buf_puts(u, "ordret=1");
+    }
     for (size_t i = 0; i < p->nbodies; i++) {
         SEP();
         ref_buf_puts(u, "udvalg=");
@@ -442,7 +446,19 @@ static void put_results(ref_buf *b, const ref_search_result *r, const ref_web_pa
         put_text(b, p->q);
         ref_buf_puts(b, "«. Viser resultater for »");
         put_text(b, r->suggestion);
-        ref_buf_puts(b, "«.</p>\n");
+        ref_buf_puts(b, "«. <a class=\"original\" ");
+        ref_web_params orig = *p;
+        orig.no_correct = 1;
+        put_href(b, "/", NULL, &orig, 0);
+        ref_buf_puts(b, ">Søg kun efter »");
+        put_text(b, p->q);
+        ref_buf_puts(b, "«</a></p>\n");
+    }
+    if (r->partial) {
+        ref_buf_puts(b, "<p class=\"partial\">Ingen punkter med alle ordene; viser de bedste "
+                        "delvise træf — mangler: ");
+        put_text(b, r->missing ? r->missing : "");
+        ref_buf_puts(b, "</p>\n");
     }
     ref_buf_printf(b, "<p class=\"count\">%u %s fundet%s</p>\n", r->total,
                    r->total == 1 ? "punkt" : "punkter", p->decisions ? " (kun beslutninger)" : "");

@@ -37,6 +37,8 @@ typedef struct ref_search_opts {
     const char *const *municipalities;
     size_t nmunicipalities;
     int facets;           /* count hits per year, body and section (below) */
+    int no_correct;       /* never replace the query by its spelling
+                             suggestion (--no-correct); it is still offered */
 } ref_search_opts;
 
 /* Facets: how the hits spread, counted over every hit, not just the page.
@@ -72,6 +74,9 @@ typedef struct ref_hit {
     int section;          /* index into record->sections of the snippet's
                              section, or -1 (no text to show) */
     ref_snippet snippet;  /* over record->sections[section].text */
+    char *missing;        /* a partial match (ref_search_result.partial):
+                             the query words this punkt lacks, as typed,
+                             space-separated; NULL for a full match */
 } ref_hit;
 
 typedef struct ref_search_result {
@@ -83,10 +88,23 @@ typedef struct ref_search_result {
                              little (fewer than REF_SUGGEST_BELOW hits); or NULL */
     int corrected;        /* the query found nothing, so the hits are those of
                              the suggestion (shown as "Viser resultater for") */
+    int partial;          /* no punkt has all the query's words: the hits are
+                             the best partial matches, those with most words
+                             first (each hit's missing says which it lacks) */
+    char *missing;        /* partial: the words the hits shown lack, each
+                             once, space-separated; else NULL */
+    uint32_t unfiltered_total; /* the query found nothing with the filters
+                             (dates, bodies, municipalities, decisions only):
+                             how many punkter it finds without them */
     int has_facets;       /* opts.facets was set: total is exact and */
     ref_facet facets[REF_FACET_KINDS];
 } ref_search_result;
 
+/* Spelling suggestions are made only for words that neither the index nor
+ * the lexicon knows (in any inflection or as a compound part), and only
+ * when the query found fewer hits than this; a query that found nothing is
+ * replaced by its suggestion (corrected) unless opts.no_correct. A word
+ * that is known is never replaced, however few hits filters left. */
 #define REF_SUGGEST_BELOW 3
 
 typedef struct ref_searcher ref_searcher;
