@@ -35,9 +35,12 @@ sys.path.insert(0, os.path.dirname(HERE))
 import e2e_formats  # noqa: E402  render_html and the PDF script, shared with the format tests
 
 # Libraries whose own allocations are not failed: libstemmer dereferences
-# a failed allocation in sb_stemmer_new (a crash we cannot handle), and
-# GLib/poppler abort on one by design. Everything else is failed.
-SPARED = "libstemmer,libglib,libgobject,libpoppler"
+# a failed allocation in sb_stemmer_new, Xapian 1.4.22 segfaults while a
+# std::bad_alloc unwinds through its query optimiser (postlist_sub_and_like;
+# found by these loops after the query changes of issue 14), and
+# GLib/poppler abort on one by design. Crashes we cannot handle; everything
+# else (our code, libc, zlib, libxml2, our wrapper's C++) is failed.
+SPARED = "libstemmer,libxapian,libglib,libgobject,libpoppler"
 HANG_SECONDS = 30
 HANG = -1000  # the return code of a run that did not end in HANG_SECONDS
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
