@@ -209,6 +209,22 @@ template <typename Fn> int add_node(ref_xquery *q, Fn fn, NodeRecipe recipe = No
     return id;
 }
 
+// add_node with a recipe that MAKE builds: building it allocates, so it is
+// built under the guard too (a std::bad_alloc from an argument built at the
+// call site once escaped into C: tests/fault/, query).
+template <typename Fn, typename Make> int add_node_made(ref_xquery *q, Fn fn, Make make) noexcept
+{
+    if (!q || q->status != REF_OK)
+        return -1;
+    NodeRecipe recipe;
+    ref_status st = guard(&q->errmsg, [&] { recipe = make(); });
+    if (st != REF_OK) {
+        q->status = st;
+        return -1;
+    }
+    return add_node(q, fn, std::move(recipe));
+}
+
 NodeRecipe op_recipe(ref_xop op, const int *children, size_t n, uint32_t window)
 {
     NodeRecipe r;
@@ -950,7 +966,7 @@ int ref_xquery_op(ref_xquery *q, ref_xop op, const int *children, size_t n, uint
             return -1;
         }
     }
-    return add_node(q, [&] {
+    return add_node_made(q, [&] {
         std::vector<Xapian::Query> subs;
         subs.reserve(n);
         for (size_t i = 0; i < n; i++)
@@ -960,7 +976,7 @@ int ref_xquery_op(ref_xquery *q, ref_xop op, const int *children, size_t n, uint
         if (op == REF_XOP_PHRASE || op == REF_XOP_NEAR)
             w = window ? window : static_cast<Xapian::termcount>(n);
         return Xapian::Query(xop(op), subs.begin(), subs.end(), w);
-    }, op_recipe(op, children, n, window));
+    }, [&] { return op_recipe(op, children, n, window); });
 }
 
 int ref_xquery_scale(ref_xquery *q, int child, double factor)
@@ -972,10 +988,10 @@ int ref_xquery_scale(ref_xquery *q, int child, double factor)
         set_errmsg(&q->errmsg, "invalid query node");
         return -1;
     }
-    return add_node(q, [&] {
+    return add_node_made(q, [&] {
         return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->nodes[static_cast<size_t>(child)],
                              factor);
-    }, scale_recipe(child, factor));
+    }, [&] { return scale_recipe(child, factor); });
 }
 
 int ref_xquery_value_range(ref_xquery *q, unsigned slot, const char *lo, const char *hi)
@@ -1239,7 +1255,7 @@ ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearc
     });
     if (st == REF_OK && refused.status != REF_OK) {
         st = refused.status;
-        db->errmsg = refused.message;
+        set_errmsg(&db->errmsg, refused.message.c_str()); /* no throw into C */
     }
     if (st != REF_OK) {
         delete r;

@@ -802,9 +802,11 @@ static void test_stub_file_lists_local_shards(void **state)
     ref_xdb *w = open_ok(a, REF_XDB_WRITE);
     put_doc(w, &corpus[0]);
     put_doc(w, &corpus[1]);
+    assert_int_equal(ref_xdb_commit(w), REF_OK); /* close discards, never commits */
     ref_xdb_close(w);
     w = open_ok(b, REF_XDB_WRITE);
     put_doc(w, &corpus[2]);
+    assert_int_equal(ref_xdb_commit(w), REF_OK);
     ref_xdb_close(w);
     ref_buf text = REF_BUF_INIT;
     ref_buf_printf(&text, "auto a\n# the second\n\nauto %s\n", b);

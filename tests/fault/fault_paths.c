@@ -360,10 +360,21 @@ static int loop(const char *name, ctx *c, path_fn fn, setup_fn setup)
             }
         }
     }
-    printf("%-14s %6lu allocations, %5lu points: %lu normal, %lu clean error, %lu BAD\n", name,
-           allocs, points, normal_runs, clean, bad);
+    /* REFERAT_FAULT_KNOWN=PATH,...: paths with a known, reported gap; their
+     * BAD runs are printed as "known BAD" and do not fail the loop (a crash
+     * still does: it ends the process). */
+    const char *known = getenv("REFERAT_FAULT_KNOWN");
+    int is_known = 0;
+    if (known && bad) {
+        size_t n = strlen(name);
+        for (const char *at = known; (at = strstr(at, name)) != NULL; at += n)
+            if ((at == known || at[-1] == ',') && (at[n] == ',' || at[n] == '\0'))
+                is_known = 1;
+    }
+    printf("%-14s %6lu allocations, %5lu points: %lu normal, %lu clean error, %lu %s\n", name,
+           allocs, points, normal_runs, clean, bad, is_known ? "known BAD" : "BAD");
     fflush(stdout);
-    return bad ? 1 : 0;
+    return bad && !is_known ? 1 : 0;
 }
 
 static int run_loops(const char *db, const char *tmpdir, char **files, int nfiles)
@@ -382,7 +393,11 @@ static int run_loops(const char *db, const char *tmpdir, char **files, int nfile
         fprintf(stderr, "fault_paths: cannot set up: %s\n", err ? err : "");
         return 2;
     }
-    ref_web_config config = {db, NULL, lex, tmpdir, 1};
+    ref_web_config config = {0};
+    config.db_path = db;
+    config.lexicon = lex;
+    config.tmpdir = tmpdir;
+    config.local_hosts_only = 1;
     if (ref_web_new(&config, &c.web, &err) != REF_OK) {
         fprintf(stderr, "fault_paths: web: %s\n", err ? err : "");
         return 2;
