@@ -44,8 +44,9 @@ from faultrun import SPARED  # noqa: E402
 # Paths with a known gap, reported and to be closed: a hit's outcome
 # (ref_outcome_of_record, lib/outcome.c) has no error channel, so a failed
 # allocation while classifying a decision gives "andet" or no outcome with
-# success (exports, the API, the page). Their BAD runs are shown as "known
-# BAD"; remove a path here once its gap is closed.
+# success (exports, the API, the page; the JSON of a search; and an index
+# run, which then indexes the wrong outcome term with success). Their BAD
+# runs are shown as "known BAD"; remove a path here once its gap is closed.
 KNOWN_GAPS = "export-csv,export-jsonl,export-md,export-html,web-api,web-page,web-export"
 
 FAULT = fault_dir()
@@ -125,6 +126,7 @@ class Faults(unittest.TestCase):
                 "--shim", SHIM, "--fault-paths", FAULT_PATHS, "-v"]
         if ASAN:
             args += ["--asan", ASAN]
+        args += ["--known", KNOWN_GAPS + ",search-json,search-facets,index"]
         args += ["--every"] if EVERY else ["--sample", str(sample)]
         args += ["--index-sample", str(300 if EVERY else index_sample)]
         r = subprocess.run(args + list(paths), capture_output=True, text=True, timeout=3600)
