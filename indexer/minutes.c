@@ -299,6 +299,12 @@ static void check_number(parser *p, const punkt_line *pl, size_t lineno)
 
 static void start_punkt(parser *p, const punkt_line *pl, size_t lineno)
 {
+    /* A case number right above this punkt line is this punkt's, even if
+     * the punkt before took it (Faaborg-Midtfyn writes it above). */
+    int pending = p->pending_journal && p->pending_journal_line == p->line_before;
+    ref_punkt *prev = mn_cur_punkt(p);
+    if (pending && prev && prev->journal == p->pending_journal)
+        prev->journal = (char *)""; /* strings are arena-owned or static */
     finish_punkt(p);
     ref_meeting *mt = &p->m->pub;
     if (!mn_grow(p, (void **)&mt->punkter, &p->cap_punkter, mt->npunkter, sizeof *mt->punkter))
@@ -313,6 +319,9 @@ static void start_punkt(parser *p, const punkt_line *pl, size_t lineno)
     pk->prefix = mn_pstrndup(p, pl->rest, plen);
     pk->title = mn_pstrndup(p, t, tn);
     pk->journal = mn_pstrndup(p, "", 0);
+    if (pending)
+        pk->journal = (char *)p->pending_journal;
+    p->pending_journal = NULL;
     if (p->rc != REF_OK)
         return;
     pk->number = pl->number;
@@ -324,6 +333,7 @@ static void start_punkt(parser *p, const punkt_line *pl, size_t lineno)
     p->cap_sections = 0;
     p->have_section = 0;
     p->expect_journal = 1;
+    p->journal_lines = JOURNAL_SEARCH_LINES + 1; /* the punkt line counts */
     if (!p->implicit_punkt)
         check_number(p, pl, lineno);
 }
@@ -509,7 +519,7 @@ static int punkt_preamble(parser *p, const line *ln, const punkt_line *pl, int i
     if (!pk->title[0] && ln->n <= MARKUP_HEADING_MAX_BYTES &&
         !ends_sentence_char(ln->s[ln->n - 1]) && !mn_ci_contains(ln->s, ln->n, ": ") &&
         mn_classify_heading(ln).role != ROLE_KNOWN &&
-        !(p->expect_journal && mn_match_journal(ln, &tok, &ntok))) {
+        !mn_find_journal(ln->s, ln->n, p->expect_journal, &tok, &ntok)) {
         pk->title = mn_pstrndup(p, ln->s, ln->n);
         return 1;
     }
@@ -531,6 +541,36 @@ static void start_implicit_punkt(parser *p, const line *ln, const line *next)
         heading_or_text(p, ln, next);
 }
 
+/* A punkt's case number, wherever it stands in the punkt's first lines
+ * ("Sagsid.: 17/69, Sagsinitialer: bhh" under a bullet, "Sagsnr.: 330-2020-164
+ * Dok.nr.: …" on one line with other labels). A line that is nothing but
+ * the number is consumed; a line that says more stays text too. A number
+ * alone on its line after the punkt's first lines may be the next punkt's,
+ * written above its punkt line (Hjørring): it is kept pending for that. 1 if
+ * LN was consumed. */
+static int take_journal(parser *p, const line *ln)
+{
+    ref_punkt *pk = mn_cur_punkt(p);
+    int first = pk && p->expect_journal;
+    p->expect_journal = 0;
+    const char *tok;
+    size_t ntok;
+    int found = mn_find_journal(ln->s, ln->n, first, &tok, &ntok);
+    if (!found)
+        return 0;
+    char *number = mn_pstrndup(p, tok, ntok);
+    p->pending_journal = number;
+    p->pending_journal_line = ln->no;
+    if (pk && !pk->journal[0] && p->journal_lines > 0 && number) {
+        pk->journal = number;
+        if (found == 2) {
+            p->at_paragraph = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void handle_line(parser *p, const line *ln, const line *next)
 {
     if (ln->consumed)
@@ -544,6 +584,10 @@ static void handle_line(parser *p, const line *ln, const line *next)
         p->at_paragraph = 1;
         return;
     }
+    p->line_before = p->last_line;
+    p->last_line = ln->no;
+    if (p->journal_lines > 0)
+        p->journal_lines--;
     /* In a table of contents, "Lukkede punkter" names a part; it does not
      * open one. */
     int part = p->in_toc && !p->have_punkt ? 0 : mn_closed_part_line(ln->s, ln->n);
@@ -582,6 +626,7 @@ static void handle_line(parser *p, const line *ln, const line *next)
         return;
     }
     if (!p->have_punkt) {
+        take_journal(p, ln); /* only remembered: the first punkt's, if next */
         /* A page with one item: a section heading, or the first line that
          * is not about the meeting, ends the header. */
         if (toc)
@@ -599,17 +644,8 @@ static void handle_line(parser *p, const line *ln, const line *next)
         }
         return;
     }
-    if (p->expect_journal) {
-        p->expect_journal = 0;
-        const char *tok;
-        size_t ntok;
-        if (mn_match_journal(ln, &tok, &ntok)) {
-            ref_punkt *pk = mn_cur_punkt(p);
-            pk->journal = mn_pstrndup(p, tok, ntok);
-            p->at_paragraph = 1;
-            return;
-        }
-    }
+    if (take_journal(p, ln))
+        return;
     heading_or_text(p, ln, next);
 }
 
@@ -688,10 +724,12 @@ static ref_status parse(parser *p, const char *text, size_t len)
     }
     if (ref_buf_status(&a.buf) != REF_OK || ref_buf_status(&b.buf) != REF_OK)
         p->rc = REF_ENOMEM;
-    if (!p->have_punkt) {
+    if (!p->have_punkt)
         mn_finish_header(p);
+    mn_meeting_from_first_page(p, text, len);
+    mn_warn_missing_fields(p);
+    if (!p->have_punkt)
         mn_warn(p, 0, "no punkter recognised");
-    }
     finish_punkt(p);
     if (p->rc == REF_OK)
         drop_toc_punkter(p);

@@ -302,7 +302,8 @@ static void test_header_forms(void **state)
          "Social- og Sundhedsudvalget", "2023-04-20", ""},
         {"UDVALG\n\nTeknik, Erhverv, Plan og Miljøudvalget 2018-2021\n\nSTED\n\nMødelokale C\n\n"
          "STARTTIDSPUNKT\n\n06-11-2018 07:30:00\n\nPkt. 1 A\n\nx\n",
-         "Teknik, Erhverv, Plan og Miljøudvalget 2018-2021", "2018-11-06", "Mødelokale C"},
+         /* the name without the period it serves */
+         "Teknik, Erhverv, Plan og Miljøudvalget", "2018-11-06", "Mødelokale C"},
         {"Beslutningsprotokol\n\ntirsdag den 6. juni 2017 kl. 09:00\n\nMødested: Loungen\n"
          "Udvalg: Børne- og Uddannelsesudvalg\n\nPkt. 1 A\n\nx\n",
          "Børne- og Uddannelsesudvalg", "2017-06-06", "Loungen"},
