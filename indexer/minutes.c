@@ -694,6 +694,20 @@ static void drop_toc_punkter(parser *p)
 
 static void keep_header_text(parser *p);
 
+/* "the label (line 4)" for a field with VALUE decided by RULE at LINENO. */
+static const char *rule_text(parser *p, const char *value, const char *rule, size_t lineno)
+{
+    if (!value[0] || !rule)
+        return "";
+    char buf[160];
+    if (lineno)
+        snprintf(buf, sizeof buf, "%s (line %zu)", rule, lineno);
+    else
+        snprintf(buf, sizeof buf, "%s", rule);
+    const char *r = mn_pstrndup(p, buf, strlen(buf));
+    return r ? r : "";
+}
+
 static ref_status parse(parser *p, const char *text, size_t len)
 {
     ref_meeting *mt = &p->m->pub;
@@ -702,6 +716,7 @@ static ref_status parse(parser *p, const char *text, size_t len)
     mt->place = mt->body;
     mt->heading = mt->body;
     mt->municipality = mt->body;
+    mt->date_rule = mt->body_rule = mt->municipality_rule = "";
     p->at_paragraph = 1;
     mn_prescan_text(p, text, len);
     mn_detect_municipality(p, text, len);
@@ -728,6 +743,8 @@ static ref_status parse(parser *p, const char *text, size_t len)
         mn_finish_header(p);
     mn_meeting_from_first_page(p, text, len);
     mn_warn_missing_fields(p);
+    mt->date_rule = rule_text(p, mt->date, p->date_rule, p->date_line);
+    mt->body_rule = rule_text(p, mt->body, p->body_rule, p->body_line);
     if (!p->have_punkt)
         mn_warn(p, 0, "no punkter recognised");
     finish_punkt(p);

@@ -45,6 +45,9 @@ void ref_meeting_explain(const ref_meeting *m, ref_buf *out)
 {
     ref_buf_printf(out, "meeting\n  municipality: %s\n  body: %s\n  date: %s\n  place: %s\n",
                    or_none(m->municipality), or_none(m->body), or_none(m->date), or_none(m->place));
+    if (m->date_rule[0] || m->body_rule[0] || m->municipality_rule[0])
+        ref_buf_printf(out, "  decided: date by %s; body by %s; municipality by %s\n",
+                       or_none(m->date_rule), or_none(m->body_rule), or_none(m->municipality_rule));
     if (m->heading[0])
         ref_buf_printf(out, "  first line: %s\n", m->heading);
     if (m->npages)

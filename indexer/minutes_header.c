@@ -513,34 +513,102 @@ static int municipality_before(const char *text, size_t at)
     return -1;
 }
 
-/* The municipality or region the text names most often (the first named
- * on a tie); "" if none. One pass over the text. */
+/* The words after a municipality's name that make it the municipality:
+ * "Albertslund Kommune(s)", "Aarhus Byråd", "Ballerup Kommunalbestyrelse".
+ * Longest first. */
+static const char *const issuer_words[] = {" Kommunalbestyrelse", " Kommune", " Byråd"};
+
+/* Bytes of the issuer word at TEXT[I] (" Kommune"), ending a word (a
+ * genitive 's' allowed); 0 if none. */
+static size_t issuer_word_at(const char *text, size_t len, size_t i)
+{
+    for (size_t k = 0; k < sizeof issuer_words / sizeof issuer_words[0]; k++) {
+        size_t w = strlen(issuer_words[k]);
+        if (len - i < w || memcmp(text + i, issuer_words[k], w) != 0)
+            continue;
+        size_t e = i + w;
+        if (e < len && text[e] == 's')
+            e++;
+        if (e == len || !starts_letter(text + e, len - e))
+            return w;
+    }
+    return 0;
+}
+
+enum { ADDRESS_LOOK_BYTES = 40 };
+
+/* Is the mention ending at TEXT[END] an address ("i Herning Kommune, Torvet
+ * 5, 7400 Herning": a postcode follows on the line), the place of the
+ * meeting rather than the body that holds it? */
+static int names_a_place(const char *text, size_t len, size_t end)
+{
+    size_t stop = len - end < ADDRESS_LOOK_BYTES ? len : end + ADDRESS_LOOK_BYTES;
+    for (size_t i = end; i + 5 < stop && text[i] != '\n'; i++)
+        if (text[i] == ' ' && is_digit(text[i + 1]) && is_digit(text[i + 2]) &&
+            is_digit(text[i + 3]) && is_digit(text[i + 4]) && text[i + 5] == ' ' && i + 6 < len &&
+            starts_upper(text + i + 6, len - i - 6))
+            return 1;
+    return 0;
+}
+
+enum { NNAMES = NMUNICIPALITIES + NREGIONS, ISSUER_LINES = 6 };
+
+/* The municipality or region that holds the meeting, in this order:
+ *   1. named in the title lines (the first ISSUER_LINES non-blank lines:
+ *      "Referat - Viborg Kommune", "Hjørring Byråd - Hjørring Kommune");
+ *   2. named most often (the first named on a tie), an address ("i
+ *      Herning Kommune, Torvet 5, 7400 Herning") counting only when nothing
+ *      else is named.
+ * "" if none. One pass over the text. `--municipality` and the other files
+ * of the folder come after these, in the indexer. */
 void mn_detect_municipality(parser *p, const char *text, size_t len)
 {
-    size_t counts[NMUNICIPALITIES + NREGIONS];
-    size_t first[NMUNICIPALITIES + NREGIONS];
+    size_t counts[2][NNAMES], first[2][NNAMES];
     memset(counts, 0, sizeof counts);
+    int issuer = -1;
+    size_t lines = 0;
+    int blank = 1;
     for (size_t i = 0; i + 1 < len; i++) {
+        if (text[i] == '\n') {
+            lines += !blank;
+            blank = 1;
+        } else if (!is_space((unsigned char)text[i])) {
+            blank = 0;
+        }
         int k = -1;
-        if (text[i] == ' ' && text[i + 1] == 'K' && len - i >= 8 &&
-            memcmp(text + i + 1, "Kommune", 7) == 0 &&
-            (i + 8 == len || text[i + 8] == 's' || !starts_letter(text + i + 8, len - i - 8)))
+        size_t end = i, w;
+        if (text[i] == ' ' && (text[i + 1] == 'K' || text[i + 1] == 'B') &&
+            (w = issuer_word_at(text, len, i)) > 0) {
             k = municipality_before(text, i);
-        else if (text[i] == 'R' && (i == 0 || !starts_letter(text + i - 1, 1)))
+            end = i + w;
+        } else if (text[i] == 'R' && (i == 0 || !starts_letter(text + i - 1, 1))) {
             for (int r = 0; r < (int)NREGIONS; r++)
                 if (ci_prefix(text + i, len - i, region_names[r]) == strlen(region_names[r]) &&
                     memcmp(text + i, region_names[r], 7) == 0)
                     k = (int)NMUNICIPALITIES + r;
+        }
         if (k < 0)
             continue;
-        if (!counts[k]++)
-            first[k] = i;
+        int place = names_a_place(text, len, end);
+        if (!place && issuer < 0 && lines < ISSUER_LINES)
+            issuer = k;
+        if (!counts[place][k]++)
+            first[place][k] = i;
     }
     int best = -1;
-    for (int k = 0; k < (int)(NMUNICIPALITIES + NREGIONS); k++)
-        if (counts[k] && (best < 0 || counts[k] > counts[best] ||
-                          (counts[k] == counts[best] && first[k] < first[best])))
-            best = k;
+    const char *rule = "the title lines";
+    if (issuer >= 0) {
+        best = issuer;
+    } else {
+        for (int place = 0; place < 2 && best < 0; place++)
+            for (int k = 0; k < NNAMES; k++)
+                if (counts[place][k] && (best < 0 || counts[place][k] > counts[place][best] ||
+                                         (counts[place][k] == counts[place][best] &&
+                                          first[place][k] < first[place][best]))) {
+                    best = k;
+                    rule = place ? "the address named" : "the most mentions";
+                }
+    }
     if (best < 0)
         return;
     const char *name = best >= (int)NMUNICIPALITIES
@@ -548,6 +616,7 @@ void mn_detect_municipality(parser *p, const char *text, size_t len)
                            : (municipality_names[best].name ? municipality_names[best].name
                                                             : municipality_names[best].written);
     p->m->pub.municipality = mn_pstrndup(p, name, strlen(name));
+    p->m->pub.municipality_rule = rule;
 }
 
 /* ---- the meeting's date and body from the first page ------------------- */

@@ -128,6 +128,11 @@ typedef struct ref_meeting {
     char *heading;   /* the first header line as written ("REFERAT Chefforum
                         d. 07-09-2017"); "" if none */
     char *municipality; /* "Albertslund", "Region Hovedstaden"; "" if none */
+    /* Which rule decided date, body and municipality, for --explain ("the
+     * label (line 4)", "the most mentions"); "" where the field is empty. */
+    const char *date_rule;
+    const char *body_rule;
+    const char *municipality_rule;
     int unstructured; /* punkter are pages or the whole file (see above) */
     size_t npages;   /* form-feed pages; 0 for text without them */
     ref_furniture *furniture;
