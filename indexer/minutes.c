@@ -316,6 +316,7 @@ static void start_punkt(parser *p, const punkt_line *pl, size_t lineno)
     const char *t = pl->rest + toff;
     size_t tn = pl->nrest - toff;
     trim(&t, &tn);
+    tn = mn_strip_leaders(t, tn); /* "Titel ........ 5": the contents' leader */
     pk->prefix = mn_pstrndup(p, pl->rest, plen);
     pk->title = mn_pstrndup(p, t, tn);
     pk->journal = mn_pstrndup(p, "", 0);
@@ -541,6 +542,35 @@ static void start_implicit_punkt(parser *p, const line *ln, const line *next)
         heading_or_text(p, ln, next);
 }
 
+static void add_toc_entry(parser *p, int number, const char *prefix, const char *title,
+                          size_t lineno, int page)
+{
+    if (!mn_grow(p, (void **)&p->toc, &p->cap_toc, p->ntoc, sizeof *p->toc))
+        return;
+    p->toc[p->ntoc++] = (toc_entry){number, prefix, title, lineno, page};
+}
+
+/* A line of the table of contents naming a punkt ("3. Varmeplan 2018 .... 7",
+ * "Pkt. 42 Beslutninger om dagsordenen\t3"): remembered, so that a punkt
+ * the body never reaches is still kept (add_listed_punkter). */
+static void note_toc_entry(parser *p, const line *ln)
+{
+    line t = *ln; /* the same text, read up to its leader; LN keeps the buffer */
+    t.n = mn_strip_leaders(ln->s, ln->n);
+    punkt_line pl;
+    if (!(mn_match_punkt_line(&t, &pl) || mn_match_numbered_punkt(&t, &pl)) || pl.number <= 0)
+        return;
+    size_t plen, toff;
+    mn_split_prefix(pl.rest, pl.nrest, &plen, &toff);
+    const char *title = pl.rest + toff;
+    size_t tn = pl.nrest - toff;
+    trim(&title, &tn);
+    const char *prefix = mn_pstrndup(p, pl.rest, plen);
+    const char *ti = mn_pstrndup(p, title, tn);
+    if (prefix && ti)
+        add_toc_entry(p, pl.number, prefix, ti, ln->no, p->cur_page);
+}
+
 /* A punkt's case number, wherever it stands in the punkt's first lines
  * ("Sagsid.: 17/69, Sagsinitialer: bhh" under a bullet, "Sagsnr.: 330-2020-164
  * Dok.nr.: …" on one line with other labels). A line that is nothing but
@@ -627,6 +657,8 @@ static void handle_line(parser *p, const line *ln, const line *next)
     }
     if (!p->have_punkt) {
         take_journal(p, ln); /* only remembered: the first punkt's, if next */
+        if (toc || p->in_toc)
+            note_toc_entry(p, ln);
         /* A page with one item: a section heading, or the first line that
          * is not about the meeting, ends the header. */
         if (toc)
@@ -651,7 +683,9 @@ static void handle_line(parser *p, const line *ln, const line *next)
 
 /* A punkt that got no text and whose number comes again later was an entry
  * of a table of contents set as punkt lines (Allerød's "PUNKTER" list):
- * remove it. Closed punkter have no text by design and stay. */
+ * remove it, remembering it as a contents entry (add_listed_punkter keeps
+ * those the body never reaches). Closed punkter have no text by design and
+ * stay. One pass plus a table by number: linear (minutes.h). */
 static void drop_toc_punkter(parser *p)
 {
     ref_meeting *mt = &p->m->pub;
@@ -659,37 +693,112 @@ static void drop_toc_punkter(parser *p)
      * ("1.".."14.", then "1. Bemærkninger …") is a table of contents, even
      * where the file ends before every entry comes again. */
     size_t toc_start = 0, toc_end = 0;
-    for (size_t i = 1; i < mt->npunkter && !toc_end; i++) {
-        const ref_punkt *b = &mt->punkter[i];
-        if (b->number <= 0 || b->number > mt->punkter[i - 1].number)
-            continue;
-        /* the entry of the table that this punkt repeats, if any */
-        for (size_t k = 0; k < i && !toc_end; k++)
-            if (mt->punkter[k].number == b->number && strcmp(mt->punkter[k].title, b->title) == 0)
-                toc_start = k, toc_end = i;
-        if (!toc_end) {
-            int textless = 1;
-            for (size_t k = 0; k < i; k++)
-                textless &= mt->punkter[k].nsections == 0;
-            if (textless)
-                toc_end = i;
-        }
-        break;
+    int max_number = 0;
+    for (size_t i = 0; i < mt->npunkter; i++)
+        if (mt->punkter[i].number > max_number)
+            max_number = mt->punkter[i].number;
+    size_t *last_of = calloc((size_t)max_number + 1, sizeof *last_of); /* index + 1 */
+    if (!last_of) {
+        p->rc = REF_ENOMEM;
+        return;
     }
+    int textless = 1;
+    for (size_t i = 0; i < mt->npunkter; i++) {
+        const ref_punkt *b = &mt->punkter[i];
+        if (!toc_end && i > 0 && b->number > 0 && b->number <= mt->punkter[i - 1].number) {
+            /* the first time the numbers go back: the entry of the table this
+             * punkt repeats, if any, else the whole run before, if textless */
+            size_t k = last_of[b->number];
+            if (k && strcmp(mt->punkter[k - 1].title, b->title) == 0)
+                toc_start = k - 1, toc_end = i;
+            else if (textless)
+                toc_end = i;
+            else
+                toc_end = SIZE_MAX; /* asked once only */
+        }
+        textless &= b->nsections == 0;
+        if (b->number > 0 && !last_of[b->number])
+            last_of[b->number] = i + 1;
+    }
+    if (toc_end == SIZE_MAX)
+        toc_end = 0;
+    for (size_t i = 0; i < mt->npunkter; i++)
+        if (mt->punkter[i].number > 0)
+            last_of[mt->punkter[i].number] = i + 1;
     size_t kept = 0;
     for (size_t i = 0; i < mt->npunkter; i++) {
         ref_punkt *pk = &mt->punkter[i];
         int toc = i >= toc_start && i < toc_end && pk->nsections == 0;
         if (!toc && !pk->closed && pk->number > 0 && pk->nsections == 0)
-            for (size_t j = i + 1; j < mt->npunkter && !toc; j++)
-                toc = mt->punkter[j].number == pk->number;
+            toc = last_of[pk->number] > i + 1;
         if (toc) {
+            add_toc_entry(p, pk->number, pk->prefix, pk->title, pk->line, pk->page);
             free(pk->sections);
             continue;
         }
         mt->punkter[kept++] = *pk;
     }
     mt->npunkter = kept;
+    free(last_of);
+}
+
+/* Punkter the table of contents lists that the body never reaches (the
+ * file is an excerpt, or the items have no text) are kept title-only with
+ * their number, `listed` set, each before the first punkt with a higher
+ * number, so nothing the contents name is lost. Linear: a table by number
+ * and one merge. */
+static void add_listed_punkter(parser *p)
+{
+    ref_meeting *mt = &p->m->pub;
+    if (!p->ntoc || p->rc != REF_OK)
+        return;
+    int max_number = 0;
+    for (size_t i = 0; i < p->ntoc; i++)
+        if (p->toc[i].number > max_number)
+            max_number = p->toc[i].number;
+    unsigned char *seen = calloc((size_t)max_number + 1, 1);
+    if (!seen) {
+        p->rc = REF_ENOMEM;
+        return;
+    }
+    for (size_t i = 0; i < mt->npunkter; i++)
+        if (mt->punkter[i].number > 0 && mt->punkter[i].number <= max_number)
+            seen[mt->punkter[i].number] = 1;
+    size_t nmissing = 0;
+    for (size_t i = 0; i < p->ntoc; i++)
+        if (!seen[p->toc[i].number]) {
+            seen[p->toc[i].number] = 1; /* once, also if listed twice */
+            p->toc[nmissing++] = p->toc[i];
+        }
+    free(seen);
+    if (!nmissing)
+        return;
+    ref_punkt *all = calloc(mt->npunkter + nmissing, sizeof *all);
+    if (!all) {
+        p->rc = REF_ENOMEM;
+        return;
+    }
+    size_t n = 0, t = 0;
+    for (size_t i = 0; i <= mt->npunkter; i++) {
+        while (t < nmissing && (i == mt->npunkter || (mt->punkter[i].number > p->toc[t].number &&
+                                                      !mt->punkter[i].header))) {
+            ref_punkt *pk = &all[n++];
+            pk->number = p->toc[t].number;
+            pk->prefix = (char *)p->toc[t].prefix;
+            pk->title = (char *)p->toc[t].title;
+            pk->journal = (char *)"";
+            pk->line = p->toc[t].line;
+            pk->page = p->toc[t].page;
+            pk->listed = 1;
+            t++;
+        }
+        if (i < mt->npunkter)
+            all[n++] = mt->punkter[i];
+    }
+    free(mt->punkter);
+    mt->punkter = all;
+    mt->npunkter = n;
+    p->cap_punkter = n;
 }
 
 static void keep_header_text(parser *p);
@@ -750,6 +859,8 @@ static ref_status parse(parser *p, const char *text, size_t len)
     finish_punkt(p);
     if (p->rc == REF_OK)
         drop_toc_punkter(p);
+    if (p->rc == REF_OK && mt->npunkter)
+        add_listed_punkter(p);
     if (p->rc == REF_OK && mt->npunkter)
         keep_header_text(p);
     ref_buf_free(&a.buf);
@@ -920,6 +1031,7 @@ static ref_status parse_meeting(const char *text, size_t len, int with_fallback,
     ref_buf_free(&p.text);
     ref_buf_free(&p.header_text);
     free(p.first_line_of);
+    free(p.toc);
     free(p.furniture_lines);
     free(p.furniture_of);
     if (st != REF_OK) {

@@ -74,8 +74,9 @@ void ref_meeting_explain(const ref_meeting *m, ref_buf *out)
         ref_buf_printf(out, ": %s\n  line %zu", pk->title[0] ? pk->title : "(no title)", pk->line);
         if (pk->page)
             ref_buf_printf(out, ", page %d", pk->page);
-        ref_buf_printf(out, ", journal %s%s\n", or_none(pk->journal),
-                       pk->closed ? ", CLOSED: title only, no text indexed" : "");
+        ref_buf_printf(out, ", journal %s%s%s\n", or_none(pk->journal),
+                       pk->closed ? ", CLOSED: title only, no text indexed" : "",
+                       pk->listed ? ", LISTED in the table of contents only: title only" : "");
         for (size_t k = 0; k < pk->nsections; k++) {
             const ref_section *sec = &pk->sections[k];
             ref_buf_printf(out, "  - %s", ref_section_kind_key(sec->kind));

@@ -231,6 +231,14 @@ typedef struct meeting_impl {
     arena_block *blocks;
 } meeting_impl;
 
+/* A punkt as the table of contents lists it. */
+typedef struct toc_entry {
+    int number;
+    const char *prefix, *title; /* in the meeting's arena */
+    size_t line;
+    int page;
+} toc_entry;
+
 typedef struct parser {
     meeting_impl *m;
     ref_status rc; /* sticky: once set, helpers do nothing */
@@ -256,7 +264,9 @@ typedef struct parser {
                                     current punkt's: the next punkt's if its
                                     punkt line follows */
     size_t pending_journal_line;
-    size_t last_line, line_before;     /* the last non-blank lines handled */
+    size_t last_line, line_before; /* the last non-blank lines handled */
+    toc_entry *toc;                /* punkter the table of contents lists */
+    size_t ntoc, cap_toc;
     const char *body_rule, *date_rule; /* which rule decided, for --explain */
     size_t body_line, date_line;
 
@@ -340,6 +350,9 @@ heading_match mn_classify_heading(const line *ln);
 size_t mn_caps_heading_at(const char *s, size_t n);
 size_t mn_date_lead(const char *s, size_t n);
 int mn_toc_entry(const line *ln);
+/* Bytes of S without a table-of-contents leader and page number at its end
+ * ("Godkendelse ......... 5", "Evt.\t14", "…………… 5"); N if it has none. */
+size_t mn_strip_leaders(const char *s, size_t n);
 size_t mn_long_title_len(const char *s, size_t n);
 size_t mn_flattened_title_len(const char *s, size_t n);
 

@@ -559,6 +559,33 @@ size_t mn_date_lead(const char *s, size_t n)
 /* A table-of-contents entry: dotted leaders or a tab before a page number
  * ("CF - Evt.....\t14"). Such lines are never content, even when they look
  * like punkt lines. */
+size_t mn_strip_leaders(const char *s, size_t n)
+{
+    size_t e = n;
+    while (e > 0 && is_digit(s[e - 1]))
+        e--;
+    if (e == n || e == 0)
+        return n;
+    size_t digits_at = e;
+    while (e > 0 && is_space((unsigned char)s[e - 1]))
+        e--;
+    int tab = e < digits_at && s[e] == '\t';
+    size_t dots = 0;
+    for (;;) {
+        if (e > 0 && s[e - 1] == '.')
+            e--, dots++;
+        else if (e >= 3 && memcmp(s + e - 3, "\xe2\x80\xa6", 3) == 0) /* "…" */
+            e -= 3, dots += 3;
+        else
+            break;
+    }
+    if (dots < 4 && !tab)
+        return n;
+    while (e > 0 && is_space((unsigned char)s[e - 1]))
+        e--;
+    return e;
+}
+
 int mn_toc_entry(const line *ln)
 {
     size_t e = ln->n;

@@ -93,7 +93,8 @@ static const layout_case layout_cases[] = {
     {"a table of contents of numbered punkter before the punkter (Allerød)",
      "PUNKTER\n\n1. Bemærkninger\n2. Meddelelser\n3. Varmeplan\n\n1. Bemærkninger\n\nBeslutning\n\n"
      "Ingen.\n\n2. Meddelelser\n\nTekst.\n",
-     "1:Bemærkninger{beslutning:Beslutning}|2:Meddelelser{tekst:}"},
+     /* 3 is listed but never reached (an excerpt): kept, title only */
+     "1:Bemærkninger{beslutning:Beslutning}|2:Meddelelser{tekst:}|3:Varmeplan{}"},
     {"a table of contents followed by other header text (Region Hovedstaden)",
      "Referat\n\n 1. Valg af formand\n 2. Eventuelt\nMedlemmer\n • Anne: Deltog\n\n"
      "1. Valg af formand\n\nPOLITISK BEHANDLING\n\nGodkendt.\n",

@@ -38,7 +38,10 @@
  *     "• Pkt. 42 Titel") is the same punkt; a line repeating the title
  *     there is dropped; a punkt without a title takes the next short line.
  *     A punkt that got no text and whose number comes again later was a
- *     table-of-contents entry and is removed.
+ *     table-of-contents entry and is removed. A punkt the table of contents
+ *     lists (with leaders, or as punkt lines) that the body never reaches
+ *     is kept title-only with its number and `listed` set, in number order
+ *     among the others; nothing the contents name is lost.
  *   - Closed items ("Lukket punkt", "Lukket sag", "(Lukket)" in or right
  *     under the punkt line, or every punkt after a "Lukket dagsorden" /
  *     "Lukket møde" line until "Åben dagsorden") keep number and title only:
@@ -101,6 +104,9 @@ typedef struct ref_punkt {
     size_t line;     /* 1-based line of the "Punkt N:" line */
     int page;        /* 1-based page of that line; 0 without pages */
     int closed;      /* a closed item: title only, no sections */
+    int listed;      /* listed in the table of contents, never reached by
+                        the body (an excerpt, an item without text): title
+                        only, no sections; `line` is the contents' line */
     int header;      /* not an agenda item: the header text before the first
                         punkt that no header field took (member lists,
                         introductions, text flattened into the header), kept
