@@ -591,6 +591,19 @@ static int take_journal(parser *p, const line *ln)
     char *number = mn_pstrndup(p, tok, ntok);
     p->pending_journal = number;
     p->pending_journal_line = ln->no;
+    /* On a page of items without punkt lines, a case number on its own line
+     * after an item with its own number and text starts the next item
+     * (Hedensted: "Sagsnr.: …", "Beslutningstema", …, "Sagsnr.: …"). */
+    if (found == 2 && pk && number && p->implicit_punkt && pk->journal[0] &&
+        (pk->nsections || p->have_section)) {
+        punkt_line pl = {0, 0, "", 0};
+        start_punkt(p, &pl, ln->no);
+        pk = mn_cur_punkt(p);
+        if (pk)
+            pk->journal = number;
+        p->at_paragraph = 1;
+        return 1;
+    }
     if (pk && !pk->journal[0] && p->journal_lines > 0 && number) {
         pk->journal = number;
         if (found == 2) {
@@ -742,6 +755,52 @@ static void drop_toc_punkter(parser *p)
     free(last_of);
 }
 
+enum { DERIVED_TITLE_MAX_WORDS = 12 };
+
+/* Every structured punkt has a title: one whose punkt line, next line and
+ * contents entry gave none (a web page of one item per block, "Sag nr. 24"
+ * alone) takes the first words of its first text, else its first heading,
+ * else its number ("Punkt 83").
+ * The "has no title" warning still tells that no title line was written. */
+static void title_untitled_punkter(parser *p)
+{
+    ref_meeting *mt = &p->m->pub;
+    for (size_t i = 0; i < mt->npunkter && p->rc == REF_OK; i++) {
+        ref_punkt *pk = &mt->punkter[i];
+        if (pk->title[0] || pk->header)
+            continue;
+        const char *t = NULL;
+        for (size_t k = 0; k < pk->nsections && !t; k++)
+            if (pk->sections[k].text[0])
+                t = pk->sections[k].text;
+        for (size_t k = 0; k < pk->nsections && !t; k++)
+            if (pk->sections[k].heading[0])
+                t = pk->sections[k].heading;
+        if (!t) { /* nothing but its number ("Sag nr. 83" in a flattened list) */
+            char num[32];
+            snprintf(num, sizeof num, "Punkt %d", pk->number);
+            if (pk->number > 0)
+                pk->title = mn_pstrndup(p, num, strlen(num));
+            continue;
+        }
+        size_t e = 0, words = 0, n = strlen(t);
+        while (e < n && t[e] != '\n' && words < DERIVED_TITLE_MAX_WORDS) {
+            size_t w = e;
+            while (w < n && t[w] != '\n' && !space_width(t + w, n - w))
+                w++;
+            e = w;
+            words++;
+            w = skip_spaces(t, n, e);
+            if (w >= n || t[w] == '\n')
+                break;
+            e = words < DERIVED_TITLE_MAX_WORDS ? w : e;
+        }
+        const char *s = t;
+        trim(&s, &e);
+        pk->title = mn_pstrndup(p, s, e);
+    }
+}
+
 /* Punkter the table of contents lists that the body never reaches (the
  * file is an excerpt, or the items have no text) are kept title-only with
  * their number, `listed` set, each before the first punkt with a higher
@@ -861,6 +920,8 @@ static ref_status parse(parser *p, const char *text, size_t len)
         drop_toc_punkter(p);
     if (p->rc == REF_OK && mt->npunkter)
         add_listed_punkter(p);
+    if (p->rc == REF_OK)
+        title_untitled_punkter(p);
     if (p->rc == REF_OK && mt->npunkter)
         keep_header_text(p);
     ref_buf_free(&a.buf);

@@ -117,8 +117,8 @@ static const layout_case layout_cases[] = {
     {"items without punkt lines end at their decisions (Aalborg)",
      "Byrådet 25. september 2023\n\nÅben\n\nBeslutning\n\nGodkendt.\n\nÅben\n\nIndstilling\n\n"
      "x.\n\nBeslutning\n\nGodkendt.\n\nBilag\n\nb.\n\nÅben\n\nIndstilling\n\ny.\n",
-     "0:Åben{beslutning:Beslutning}|0:{indstilling:Indstilling;beslutning:Beslutning;"
-     "bilag:Bilag}|0:{indstilling:Indstilling}"},
+     "0:Åben{beslutning:Beslutning}|0:x.{indstilling:Indstilling;beslutning:Beslutning;"
+     "bilag:Bilag}|0:y.{indstilling:Indstilling}"},
 };
 
 static void test_layout_table(void **state)

@@ -346,7 +346,8 @@ static const parse_case parse_cases[] = {
      "beslutning:Beslutning", ""},
     {"missing number", HDR "Punkt: CF - Titel\n\nBeslutning\n\nGodkendt.\n", 1, "0|CF|Titel|",
      "beslutning:Beslutning", "L3 punkt line without a number"},
-    {"missing number and title", HDR "Punkt:\n\nBeslutning\n\nGodkendt.\n", 1, "0|||",
+    /* a punkt without a title line is titled by its first words */
+    {"missing number and title", HDR "Punkt:\n\nBeslutning\n\nGodkendt.\n", 1, "0||Godkendt.|",
      "beslutning:Beslutning", "L3 punkt line without a number;L3 punkt 0 has no title"},
     {"prose about punkter is text", HDR "Punkt 1: A\n\nPunkt 3 behandles som punkt 2.\n", 1,
      "1||A|", "tekst:", ""},
@@ -458,7 +459,7 @@ static const parse_case parse_cases[] = {
     {"Pkt. numbering", HDR "Pkt. 198 Valg af nyt medlem\n\nResume\n\nx.\n\nBeslutning\n\ny.\n", 1,
      "198||Valg af nyt medlem|", "andet:Resume;beslutning:Beslutning", ""},
     {"Pkt. in prose is text", HDR "Punkt 1: A\n\nPkt. 5 blev udsat.\n", 1, "1||A|", "tekst:", ""},
-    {"Sag nr. alone on its line", HDR "Sag nr. 24\n\nTekst.\n", 1, "24|||",
+    {"Sag nr. alone on its line", HDR "Sag nr. 24\n\nTekst.\n", 1, "24||Tekst.|",
      "tekst:", "L3 punkt 24 has no title"},
 };
 
