@@ -553,13 +553,31 @@ static void add_toc_entry(parser *p, int number, const char *prefix, const char 
 /* A line of the table of contents naming a punkt ("3. Varmeplan 2018 .... 7",
  * "Pkt. 42 Beslutninger om dagsordenen\t3"): remembered, so that a punkt
  * the body never reaches is still kept (add_listed_punkter). */
-static void note_toc_entry(parser *p, const line *ln)
+/* A header line that filled a field (the first line, "Mødested: Borgersalen
+ * Tinglev") or a contents line that names no numbered punkt ("CF - Evt.
+ * .....14"), kept as text too: ref_meeting.header_lines. */
+static void keep_field_line(parser *p, const line *ln)
+{
+    if (p->field_text.len)
+        ref_buf_putc(&p->field_text, '\n');
+    ref_buf_append(&p->field_text, ln->s, mn_strip_leaders(ln->s, ln->n));
+}
+
+/* A header line kept as text, without a contents leader ("Bilag ..... 14"). */
+static void keep_header_line(parser *p, const line *ln)
+{
+    if (p->header_text.len)
+        ref_buf_putc(&p->header_text, '\n');
+    ref_buf_append(&p->header_text, ln->s, mn_strip_leaders(ln->s, ln->n));
+}
+
+static int note_toc_entry(parser *p, const line *ln)
 {
     line t = *ln; /* the same text, read up to its leader; LN keeps the buffer */
     t.n = mn_strip_leaders(ln->s, ln->n);
     punkt_line pl;
     if (!(mn_match_punkt_line(&t, &pl) || mn_match_numbered_punkt(&t, &pl)) || pl.number <= 0)
-        return;
+        return 0;
     size_t plen, toff;
     mn_split_prefix(pl.rest, pl.nrest, &plen, &toff);
     const char *title = pl.rest + toff;
@@ -569,6 +587,7 @@ static void note_toc_entry(parser *p, const line *ln)
     const char *ti = mn_pstrndup(p, title, tn);
     if (prefix && ti)
         add_toc_entry(p, pl.number, prefix, ti, ln->no, p->cur_page);
+    return 1;
 }
 
 /* A punkt's case number, wherever it stands in the punkt's first lines
@@ -670,22 +689,26 @@ static void handle_line(parser *p, const line *ln, const line *next)
     }
     if (!p->have_punkt) {
         take_journal(p, ln); /* only remembered: the first punkt's, if next */
-        if (toc || p->in_toc)
-            note_toc_entry(p, ln);
+        /* An entry of the contents lives on as its punkt's title; every
+         * other header line, also one that fills a field (the place, the
+         * meeting's first line), stays searchable as header text. */
+        int entry = (toc || p->in_toc) && note_toc_entry(p, ln), taken;
         /* A page with one item: a section heading, or the first line that
          * is not about the meeting, ends the header. */
-        if (toc)
+        if (toc) {
+            if (!entry)
+                keep_field_line(p, ln);
             return;
+        }
         if (p->implicit_ok && p->seen_header_line && mn_classify_heading(ln).role == ROLE_KNOWN) {
             start_implicit_punkt(p, ln, next);
-        } else if (!mn_header_line(p, ln)) {
-            if (p->implicit_ok) {
+        } else if ((taken = mn_header_line(p, ln)) == 0) {
+            if (p->implicit_ok)
                 start_implicit_punkt(p, ln, next);
-            } else {
-                if (p->header_text.len)
-                    ref_buf_putc(&p->header_text, '\n');
-                ref_buf_append(&p->header_text, ln->s, ln->n);
-            }
+            else
+                keep_header_line(p, ln);
+        } else if (!entry && taken == 1) {
+            keep_field_line(p, ln);
         }
         return;
     }
@@ -885,6 +908,7 @@ static ref_status parse(parser *p, const char *text, size_t len)
     mt->heading = mt->body;
     mt->municipality = mt->body;
     mt->date_rule = mt->body_rule = mt->municipality_rule = "";
+    mt->header_lines = mt->body;
     p->at_paragraph = 1;
     mn_prescan_text(p, text, len);
     mn_detect_municipality(p, text, len);
@@ -911,6 +935,12 @@ static ref_status parse(parser *p, const char *text, size_t len)
         mn_finish_header(p);
     mn_meeting_from_first_page(p, text, len);
     mn_warn_missing_fields(p);
+    {
+        const char *t = ref_buf_cstr(&p->field_text);
+        size_t n = p->field_text.len;
+        trim(&t, &n);
+        mt->header_lines = mn_pstrndup(p, t, n);
+    }
     mt->date_rule = rule_text(p, mt->date, p->date_rule, p->date_line);
     mt->body_rule = rule_text(p, mt->body, p->body_rule, p->body_line);
     if (!p->have_punkt)
@@ -1024,6 +1054,7 @@ static void add_unstructured(parser *p, int page, size_t first_line)
 static void fallback(parser *p, const char *text, size_t len)
 {
     p->m->pub.unstructured = 1;
+    p->m->pub.header_lines = (char *)""; /* every line is in the pages' text */
     p->next_furniture = 0;
     for (size_t i = 0; i < p->m->pub.nfurniture; i++)
         p->m->pub.furniture[i].count = 0;
@@ -1091,6 +1122,7 @@ static ref_status parse_meeting(const char *text, size_t len, int with_fallback,
     }
     ref_buf_free(&p.text);
     ref_buf_free(&p.header_text);
+    ref_buf_free(&p.field_text);
     free(p.first_line_of);
     free(p.toc);
     free(p.furniture_lines);

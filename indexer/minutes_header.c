@@ -288,13 +288,14 @@ static void set_header_field(parser *p, enum header_field field, const line *ln,
 
 /* A header line: the meeting's first line, labels, the table of contents.
  * Returns 1 if the line told something about the meeting (or is part of
- * the table of contents), 0 if it is some other text. */
+ * the table of contents), 2 if it is the contents' heading (structure, not
+ * content), 0 if it is some other text. */
 int mn_header_line(parser *p, const line *ln)
 {
     ref_meeting *mt = &p->m->pub;
     if (ci_equal(ln->s, ln->n, "Indholdsfortegnelse") || ci_equal(ln->s, ln->n, "Indhold")) {
         p->in_toc = 1;
-        return 1;
+        return 2; /* structure, not content */
     }
     int dated = 0;
     if (!p->in_toc) {

@@ -287,6 +287,7 @@ typedef struct parser {
                            its value (index into header_labels + 1) */
     const char *first_header_date;
     ref_buf header_text;     /* header lines no header field took */
+    ref_buf field_text;      /* header lines that filled a field */
     size_t header_lines;     /* header lines searched for the body so far */
     size_t npages;           /* 0: no form feeds */
     size_t *furniture_lines; /* sorted line numbers to leave out */

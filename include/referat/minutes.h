@@ -133,6 +133,10 @@ typedef struct ref_meeting {
     char *place;     /* "Mødelokale 1"; "" if not found */
     char *heading;   /* the first header line as written ("REFERAT Chefforum
                         d. 07-09-2017"); "" if none */
+    char *header_lines; /* the header lines that filled a field (the first
+                        line, "Mødested: Borgersalen Tinglev", "Mødedato: …"),
+                        kept as text so that their words stay searchable (the
+                        indexer adds them to the first punkt); "" if none */
     char *municipality; /* "Albertslund", "Region Hovedstaden"; "" if none */
     /* Which rule decided date, body and municipality, for --explain ("the
      * label (line 4)", "the most mentions"); "" where the field is empty. */
