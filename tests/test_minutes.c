@@ -672,12 +672,12 @@ static void each_word(const char *text, size_t len, word_fn fn, void *ctx)
             continue;
         }
         size_t s = i;
-        while (i < len && word_byte((unsigned char)text[i]) &&
-               (unsigned char)text[i] != 0xE2 && (unsigned char)text[i] != 0xC2)
+        while (i < len && word_byte((unsigned char)text[i]) && (unsigned char)text[i] != 0xE2 &&
+               (unsigned char)text[i] != 0xC2)
             i++;
-        int hyphenated = (i < len && text[i] == '-' && (i + 1 == len || text[i + 1] == '\n')) ||
-                         (s > 0 && (text[s - 1] == '\n' || text[s - 1] == ' ') && s >= 2 &&
-                          text[s - 2] == '-');
+        int hyphenated =
+            (i < len && text[i] == '-' && (i + 1 == len || text[i + 1] == '\n')) ||
+            (s > 0 && (text[s - 1] == '\n' || text[s - 1] == ' ') && s >= 2 && text[s - 2] == '-');
         if (i - s >= 2 && !hyphenated && !(s > 0 && text[s - 1] == '-'))
             fn(text + s, i - s, ctx);
     }
@@ -704,9 +704,20 @@ typedef struct missing_ctx {
  * open or end a meeting's closed part. */
 static int structure_word(const char *w, size_t n)
 {
-    static const char *const words[] = {"Punkt",  "Pkt",    "Sag",   "Nr",         "nr",
-                                        "Sagsnr", "Sagsid", "Sagnr", "Sagsnummer", "Jnr",
-                                        "Journalnr", "Dagsordenspunkt", "Indholdsfortegnelse", "Indhold"};
+    static const char *const words[] = {"Punkt",
+                                        "Pkt",
+                                        "Sag",
+                                        "Nr",
+                                        "nr",
+                                        "Sagsnr",
+                                        "Sagsid",
+                                        "Sagnr",
+                                        "Sagsnummer",
+                                        "Jnr",
+                                        "Journalnr",
+                                        "Dagsordenspunkt",
+                                        "Indholdsfortegnelse",
+                                        "Indhold"};
     for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
         if (strlen(words[k]) == n && memcmp(words[k], w, n) == 0)
             return 1;
@@ -732,10 +743,9 @@ static void check_word(const char *w, size_t n, void *ctx)
 /* Line numbers of TEXT that hold page furniture or a closed item's text. */
 static int line_left_out(const ref_meeting *m, const char *line, size_t n, size_t lineno)
 {
-    static const char *const parts[] = {"Åben dagsorden", "Lukket dagsorden", "Åbent møde",
-                                        "Lukket møde",    "Åbne sager",       "ÅBNE SAGER",
-                                        "Lukkede sager",  "LUKKEDE SAGER",    "Åbne punkter",
-                                        "Lukkede punkter"};
+    static const char *const parts[] = {
+        "Åben dagsorden", "Lukket dagsorden", "Åbent møde",    "Lukket møde",  "Åbne sager",
+        "ÅBNE SAGER",     "Lukkede sager",    "LUKKEDE SAGER", "Åbne punkter", "Lukkede punkter"};
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
         if (n >= strlen(parts[k]) && memcmp(line, parts[k], strlen(parts[k])) == 0 &&
             n <= strlen(parts[k]) + 1)
@@ -820,8 +830,8 @@ static void check_dir_keeps_every_word(const char *dir, ref_buf *missing, size_t
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t nl = strlen(e->d_name);
-        if (nl > 4 && (strcmp(e->d_name + nl - 4, ".txt") == 0 ||
-                       strcmp(e->d_name + nl - 3, ".md") == 0)) {
+        if (nl > 4 &&
+            (strcmp(e->d_name + nl - 4, ".txt") == 0 || strcmp(e->d_name + nl - 3, ".md") == 0)) {
             check_file_keeps_every_word(path, path, missing);
             (*files)++;
         } else if (!strchr(e->d_name, '.')) {
@@ -1024,6 +1034,12 @@ static void test_arbitrary_bytes(void **state)
 
 int main(void)
 {
+    /* tests/e2e_every_word.py runs the invariant alone over a generated
+     * corpus */
+    if (getenv("REFERAT_EVERY_WORD_DIR")) {
+        const struct CMUnitTest only[] = {cmocka_unit_test(test_every_word_of_every_file_is_kept)};
+        return cmocka_run_group_tests(only, NULL, NULL);
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seeds_parse_as_read_by_eye),
         cmocka_unit_test(test_quoted_decision_stays_in_historik),
