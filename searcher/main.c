@@ -442,6 +442,9 @@ static int run(const cli *c, const char *query, int show_facets)
         printf("%u punkter fundet%s%s\n\n", r->total,
                c->search.decisions_only ? " (beslutninger)" : "",
                c->timeline ? ", i datoorden" : "");
+    if (r->undated_left_out) /* JSON keeps stdout for hits: the note goes to stderr */
+        fprintf(c->json ? stderr : stdout, "%u punkter uden dato er ikke med (datofilteret kan "
+                "ikke nå dem)\n\n", r->undated_left_out);
     char year[5] = "?", label[96];
     for (size_t i = 0; i < r->nhits; i++) {
         ref_buf_reset(&out);

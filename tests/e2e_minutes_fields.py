@@ -11,7 +11,9 @@ REFERAT_BIN names the folder of the binaries (bin/ by default).
 import csv
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -127,6 +129,38 @@ class FieldsReadFromTheText(unittest.TestCase):
         print("\npunkter without date: %d, without committee: %d, of %d" %
               (no_date, no_body, total))
         self.assertGreater(total, 0)
+
+
+class UndatedPunkterAreCounted(unittest.TestCase):
+    """A date filter cannot reach punkter without a date; the search says
+    how many it left out instead of dropping them silently."""
+
+    def test_date_filter_says_how_many_undated_it_left_out(self):
+        tmp = tempfile.mkdtemp(prefix="referat-e2e-undated-")
+        try:
+            docs = os.path.join(tmp, "docs")
+            os.mkdir(docs)
+            with open(os.path.join(docs, "dated.txt"), "w", encoding="utf-8") as f:
+                f.write("REFERAT Byrådet d. 03-04-2019\n\nPunkt 1: Grusgrav\n\n"
+                        "Beslutning\n\nGrusgraven godkendes.\n")
+            with open(os.path.join(docs, "undated.txt"), "w", encoding="utf-8") as f:
+                f.write("REFERAT Byrådet\n\nPunkt 1: Grusgrav\n\nBeslutning\n\n"
+                        "Grusgraven udsættes.\n\nPunkt 2: Vej\n\nBeslutning\n\n"
+                        "Grusgraven nævnes.\n")
+            db = os.path.join(tmp, "db")
+            r = subprocess.run([os.path.join(BIN, "referat-index"), "--db", db, docs],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = subprocess.run([os.path.join(BIN, "referat-search"), "--db", db, "--from",
+                                "2019", "grusgrav"], capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("1 punkter fundet", r.stdout)
+            self.assertIn("2 punkter uden dato er ikke med", r.stdout)
+            r = subprocess.run([os.path.join(BIN, "referat-search"), "--db", db, "grusgrav"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertNotIn("uden dato", r.stdout + r.stderr)
+        finally:
+            shutil.rmtree(tmp)
 
 
 if __name__ == "__main__":

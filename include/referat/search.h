@@ -83,6 +83,9 @@ typedef struct ref_search_result {
                              little (fewer than REF_SUGGEST_BELOW hits); or NULL */
     int corrected;        /* the query found nothing, so the hits are those of
                              the suggestion (shown as "Viser resultater for") */
+    uint32_t undated_left_out; /* with a date filter: punkter the query
+                             matches that have no date, so no filter can
+                             reach them (said, not dropped silently) */
     int has_facets;       /* opts.facets was set: total is exact and */
     ref_facet facets[REF_FACET_KINDS];
 } ref_search_result;
