@@ -554,8 +554,7 @@ static void add_toc_entry(parser *p, int number, const char *prefix, const char 
  * "Pkt. 42 Beslutninger om dagsordenen\t3"): remembered, so that a punkt
  * the body never reaches is still kept (add_listed_punkter). */
 /* A header line that filled a field (the first line, "Mødested: Borgersalen
- * Tinglev") or a contents line that names no numbered punkt ("CF - Evt.
- * .....14"), kept as text too: ref_meeting.header_lines. */
+ * Tinglev"), kept as text too: ref_meeting.header_lines. */
 static void keep_field_line(parser *p, const line *ln)
 {
     if (p->field_text.len)
@@ -633,6 +632,17 @@ static int take_journal(parser *p, const line *ln)
     return 0;
 }
 
+/* Does LN end in a page number after a word ("… for implementeri 12")?
+ * Under "Indholdsfortegnelse" that is an entry whose leader was lost (a PDF
+ * or web page of the same contents). */
+static int page_number_ends(const line *ln)
+{
+    size_t e = ln->n, d = 0;
+    while (e > 0 && is_digit(ln->s[e - 1]) && d < 5)
+        e--, d++;
+    return d > 0 && d < 5 && e >= 2 && ln->s[e - 1] == ' ' && !is_digit(ln->s[e - 2]);
+}
+
 static void handle_line(parser *p, const line *ln, const line *next)
 {
     if (ln->consumed)
@@ -660,7 +670,7 @@ static void handle_line(parser *p, const line *ln, const line *next)
         return;
     }
     punkt_line pl;
-    int toc = !p->have_punkt && mn_toc_entry(ln);
+    int toc = !p->have_punkt && (mn_toc_entry(ln) || (p->in_toc && page_number_ends(ln)));
     int is_punkt = !toc && punkt_line_here(p, ln, &pl);
     if (p->have_punkt && punkt_preamble(p, ln, &pl, is_punkt)) {
         p->at_paragraph = 1;
@@ -695,11 +705,11 @@ static void handle_line(parser *p, const line *ln, const line *next)
         int entry = (toc || p->in_toc) && note_toc_entry(p, ln), taken;
         /* A page with one item: a section heading, or the first line that
          * is not about the meeting, ends the header. */
-        if (toc) {
-            if (!entry)
-                keep_field_line(p, ln);
+        /* A contents line's words live on in the titles of the punkter it
+         * names; kept with the first document, they would make it match every
+         * title (test_anlaeg_does_not_find_planlaegning). */
+        if (toc)
             return;
-        }
         if (p->implicit_ok && p->seen_header_line && mn_classify_heading(ln).role == ROLE_KNOWN) {
             start_implicit_punkt(p, ln, next);
         } else if ((taken = mn_header_line(p, ln)) == 0) {

@@ -48,6 +48,11 @@ void ref_meeting_explain(const ref_meeting *m, ref_buf *out)
     if (m->date_rule[0] || m->body_rule[0] || m->municipality_rule[0])
         ref_buf_printf(out, "  decided: date by %s; body by %s; municipality by %s\n",
                        or_none(m->date_rule), or_none(m->body_rule), or_none(m->municipality_rule));
+    if (m->header_lines[0]) {
+        ref_buf_puts(out, "  header lines kept as text: ");
+        put_first_words(out, m->header_lines);
+        ref_buf_putc(out, '\n');
+    }
     if (m->heading[0])
         ref_buf_printf(out, "  first line: %s\n", m->heading);
     if (m->npages)
