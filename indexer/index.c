@@ -377,6 +377,31 @@ static void pipeline_stop(ref_indexer *ix)
     p->started = 0;
 }
 
+/* An index with documents made by another analyser version (or by the
+ * first, which wrote none) has terms this program's queries do not look
+ * for: re-index every file, as --full does. The version is written at
+ * ref_indexer_finish, once the rebuild is complete (a new index gets it at
+ * once). */
+static ref_status check_analyser_version(ref_indexer *ix)
+{
+    char *version = NULL;
+    uint32_t docs = 0;
+    ref_status st = ref_xdb_get_metadata(ix->db, REF_ANALYZER_VERSION_KEY, &version);
+    if (st == REF_OK)
+        st = ref_xdb_doccount(ix->db, &docs);
+    if (st == REF_OK && docs > 0 && strcmp(version, REF_ANALYZER_VERSION) != 0) {
+        ix->opts.full = 1;
+        ix->stats.analyser_rebuild = 1;
+    } else if (st == REF_OK && docs == 0) {
+        /* A new index: every document it will hold is of this version, so
+         * say so with the first commit (a search during the first run, or
+         * after it was killed, must not find it unversioned). */
+        st = ref_xdb_set_metadata(ix->db, REF_ANALYZER_VERSION_KEY, REF_ANALYZER_VERSION);
+    }
+    free(version);
+    return st;
+}
+
 ref_status ref_indexer_open(const char *db_path, const ref_index_opts *opts, ref_indexer **out,
                             char **errmsg)
 {
@@ -395,6 +420,8 @@ ref_status ref_indexer_open(const char *db_path, const ref_index_opts *opts, ref
     if (!ix->opts.max_file_bytes)
         ix->opts.max_file_bytes = DEFAULT_MAX_FILE_BYTES;
     ref_status st = ref_xdb_open(db_path, REF_XDB_WRITE, &ix->db, errmsg);
+    if (st == REF_OK)
+        st = check_analyser_version(ix);
     if (st == REF_OK)
         st = pipeline_start(ix);
     if (st != REF_OK) {
@@ -838,6 +865,8 @@ ref_status ref_indexer_finish(ref_indexer *ix)
         st = ref_xdb_metadata_walk(ix->db, META_SOURCE, drop_if_vanished, &c);
     if (st == REF_OK)
         st = c.status;
+    if (st == REF_OK)
+        st = ref_xdb_set_metadata(ix->db, REF_ANALYZER_VERSION_KEY, REF_ANALYZER_VERSION);
     if (st == REF_OK)
         st = maybe_commit(ix, 1);
     return st;

@@ -270,6 +270,9 @@ static int run(const char *db_path, ref_index_opts *opts, progress *p, const ind
             (unsigned long long)s->files_unstructured, (unsigned long long)s->files_unchanged,
             (unsigned long long)s->files_skipped, (unsigned long long)s->files_removed,
             (unsigned long long)s->warnings);
+    if (s->analyser_rebuild)
+        fprintf(stderr, "referat-index: %s was built by an older analyser: rebuilt in full\n",
+                db_path);
     int code = s->files_skipped ? EXIT_SKIPPED : EXIT_OK;
     ref_indexer_free(ix);
     return code;

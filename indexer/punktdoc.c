@@ -231,7 +231,7 @@ ref_status ref_punktdoc_build(ref_analyzer *an, const ref_meeting *m, size_t ord
             st = ref_xdoc_add_term(doc, tmp.data, 0);
     }
     if (st == REF_OK)
-        st = index_text(an, &c, ref_field_get("titel"), p->title, &pos);
+        st = index_text(an, &c, ref_field_of(REF_FIELD_TITEL), p->title, &pos);
     for (size_t i = 0; st == REF_OK && i < p->nsections; i++)
         st = index_section(an, &c, &p->sections[i], &pos);
     /* The header lines that filled the meeting's fields (its first line, the
@@ -243,21 +243,21 @@ ref_status ref_punktdoc_build(ref_analyzer *an, const ref_meeting *m, size_t ord
     if (st == REF_OK)
         st = index_text(an, &c, NULL, p->journal, &pos);
     if (st == REF_OK)
-        st = add_bool(doc, &tmp, ref_field_get("sagsnr")->prefix, p->journal);
+        st = add_bool(doc, &tmp, ref_field_of(REF_FIELD_SAGSNR)->prefix, p->journal);
     if (st == REF_OK)
-        st = add_bool(doc, &tmp, ref_field_get("udvalg")->prefix, m->body);
+        st = add_bool(doc, &tmp, ref_field_of(REF_FIELD_UDVALG)->prefix, m->body);
     if (st == REF_OK && strlen(m->date) == 10) {
         char year[5], day[9];
         snprintf(year, sizeof year, "%.4s", m->date);
         snprintf(day, sizeof day, "%.4s%.2s%.2s", m->date, m->date + 5, m->date + 8);
-        st = add_bool(doc, &tmp, ref_field_get("år")->prefix, year);
+        st = add_bool(doc, &tmp, ref_field_of(REF_FIELD_AAR)->prefix, year);
         if (st == REF_OK)
-            st = add_bool(doc, &tmp, ref_field_get("dato")->prefix, day);
+            st = add_bool(doc, &tmp, ref_field_of(REF_FIELD_DATO)->prefix, day);
     }
     if (st == REF_OK && has_decision(p))
         st = ref_xdoc_add_term(doc, REF_PREFIX_HASDECISION, 0);
     if (st == REF_OK)
-        st = add_bool(doc, &tmp, ref_field_get("kommune")->prefix, m->municipality);
+        st = add_bool(doc, &tmp, ref_field_of(REF_FIELD_KOMMUNE)->prefix, m->municipality);
     if (st == REF_OK && (m->unstructured || p->header))
         st = ref_xdoc_add_term(doc, REF_PREFIX_UNSTRUCTURED, 0);
     /* A closed item has no sections (the parser never copies its text), so

@@ -46,9 +46,10 @@
 #define CACHE_ARENA_BYTES (2u << 20)
 
 /* A word gives at most this many PART tokens: its leaves and its first
- * MAX_SUBS sub-compounds (real words have one or two). */
+ * MAX_SUBS sub-compounds (real words have one or two), and its canonical
+ * form (split_stage). */
 #define MAX_SUBS 8
-#define MAX_WORD_PARTS (REF_COMPOUND_MAX_PARTS + MAX_SUBS)
+#define MAX_WORD_PARTS (REF_COMPOUND_MAX_PARTS + MAX_SUBS + 1)
 /* Lemmas looked at per word; "runden" has three. */
 #define MAX_LEMMAS 8
 
@@ -497,14 +498,21 @@ static ref_status lemma_stem(ref_analyzer *an, const char *w, size_t n, char *ou
 
 /* Add the PART term of TEXT (the part's dictionary text) at [START, END)
  * of the folded word to E, unless its stem is the word's own or an
- * earlier part's. */
-static ref_status add_part(ref_analyzer *an, word_entry *e, const char *text, size_t len,
-                           size_t start, size_t end)
+ * earlier part's. With STEM_GIVEN, TEXT is the stem itself. */
+static ref_status add_part_as(ref_analyzer *an, word_entry *e, const char *text, size_t len,
+                              size_t start, size_t end, int stem_given)
 {
     if (len == 0 || len > STEM_MAX_BYTES || start >= end || e->nparts == MAX_WORD_PARTS)
         return REF_OK;
     part_term *pt = &e->parts[e->nparts];
-    ref_status st = lemma_stem(an, text, len, pt->stem, &pt->len);
+    ref_status st = REF_OK;
+    if (stem_given) {
+        memcpy(pt->stem, text, len);
+        pt->stem[len] = '\0';
+        pt->len = len;
+    } else {
+        st = lemma_stem(an, text, len, pt->stem, &pt->len);
+    }
     if (st != REF_OK || pt->len == 0)
         return st;
     if (pt->len == e->stem_len && memcmp(pt->stem, e->stem, pt->len) == 0)
@@ -516,6 +524,40 @@ static ref_status add_part(ref_analyzer *an, word_entry *e, const char *text, si
     pt->end = end;
     e->nparts++;
     return REF_OK;
+}
+
+static ref_status add_part(ref_analyzer *an, word_entry *e, const char *text, size_t len,
+                           size_t start, size_t end)
+{
+    return add_part_as(an, e, text, len, start, end, 0);
+}
+
+/* The canonical form of the run of parts [FIRST, FIRST + COUNT) of W: the
+ * stems of its leaves, one after the other ("syg" "fravær" "statistik").
+ * Linking letters and inflection are gone from it, so "sygefraværsstatistik"
+ * and "sygefraværstatistikken" (a writer's missing s) have one canonical
+ * form; a query compound is looked up by its own (query.c). */
+static ref_status add_canonical(ref_analyzer *an, word_entry *e, const char *w,
+                                const ref_compound_part *parts, size_t first, size_t count)
+{
+    char canon[STEM_MAX_BYTES + 1], stem[STEM_MAX_BYTES + 1];
+    size_t cl = 0;
+    for (size_t i = first; i < first + count; i++) {
+        size_t tl, sl;
+        const char *t = ref_compound_part_text(an->lex, w, &parts[i], &tl);
+        if (tl == 0 || tl > STEM_MAX_BYTES)
+            return REF_OK;
+        ref_status st = lemma_stem(an, t, tl, stem, &sl);
+        if (st != REF_OK)
+            return st;
+        if (cl + sl > STEM_MAX_BYTES)
+            return REF_OK;
+        memcpy(canon + cl, stem, sl);
+        cl += sl;
+    }
+    const ref_compound_part *last = &parts[first + count - 1];
+    return add_part_as(an, e, canon, cl, parts[first].start,
+                       last->start + last->len - last->link_len, 1);
 }
 
 /* Order E's parts by start, a longer span first (insertion sort: a handful
@@ -554,11 +596,15 @@ static ref_status split_stage(ref_analyzer *an, const char *w, size_t n, word_en
     ref_compound_sub subs[MAX_SUBS];
     size_t ns = 0;
     if (st == REF_OK)
-        st = ref_compound_subterms(an->lex, w, parts, np, buf, sizeof buf, subs, MAX_SUBS, &ns);
+        st = ref_compound_runs(an->lex, w, parts, np, buf, sizeof buf, subs, MAX_SUBS, &ns);
     if (st == REF_ETOOBIG) /* more than MAX_SUBS: the first ones are kept */
         st = REF_OK;
     for (size_t i = 0; i < ns && st == REF_OK; i++)
         st = add_part(an, e, buf + subs[i].text_off, subs[i].text_len, subs[i].start, subs[i].end);
+    /* The canonical form of the whole word only: of every run as well would
+     * double the PART terms of an index. */
+    if (st == REF_OK)
+        st = add_canonical(an, e, w, parts, 0, np);
     sort_parts(e);
     return st;
 }
@@ -947,4 +993,19 @@ ref_status ref_analyzer_stem(ref_analyzer *an, const char *word, size_t len, con
     }
     *stem = an->stem_out;
     return snowball(an, word, len, an->stem_out, stem_len);
+}
+
+int ref_analyzer_knows(ref_analyzer *an, const char *word, size_t len)
+{
+    if (!an->lex || len == 0 || len > STEM_MAX_BYTES)
+        return 0;
+    uint32_t lemma;
+    if (ref_lexicon_lemmas(an->lex, word, len, &lemma, 1) > 0)
+        return 1;
+    ref_compound_part parts[REF_COMPOUND_MAX_PARTS];
+    size_t np = 0;
+    const ref_compound_veto *veto = an->veto.attested ? &an->veto : NULL;
+    return ref_compound_split(an->lex, word, len, veto, parts, REF_COMPOUND_MAX_PARTS, &np) ==
+               REF_OK &&
+           np >= 2;
 }

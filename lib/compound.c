@@ -93,7 +93,7 @@ static int long_enough(const ctx *c, const char *s, size_t stem_bytes, uint32_t 
 /* Best modifier reading of S: a licensed modifier (preferring a free lemma
  * over a bound one, so arbejds → arbejde), else a base form used without its
  * licensed linking element (penalty 1). */
-static int as_modifier(const ctx *c, const char *s, size_t len, cand *out)
+static int as_modifier(const ctx *c, const char *s, size_t len, int lemma_mode, cand *out)
 {
     ref_lex_entry e[MAX_READINGS];
     size_t n = ref_lexicon_lookup(c->lex, s, len, e, MAX_READINGS);
@@ -120,6 +120,7 @@ static int as_modifier(const ctx *c, const char *s, size_t len, cand *out)
             uint32_t link = pass == 2 || bound ? 0 : e[i].tail_len;
             /* a bound form ending in a linking letter (langtids-) has one */
             int has_link = link > 0 || (bound && (s[len - 1] == 's' || s[len - 1] == 'e'));
+            (void)lemma_mode; /* the same guard for lemmas and novel words */
             if (!long_enough(c, s, len - link, e[i].lemma, has_link) || !attested(c, e[i].lemma))
                 continue;
             *out = (cand){e[i].lemma, link, pass == 2, bound};
@@ -204,7 +205,7 @@ static size_t dp_split(const ctx *c, const char *s, size_t n, const unsigned cha
             continue;
         for (size_t j = i + 1; j < n && j - i <= 63; j++) {
             cand m;
-            if (!at[j] || !as_modifier(c, s + i, j - i, &m))
+            if (!at[j] || !as_modifier(c, s + i, j - i, lemma_mode, &m))
                 continue;
             cost k = cell[i].cost;
             k.parts++;
@@ -254,6 +255,117 @@ static size_t dp_split(const ctx *c, const char *s, size_t n, const unsigned cha
 
 /* ---- lemma-first and refinement ---- */
 
+/* Whether FORM[0..N) followed by SUFFIX is a standalone form of a lemma
+ * spelt LEMMA[0..LL). */
+static int form_of(const ctx *c, const char *form, size_t n, const char *suffix, const char *lemma,
+                   size_t ll)
+{
+    char buf[REF_COMPOUND_MAX_WORD + 8];
+    size_t sl = strlen(suffix);
+    if (n + sl > sizeof buf)
+        return 0;
+    memcpy(buf, form, n);
+    memcpy(buf + n, suffix, sl);
+    ref_lex_entry e[MAX_READINGS];
+    size_t k = ref_lexicon_lookup(c->lex, buf, n + sl, e, MAX_READINGS);
+    for (size_t i = 0; i < k && i < MAX_READINGS; i++) {
+        size_t len;
+        const char *l = ref_lexicon_lemma(c->lex, e[i].lemma, &len);
+        if ((e[i].kind & REF_LEXK_WORD) && l && len == ll && memcmp(l, lemma, ll) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A verb lemma (it has a present tense in -r and a participle in -nde:
+ * tilfredsstille, godkende). A compound verb is a derivation, not a kind
+ * of its head (tilfredsstille is not a way of "stille"): never split. */
+static int is_verb(const ctx *c, const char *l, size_t ll)
+{
+    return ll > 2 && l[ll - 1] == 'e' && form_of(c, l, ll, "r", l, ll) &&
+           form_of(c, l, ll, "nde", l, ll);
+}
+
+/* A lemma that is a particle or prefix plus a word (for + tælling in
+ * fortælling) is lexicalised, whatever other split its letters allow (fort
+ * + ælling): the split is refused unless its first part, FIRST[0..FL) as a
+ * dictionary word, is itself that particle plus a word (samarbejde in
+ * samarbejdsaftale). */
+static int particle_derived(const ctx *c, const char *l, size_t ll, const char *first, size_t fl)
+{
+    for (size_t i = 1; i + 3 < ll && i <= 6; i++) {
+        uint32_t p;
+        if (ref_lexicon_lemmas(c->lex, l, i, &p, 1) == 0 ||
+            !(ref_lexicon_lemma_flags(c->lex, p) & REF_LEXF_PARTICLE))
+            continue;
+        size_t len;
+        const char *pl = ref_lexicon_lemma(c->lex, p, &len);
+        if (pl && len == i && memcmp(pl, l, i) == 0 && ref_lexicon_is_word(c->lex, l + i, ll - i) &&
+            !(fl > i + 1 && memcmp(first, l, i) == 0 && ref_lexicon_is_word(c->lex, first + i, fl - i)))
+            return 1;
+    }
+    return 0;
+}
+
+/* A derivation of a lexicalised word is lexicalised too: bæredygtighed
+ * is bæredygtig + hed, and bæredygtig is never split, so neither is it
+ * (into bære + dygtighed). */
+static int derived_from_nosplit(const ctx *c, const char *l, size_t ll)
+{
+    static const char *const suffixes[] = {"hed", "ighed", "else", "ning", "ing", "skab"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        size_t sl = strlen(suffixes[i]);
+        if (ll <= sl + 3 || memcmp(l + ll - sl, suffixes[i], sl) != 0)
+            continue;
+        uint32_t ids[MAX_READINGS];
+        size_t k = ref_lexicon_lemmas(c->lex, l, ll - sl, ids, MAX_READINGS);
+        for (size_t j = 0; j < k; j++)
+            if (ref_lexicon_lemma_flags(c->lex, ids[j]) & REF_LEXF_NOSPLIT)
+                return 1;
+    }
+    return 0;
+}
+
+/* A noun made from a verb (rådgive → rådgiver, tinglyse → tinglysning)
+ * names the verb's doer or doing: it is as lexicalised as the verb, and
+ * compound verbs are never split (is_verb). */
+static int derived_from_verb(const ctx *c, const char *l, size_t ll)
+{
+    static const struct {
+        const char *suffix, *verb_end;
+    } d[] = {{"r", ""}, {"ning", "e"}, {"ing", "e"}, {"lse", "e"}};
+    for (size_t i = 0; i < sizeof d / sizeof *d; i++) {
+        size_t sl = strlen(d[i].suffix), vl = strlen(d[i].verb_end);
+        if (ll <= sl + 4 || memcmp(l + ll - sl, d[i].suffix, sl) != 0)
+            continue;
+        char v[REF_COMPOUND_MAX_WORD + 4];
+        size_t n = ll - sl;
+        memcpy(v, l, n);
+        memcpy(v + n, d[i].verb_end, vl);
+        if (ref_lexicon_is_word(c->lex, v, n + vl) && is_verb(c, v, n + vl))
+            return 1;
+    }
+    return 0;
+}
+
+/* Inflection follows the head: a compositional compound is a kind of its
+ * head and inflects as it does (seniorråd, -et, -ene as råd, -et, -ene);
+ * a word that only looks like modifier + head does not (kampagne has
+ * kampagnen, "agne" is a verb without "agnen"; orientering has
+ * orienteringer, ring has ringe). Probes the common endings on the lemma
+ * L[0..LL) and on its head, which starts at HEAD. */
+static int inflects_like_head(const ctx *c, const char *l, size_t ll, size_t head)
+{
+    static const char *const endings[] = {"n",   "en", "et", "r",  "er",  "ne", "ene",
+                                          "rne", "erne", "e", "t", "ede", "te", "s"};
+    const char *h = l + head;
+    size_t hl = ll - head;
+    for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
+        if (form_of(c, l, ll, endings[i], l, ll) && !form_of(c, h, hl, endings[i], h, hl))
+            return 0;
+    return 1;
+}
+
 static size_t dp_refine(const ctx *c, const char *s, size_t n, int lemma_mode,
                         ref_compound_part *out, size_t max, int depth);
 
@@ -271,10 +383,16 @@ static size_t split_lemma(const ctx *c, uint32_t lemma, size_t n, size_t tail,
     size_t lemma_len;
     const char *l = ref_lexicon_lemma(c->lex, lemma, &lemma_len);
     size_t shared = n - tail;
-    if (lemma_len > REF_COMPOUND_MAX_WORD)
+    if (lemma_len > REF_COMPOUND_MAX_WORD || is_verb(c, l, lemma_len) ||
+        derived_from_nosplit(c, l, lemma_len) || derived_from_verb(c, l, lemma_len))
         return 0;
     size_t np = dp_refine(c, l, lemma_len, 1, out, max, depth + 1);
-    if (np < 2 || out[np - 1].start > shared)
+    if (np < 2 || out[np - 1].start > shared ||
+        !inflects_like_head(c, l, lemma_len, out[np - 1].start))
+        return 0;
+    size_t fl;
+    const char *first = ref_compound_part_text(c->lex, l, &out[0], &fl);
+    if (particle_derived(c, l, lemma_len, first, fl))
         return 0;
     out[np - 1].len = (uint32_t)(n - out[np - 1].start);
     return np;
@@ -492,9 +610,11 @@ const char *ref_compound_part_text(const ref_lexicon *lex, const char *word,
     return word + part->start;
 }
 
-ref_status ref_compound_subterms(const ref_lexicon *lex, const char *word,
-                                 const ref_compound_part *parts, size_t nparts, char *buf,
-                                 size_t buf_size, ref_compound_sub *subs, size_t max, size_t *nsubs)
+/* The runs of PARTS behind ref_compound_subterms (LEXICON_ONLY: only runs
+ * that are lexicon words) and ref_compound_runs (every run). */
+static ref_status runs_of(const ref_lexicon *lex, const char *word, const ref_compound_part *parts,
+                          size_t nparts, char *buf, size_t buf_size, ref_compound_sub *subs,
+                          size_t max, size_t *nsubs, int lexicon_only)
 {
     if (!lex || !word || !parts || !buf || !subs || !nsubs)
         return REF_EINVAL;
@@ -524,7 +644,7 @@ ref_status ref_compound_subterms(const ref_lexicon *lex, const char *word,
                 memcpy(joined + jl, t, tl);
                 jl += tl;
             }
-            if (!fits || !ref_lexicon_is_word(lex, joined, jl))
+            if (!fits || (lexicon_only && !ref_lexicon_is_word(lex, joined, jl)))
                 continue;
             if (*nsubs == max || used + jl + 1 > buf_size)
                 return REF_ETOOBIG;
@@ -538,4 +658,18 @@ ref_status ref_compound_subterms(const ref_lexicon *lex, const char *word,
             used += jl + 1;
         }
     return REF_OK;
+}
+
+ref_status ref_compound_subterms(const ref_lexicon *lex, const char *word,
+                                 const ref_compound_part *parts, size_t nparts, char *buf,
+                                 size_t buf_size, ref_compound_sub *subs, size_t max, size_t *nsubs)
+{
+    return runs_of(lex, word, parts, nparts, buf, buf_size, subs, max, nsubs, 1);
+}
+
+ref_status ref_compound_runs(const ref_lexicon *lex, const char *word,
+                             const ref_compound_part *parts, size_t nparts, char *buf,
+                             size_t buf_size, ref_compound_sub *subs, size_t max, size_t *nsubs)
+{
+    return runs_of(lex, word, parts, nparts, buf, buf_size, subs, max, nsubs, 0);
 }

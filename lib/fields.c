@@ -3,40 +3,37 @@
 #include <string.h>
 #include <strings.h>
 
-/* Weights: a word in the title counts three times, in the decision twice,
- * elsewhere once. BM25 saturates wdf, so these favour title and decision
+/* Weights (the last column of REF_FIELD_LIST in fields.h): a word in the
+ * title counts three times, in the decision twice, elsewhere once. BM25 saturates wdf, so these favour title and decision
  * matches without letting them swamp a punkt that discusses the topic at
  * length. Judged by the relevance tests in tests/. */
 const ref_field ref_fields[] = {
-    {"titel", "S", REF_FIELD_TEXT, -1, 3},
-    {"tekst", "XT", REF_FIELD_TEXT, REF_SECTION_NONE, 1},
-    {"anledning", "XA", REF_FIELD_TEXT, REF_SECTION_ANLEDNING, 1},
-    {"baggrund", "XG", REF_FIELD_TEXT, REF_SECTION_BAGGRUND, 1},
-    {"sagsfremstilling", "XS", REF_FIELD_TEXT, REF_SECTION_SAGSFREMSTILLING, 1},
-    {"indstilling", "XI", REF_FIELD_TEXT, REF_SECTION_INDSTILLING, 1},
-    {"beslutning", "XB", REF_FIELD_TEXT, REF_SECTION_BESLUTNING, 2},
-    {"historik", "XH", REF_FIELD_TEXT, REF_SECTION_HISTORIK, 1},
-    {"bilag", "XL", REF_FIELD_TEXT, REF_SECTION_BILAG, 1},
-    {"andet", "XO", REF_FIELD_TEXT, REF_SECTION_OTHER, 1},
-    {"udvalg", "B", REF_FIELD_BOOLEAN, -1, 0},
-    {"sagsnr", "J", REF_FIELD_BOOLEAN, -1, 0},
-    {"år", "Y", REF_FIELD_BOOLEAN, -1, 0},
-    {"dato", "D", REF_FIELD_BOOLEAN, -1, 0},
-    {"kommune", "K", REF_FIELD_BOOLEAN, -1, 0},
-    {NULL, NULL, REF_FIELD_TEXT, -1, 0},
+#define REF_FIELD_ROW(id, name, prefix, type, section, weight)                                     \
+    {id, name, prefix, type, section, weight},
+    REF_FIELD_LIST(REF_FIELD_ROW)
+#undef REF_FIELD_ROW
+    {REF_FIELD_COUNT, NULL, NULL, REF_FIELD_TEXT, -1, 0},
 };
 
 static const struct {
     const char *alias;
-    const char *name;
+    ref_field_id id;
 } aliases[] = {
-    {"title", "titel"},     {"aar", "år"},         {"year", "år"},       {"date", "dato"},
-    {"body", "udvalg"},     {"journal", "sagsnr"}, {"jnr", "sagsnr"},    {"decision", "beslutning"},
-    {"attachment", "bilag"}, {"sag", "sagsnr"},     {"beslutninger", "beslutning"},
-    {"municipality", "kommune"},
+    {"title", REF_FIELD_TITEL},       {"aar", REF_FIELD_AAR},
+    {"year", REF_FIELD_AAR},          {"date", REF_FIELD_DATO},
+    {"body", REF_FIELD_UDVALG},       {"journal", REF_FIELD_SAGSNR},
+    {"jnr", REF_FIELD_SAGSNR},        {"decision", REF_FIELD_BESLUTNING},
+    {"attachment", REF_FIELD_BILAG},  {"sag", REF_FIELD_SAGSNR},
+    {"beslutninger", REF_FIELD_BESLUTNING}, {"municipality", REF_FIELD_KOMMUNE},
 };
 
-const ref_field *ref_field_get(const char *name)
+const ref_field *ref_field_of(ref_field_id id)
+{
+    return &ref_fields[id];
+}
+
+/* The field named NAME exactly as in the table. */
+static const ref_field *field_named(const char *name)
 {
     for (const ref_field *f = ref_fields; f->name; f++)
         if (strcmp(f->name, name) == 0)
@@ -66,12 +63,12 @@ const ref_field *ref_field_by_name(const char *name, size_t len)
         key[k++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
     }
     key[k] = '\0';
-    const ref_field *f = ref_field_get(key);
+    const ref_field *f = field_named(key);
     if (f)
         return f;
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
         if (strcmp(aliases[i].alias, key) == 0)
-            return ref_field_get(aliases[i].name);
+            return ref_field_of(aliases[i].id);
     return NULL;
 }
 
@@ -80,5 +77,5 @@ const ref_field *ref_field_for_section(ref_section_kind kind)
     for (const ref_field *f = ref_fields; f->name; f++)
         if (f->section == (int)kind)
             return f;
-    return ref_field_get("andet");
+    return ref_field_of(REF_FIELD_ANDET);
 }

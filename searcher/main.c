@@ -69,6 +69,8 @@ static const char usage[] =
     "      --synonyms FILE    more abbreviations/synonyms (default: $REFERAT_SYNONYMS);\n"
     "                         lines 'apv, arbejdspladsvurdering' (two-way) or\n"
     "                         'med => medudvalg' (one-way); '#' starts a comment\n"
+    "      --no-correct       search for the words as typed: when nothing is found,\n"
+    "                         only suggest a spelling, never search for it\n"
     "      --analyze          print how QUERY's words are analysed (token, stem,\n"
     "                         compound parts and their stems) and exit; with\n"
     "                         --format json one object per token: token, stem,\n"
@@ -124,6 +126,36 @@ typedef struct cli {
     const char **municipalities; /* --municipality values, likewise */
 } cli;
 
+/* "Ingen punkter med alle ordene; …" with the words the hits lack. */
+static void print_partial_notice(FILE *f, const ref_search_result *r)
+{
+    fprintf(f, "Ingen punkter med alle ordene; viser de bedste delvise træf — mangler: ");
+    for (const char *w = r->missing; w && *w;) {
+        size_t n = strcspn(w, " ");
+        fprintf(f, "%s%.*s", w == r->missing ? "" : ", ", (int)n, w);
+        w += n + (w[n] == ' ');
+    }
+    fprintf(f, "\n\n");
+}
+
+/* "0 punkter i Chefforum 2016–2021; 1 uden filtrene": the filters, not the
+ * words, left nothing. */
+static void print_filtered_notice(FILE *f, const cli *c, const ref_search_result *r)
+{
+    fprintf(f, "0 %s", c->search.decisions_only ? "beslutninger" : "punkter");
+    for (size_t i = 0; i < c->search.nbodies; i++) {
+        const char *b = c->search.bodies[i];
+        fprintf(f, "%s%c%s", i ? ", " : " i ",
+                b[0] >= 'a' && b[0] <= 'z' ? b[0] - 'a' + 'A' : b[0], b[0] ? b + 1 : "");
+    }
+    for (size_t i = 0; i < c->search.nmunicipalities; i++)
+        fprintf(f, "%s%s", i || c->search.nbodies ? ", " : " i ", c->search.municipalities[i]);
+    if (c->search.date_from || c->search.date_to)
+        fprintf(f, " %s–%s", c->search.date_from ? c->search.date_from : "",
+                c->search.date_to ? c->search.date_to : "");
+    fprintf(f, "; %u uden filtrene\n", r->unfiltered_total);
+}
+
 static int parse_count(const char *opt, const char *arg, uint32_t *out)
 {
     char *end;
@@ -150,6 +182,7 @@ static int parse_args(int argc, char **argv, cli *c)
         {"body", required_argument, NULL, 'B'}, {"timeline", no_argument, NULL, 't'},
         {"snippet", no_argument, NULL, 'N'},    {"facets", no_argument, NULL, 'G'},
         {"municipality", required_argument, NULL, 'M'},
+        {"no-correct", no_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
     };
     /* Room for every --body argv could hold. */
@@ -193,6 +226,9 @@ static int parse_args(int argc, char **argv, cli *c)
             break;
         case 'G':
             c->search.facets = 1;
+            break;
+        case 'K':
+            c->search.no_correct = 1;
             break;
         case 'O':
             if (parse_count("--offset", optarg, &c->search.offset) != 0)
@@ -434,9 +470,15 @@ static int run(const cli *c, const char *query, int show_facets)
     ref_present_opts po = {.color = c->color, .show_source = 1};
     ref_buf out = REF_BUF_INIT;
     if (r->corrected)
-        fprintf(c->json ? stderr : stdout, "Ingen punkter fundet for: %s. Viser resultater for: %s\n\n",
+        fprintf(c->json ? stderr : stdout,
+                "Ingen punkter fundet for: %s. Viser resultater for: %s "
+                "(--no-correct søger kun efter det skrevne)\n\n",
                 query, r->suggestion);
-    if (!c->json && r->nhits == 0)
+    if (r->partial)
+        print_partial_notice(c->json ? stderr : stdout, r);
+    if (!c->json && r->nhits == 0 && r->unfiltered_total)
+        print_filtered_notice(stderr, c, r);
+    else if (!c->json && r->nhits == 0)
         fprintf(stderr, "Ingen punkter fundet for: %s\n", query);
     if (!c->json && r->nhits)
         printf("%u punkter fundet%s%s\n\n", r->total,
@@ -460,6 +502,8 @@ static int run(const cli *c, const char *query, int show_facets)
             ref_buf_putc(&out, '\n');
         } else {
             ref_present_text_hit(&out, &r->hits[i], &po);
+            if (r->hits[i].missing)
+                ref_buf_printf(&out, "   mangler: %s\n", r->hits[i].missing);
             ref_buf_putc(&out, '\n');
         }
         fwrite(out.data, 1, out.len, stdout);

@@ -130,6 +130,18 @@ void ref_present_json_hit(ref_buf *out, const ref_hit *hit)
         page = r->section_pages[hit->section];
     if (page > 0)
         ref_buf_printf(out, ",\"page\":%d", page);
+    if (hit->missing) {
+        /* A partial match (search.h): the query words it lacks. */
+        ref_buf_puts(out, ",\"partial\":true,\"missing\":[");
+        for (const char *w = hit->missing; *w;) {
+            size_t n = strcspn(w, " ");
+            if (w != hit->missing)
+                ref_buf_putc(out, ',');
+            ref_json_string(out, w, n);
+            w += n + (w[n] == ' ');
+        }
+        ref_buf_putc(out, ']');
+    }
     ref_buf_puts(out, "}\n");
     ref_buf_free(&tmp);
 }

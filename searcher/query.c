@@ -24,6 +24,10 @@ struct ref_query {
     ref_buf words;
     /* Wildcard prefixes (folded), NUL-separated. */
     ref_buf prefixes;
+    /* The phrases of compound parts that stand for a query compound
+     * (compile_single), for the snippet: per phrase its stems, each
+     * NUL-terminated, and one more NUL. */
+    ref_buf part_phrases;
 };
 
 typedef enum lex_kind {
@@ -168,8 +172,12 @@ static void next(parser *p)
  * word stands as a word ranks above one where it is only part of a compound
  * (tests/test_search.c: test_whole_word_ranks_above_compound_part). */
 #define PART_WEIGHT 0.5
-/* A compound typed in the query ("sygefraværsstatistik") also finds its
- * parts used apart ("statistik over sygefravær"), below the compound. */
+/* A compound typed in the query ("naturpleje") also finds its parts written
+ * next to each other ("natur pleje", "natur-pleje", "natur-" at a line end
+ * and "pleje" on the next), below the compound itself. Parts that stand
+ * apart ("natur" in one sentence, "pleje" in another) do not count: a user
+ * who types a compound means the thing it names
+ * (test_compound_query_needs_its_parts_adjacent). */
 #define SPLIT_QUERY_WEIGHT 0.4
 #define MAX_WORDS 64
 #define MAX_PARTS 16
@@ -177,6 +185,10 @@ static void next(parser *p)
 typedef struct term_list {
     char *stems[MAX_WORDS];   /* stem per position (WORD/NUMBER tokens) */
     char *parts[MAX_PARTS];   /* PART stems of the first position */
+    size_t part_start[MAX_PARTS], part_end[MAX_PARTS]; /* their spans */
+    size_t word_start, word_end; /* the first WORD's span */
+    char *canonical; /* the PART spanning the whole first word: its
+                        canonical compound form (analysis.h) */
     size_t n, nparts;
     char *whole;              /* JOINED/CODE stem of the first position */
 } term_list;
@@ -197,7 +209,9 @@ static int collect_token(void *vctx, const ref_token *tok)
 {
     word_ctx *c = vctx;
     char **slot = NULL;
-    if (c->highlight)
+    /* A compound's parts are highlighted only where they match together
+     * (part_phrases), never alone. */
+    if (c->highlight && tok->kind != REF_TOKEN_PART)
         remember_stem(c->p->q, tok->stem);
     switch (tok->kind) {
     case REF_TOKEN_JOINED:
@@ -206,13 +220,25 @@ static int collect_token(void *vctx, const ref_token *tok)
             slot = &c->list.whole;
         break;
     case REF_TOKEN_PART:
-        if (tok->pos == 0 && c->list.nparts < MAX_PARTS)
+        if (tok->pos == 0 && c->list.n == 1 && !c->list.canonical &&
+            tok->start == c->list.word_start && tok->end == c->list.word_end) {
+            slot = &c->list.canonical;
+            if (c->highlight)
+                remember_stem(c->p->q, tok->stem);
+        } else if (tok->pos == 0 && c->list.nparts < MAX_PARTS) {
+            c->list.part_start[c->list.nparts] = tok->start;
+            c->list.part_end[c->list.nparts] = tok->end;
             slot = &c->list.parts[c->list.nparts++];
+        }
         break;
     case REF_TOKEN_WORD:
     case REF_TOKEN_NUMBER:
         if (c->list.n == MAX_WORDS)
             return 1; /* a phrase of 64 words is plenty */
+        if (c->list.n == 0) {
+            c->list.word_start = tok->start;
+            c->list.word_end = tok->end;
+        }
         slot = &c->list.stems[c->list.n++];
         break;
     }
@@ -233,6 +259,7 @@ static void term_list_free(term_list *l)
     for (size_t i = 0; i < l->nparts; i++)
         free(l->parts[i]);
     free(l->whole);
+    free(l->canonical);
 }
 
 static int term_node(parser *p, const char *prefix, const char *suffix, const char *stem)
@@ -262,19 +289,71 @@ static int word_or_part(parser *p, const char *prefix, const char *stem)
     return ref_xquery_op(p->q->xq, REF_XOP_OR, both, 2, 0);
 }
 
-/* One word typed in the query: the word, the word as a compound part, and,
- * if the word is itself a compound, all its parts together. */
-static int compile_single(parser *p, const char *prefix, const term_list *l)
+/* The parts of L that cover its compound left to right, as indexes into
+ * L->parts, into COVER; returns how many (0 when they leave a gap other than
+ * linking letters). FINE: the leaves (parts with no other part inside);
+ * else the coarsest cover, the longest part at each step (a sub-compound
+ * where there is one: "sygefravær" + "statistik"). L's parts are in order
+ * of start, a longer span first. */
+static size_t part_cover(const term_list *l, int fine, size_t *cover)
+{
+    size_t n = 0, at = 0;
+    for (size_t i = 0; i < l->nparts; i++) {
+        if (n > 0 && l->part_start[i] < at)
+            continue;
+        int leaf = 1;
+        for (size_t j = 0; fine && j < l->nparts && leaf; j++)
+            leaf = j == i || l->part_start[j] < l->part_start[i] ||
+                   l->part_end[j] > l->part_end[i] ||
+                   (l->part_start[j] == l->part_start[i] && l->part_end[j] == l->part_end[i]);
+        if (!leaf)
+            continue;
+        cover[n++] = i;
+        at = l->part_end[i];
+    }
+    return n;
+}
+
+static void remember_part_phrase(ref_query *q, const term_list *l, const size_t *cover, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ref_buf_append(&q->part_phrases, l->parts[cover[i]], strlen(l->parts[cover[i]]) + 1);
+    ref_buf_putc(&q->part_phrases, '\0');
+}
+
+/* One word typed in the query: the word, the word inside a longer compound
+ * (the index files every run of a compound's parts as a PART term), and, if
+ * the word is itself a compound, its parts as a phrase of whole words, by
+ * its leaves and by its coarsest cover. HIGHLIGHT: remember the phrases for
+ * the snippet. */
+static int compile_single(parser *p, const char *prefix, const term_list *l, int highlight)
 {
     int node = word_or_part(p, prefix, l->stems[0]);
+    if (l->canonical) {
+        /* The same compound written with another linking letter or
+         * inflection ("sygefraværstatistikken"), or inside a longer one. */
+        int both[2] = {node, word_or_part(p, prefix, l->canonical)};
+        node = ref_xquery_op(p->q->xq, REF_XOP_OR, both, 2, 0);
+    }
     if (l->nparts < 2)
         return node;
-    int parts[MAX_PARTS];
-    for (size_t i = 0; i < l->nparts; i++)
-        parts[i] = word_or_part(p, prefix, l->parts[i]);
-    int all = ref_xquery_op(p->q->xq, REF_XOP_AND, parts, l->nparts, 0);
-    int alts[2] = {node, ref_xquery_scale(p->q->xq, all, SPLIT_QUERY_WEIGHT)};
-    return ref_xquery_op(p->q->xq, REF_XOP_OR, alts, 2, 0);
+    int alts[3] = {node};
+    size_t nalts = 1;
+    size_t covers[2][MAX_PARTS], ncover[2];
+    for (int fine = 0; fine < 2; fine++) {
+        size_t *cover = covers[fine];
+        size_t n = ncover[fine] = part_cover(l, fine, cover);
+        if (n < 2 || (fine && n == ncover[0] && memcmp(cover, covers[0], n * sizeof *cover) == 0))
+            continue;
+        int words[MAX_PARTS];
+        for (size_t i = 0; i < n; i++)
+            words[i] = term_node(p, prefix, "", l->parts[cover[i]]);
+        int phrase = ref_xquery_op(p->q->xq, REF_XOP_PHRASE, words, n, 0);
+        alts[nalts++] = ref_xquery_scale(p->q->xq, phrase, SPLIT_QUERY_WEIGHT);
+        if (highlight)
+            remember_part_phrase(p->q, l, cover, n);
+    }
+    return nalts == 1 ? node : ref_xquery_op(p->q->xq, REF_XOP_OR, alts, nalts, 0);
 }
 
 /* The query node for TEXT analysed as one word or a phrase: a single word
@@ -291,13 +370,16 @@ static void remember_word(ref_query *q, const char *stem, char *const *parts, si
 }
 
 /* What compile_text looks up, as ref_query_each_word reports it: a single
- * word with its parts (compile_single matches them together), each word of
- * a phrase, and a joined word's whole form. */
+ * word and its canonical compound form (compile_single; its parts match
+ * only side by side, which a term count cannot see, so they are not
+ * reported), each word of a phrase, and a joined word's whole form. */
 static void remember_words(ref_query *q, const term_list *l)
 {
-    if (l->n == 1)
-        remember_word(q, l->stems[0], l->parts, l->nparts >= 2 ? l->nparts : 0);
-    else
+    if (l->n == 1) {
+        remember_word(q, l->stems[0], NULL, 0);
+        if (l->canonical)
+            remember_word(q, l->canonical, NULL, 0);
+    } else
         for (size_t i = 0; i < l->n; i++)
             remember_word(q, l->stems[i], NULL, 0);
     if (l->whole)
@@ -317,7 +399,7 @@ static int compile_text(parser *p, const char *prefix, const char *text, size_t 
         const term_list *l = &c.list;
         int parts = -2;
         if (l->n == 1)
-            parts = compile_single(p, prefix, l);
+            parts = compile_single(p, prefix, l, highlight);
         else if (l->n > 1) {
             int nodes[MAX_WORDS];
             for (size_t i = 0; i < l->n; i++)
@@ -503,7 +585,7 @@ static int compile_lexeme(parser *p, const lexeme *l, int highlight)
         return compile_boolean(p, l);
     const char *prefix = l->field ? l->field->prefix : "";
     if (!l->field && p->opts->decisions_only)
-        prefix = ref_field_get("beslutning")->prefix;
+        prefix = ref_field_of(REF_FIELD_BESLUTNING)->prefix;
     if (l->kind == LEX_WORD && l->len > 1 && l->text[l->len - 1] == '*')
         return compile_wildcard(p, prefix, l->text, l->len - 1);
     int node = compile_text(p, prefix, l->text, l->len, highlight);
@@ -648,20 +730,20 @@ static int parse_or(parser *p)
 
 /* One filter on the boolean FIELD ("udvalg", "kommune"): the folded name,
  * or every value starting with it when written with a trailing '*'. */
-static int name_node(parser *p, const char *field, const char *name)
+static int name_node(parser *p, ref_field_id field, const char *name)
 {
     size_t n = strlen(name);
     int prefix = n > 0 && name[n - 1] == '*';
     ref_buf term = REF_BUF_INIT;
-    ref_buf_puts(&term, ref_field_get(field)->prefix);
+    ref_buf_puts(&term, ref_field_of(field)->prefix);
     size_t at = term.len;
     ref_casefold(name, n - (size_t)prefix, &term);
     int node = -1;
     if (ref_buf_status(&term) != REF_OK)
         p->status = REF_ENOMEM;
     else if (term.len == at)
-        fail(p, "an empty %s name: give a name, e.g. %s", field,
-             strcmp(field, "udvalg") == 0 ? "chefforum" : "albertslund*");
+        fail(p, "an empty %s name: give a name, e.g. %s", ref_field_of(field)->name,
+             field == REF_FIELD_UDVALG ? "chefforum" : "albertslund*");
     else if (prefix)
         node = ref_xquery_wildcard(p->q->xq, term.data, 0);
     else
@@ -671,7 +753,7 @@ static int name_node(parser *p, const char *field, const char *name)
 }
 
 /* Any of the N NAMES of FIELD. */
-static int names_node(parser *p, const char *field, const char *const *names, size_t n)
+static int names_node(parser *p, ref_field_id field, const char *const *names, size_t n)
 {
     int *nodes = calloc(n, sizeof *nodes);
     if (!nodes) {
@@ -713,9 +795,9 @@ static int apply_filters(parser *p, int root)
                                               o->date_to ? hi : NULL);
     }
     if (o->nbodies)
-        filters[n++] = names_node(p, "udvalg", o->bodies, o->nbodies);
+        filters[n++] = names_node(p, REF_FIELD_UDVALG, o->bodies, o->nbodies);
     if (o->nmunicipalities)
-        filters[n++] = names_node(p, "kommune", o->municipalities, o->nmunicipalities);
+        filters[n++] = names_node(p, REF_FIELD_KOMMUNE, o->municipalities, o->nmunicipalities);
     if (p->status != REF_OK)
         return -1;
     return n == 1 ? root : ref_xquery_op(p->q->xq, REF_XOP_FILTER, filters, n, 0);
@@ -765,7 +847,8 @@ ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_o
     }
     if (p.status == REF_OK && (ref_buf_status(&q->stems) != REF_OK ||
                                ref_buf_status(&q->words) != REF_OK ||
-                               ref_buf_status(&q->prefixes) != REF_OK))
+                               ref_buf_status(&q->prefixes) != REF_OK ||
+                               ref_buf_status(&q->part_phrases) != REF_OK))
         p.status = REF_ENOMEM;
     if (p.status != REF_OK) {
         if (errmsg)
@@ -789,6 +872,7 @@ void ref_query_free(ref_query *q)
     ref_buf_free(&q->stems);
     ref_buf_free(&q->words);
     ref_buf_free(&q->prefixes);
+    ref_buf_free(&q->part_phrases);
     free(q);
 }
 
@@ -829,4 +913,26 @@ void ref_query_each_word(const ref_query *q, ref_query_word_fn fn, void *ctx)
         if (*stem && fn(ctx, stem, parts, nparts))
             return;
     }
+}
+
+size_t ref_query_part_phrase_len(const ref_query *q, const char *const *recent, size_t nrecent)
+{
+    size_t best = 0;
+    const char *end = q->part_phrases.data + q->part_phrases.len;
+    for (const char *ph = q->part_phrases.data; ph && ph < end;) {
+        const char *stems[MAX_PARTS];
+        size_t n = 0;
+        for (; ph < end && *ph; ph += strlen(ph) + 1)
+            if (n < MAX_PARTS)
+                stems[n++] = ph;
+        ph++; /* the empty string that ends the phrase */
+        if (n > nrecent || n <= best)
+            continue;
+        size_t k = 0;
+        while (k < n && strcmp(stems[n - 1 - k], recent[k]) == 0)
+            k++;
+        if (k == n)
+            best = n;
+    }
+    return best;
 }

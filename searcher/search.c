@@ -18,6 +18,40 @@ struct ref_searcher {
     ref_synonyms *synonyms;
 };
 
+/* An index made by another analyser version holds other terms than our
+ * queries look for: searching it would silently miss. Say so, and how to
+ * fix it (referat-index rebuilds such an index in full). An empty index
+ * has nothing to miss. */
+static ref_status check_analyser_version(ref_xdb *db, const char *db_path, char **errmsg)
+{
+    char *version = NULL;
+    uint32_t docs = 0;
+    ref_status st = REF_EDB_MODIFIED;
+    /* An indexer committing while we read: read the newest revision. */
+    for (int retry = 0; st == REF_EDB_MODIFIED && retry < SEARCH_RETRIES; retry++) {
+        free(version);
+        version = NULL;
+        if (retry && ref_xdb_reopen(db) != REF_OK)
+            continue;
+        st = ref_xdb_get_metadata(db, REF_ANALYZER_VERSION_KEY, &version);
+        if (st == REF_OK)
+            st = ref_xdb_doccount(db, &docs);
+    }
+    if (st == REF_OK && docs > 0 && strcmp(version, REF_ANALYZER_VERSION) != 0) {
+        st = REF_EDB_VERSION;
+        if (errmsg) {
+            ref_buf m = REF_BUF_INIT;
+            ref_buf_printf(&m,
+                           "the index %s was built by analyser version %s, this program uses "
+                           "version %s: rebuild it with referat-index (it re-indexes every file)",
+                           db_path, *version ? version : "1", REF_ANALYZER_VERSION);
+            *errmsg = ref_buf_detach(&m);
+        }
+    }
+    free(version);
+    return st;
+}
+
 ref_status ref_searcher_open(const char *db_path, ref_searcher **out, char **errmsg)
 {
     if (errmsg)
@@ -33,6 +67,8 @@ ref_status ref_searcher_open(const char *db_path, ref_searcher **out, char **err
         st = ref_synonyms_new(&s->synonyms);
     if (st == REF_OK)
         st = ref_xdb_open(db_path, REF_XDB_READ, &s->db, errmsg);
+    if (st == REF_OK)
+        st = check_analyser_version(s->db, db_path, errmsg);
     if (st != REF_OK) {
         ref_searcher_close(s);
         return st;
@@ -182,9 +218,32 @@ static int same_word(ref_searcher *s, const char *a, const char *b)
     return same;
 }
 
-/* "Mente du": each plain word of QUERY that the index does not know,
- * replaced by the nearest word it does know (Xapian's spelling table, filled
- * by the indexer). NULL when nothing changes. */
+/* Whether the folded WORD is known: to the index (its stem as a word or a
+ * compound part) or to the lexicon (any inflection, or a compound of known
+ * parts). A known word is not a typo: "udbud" is never "afbud". */
+static int word_known(ref_searcher *s, const char *word, size_t len)
+{
+    if (ref_analyzer_knows(s->analyzer, word, len))
+        return 1;
+    char *stem = NULL;
+    ref_analyze(s->analyzer, word, len, first_word_stem, &stem, NULL);
+    if (!stem)
+        return 0;
+    uint32_t freq = 0;
+    ref_buf term = REF_BUF_INIT;
+    ref_buf_puts(&term, REF_PREFIX_PART);
+    ref_buf_puts(&term, stem);
+    if (ref_xdb_termfreq(s->db, stem, &freq) == REF_OK && freq == 0 &&
+        ref_buf_status(&term) == REF_OK)
+        ref_xdb_termfreq(s->db, term.data, &freq);
+    ref_buf_free(&term);
+    free(stem);
+    return freq > 0;
+}
+
+/* "Mente du": each plain word of QUERY that neither the index nor the
+ * lexicon knows, replaced by the nearest word the index knows (Xapian's
+ * spelling table, filled by the indexer). NULL when nothing changes. */
 static char *suggest(ref_searcher *s, const char *query)
 {
     ref_buf out = REF_BUF_INIT, folded = REF_BUF_INIT;
@@ -195,7 +254,7 @@ static char *suggest(ref_searcher *s, const char *query)
         if (correctable(p, n)) {
             ref_buf_reset(&folded);
             ref_casefold(p, n, &folded);
-            if (ref_buf_status(&folded) == REF_OK)
+            if (ref_buf_status(&folded) == REF_OK && !word_known(s, folded.data, folded.len))
                 ref_xdb_spelling_suggestion(s->db, folded.data, 2, &fix);
             if (fix && same_word(s, folded.data, fix)) {
                 free(fix);
@@ -267,7 +326,7 @@ typedef struct section_groups {
 
 static const char *group_prefix(size_t g)
 {
-    return g == 0 ? ref_field_get("titel")->prefix
+    return g == 0 ? ref_field_of(REF_FIELD_TITEL)->prefix
                   : ref_field_for_section((ref_section_kind)(g - 1))->prefix;
 }
 
@@ -581,6 +640,195 @@ static void count_undated_left_out(ref_searcher *s, const char *query,
     r->undated_left_out = a > d ? a - d : 0;
 }
 
+/* --- when the query finds nothing ------------------------------------------ */
+
+/* The words of a plain query ("budget udbud udvalg:chefforum -anlæg"): the
+ * items split at spaces. A query with a phrase, a group or an operator has
+ * a structure that dropping words would break: no partial matches. */
+#define PARTIAL_MAX_WORDS 8
+
+typedef struct query_items {
+    char *copy;                          /* the query, items NUL-ended in it */
+    const char *item[PARTIAL_MAX_WORDS * 2];
+    int droppable[PARTIAL_MAX_WORDS * 2]; /* a plain word, not field:value or -word */
+    size_t n, nwords;
+} query_items;
+
+static int split_query(const char *query, query_items *qi)
+{
+    memset(qi, 0, sizeof *qi);
+    if (strpbrk(query, "\"()"))
+        return 0;
+    qi->copy = strdup(query);
+    if (!qi->copy)
+        return 0;
+    for (char *p = qi->copy; *p;) {
+        p += strspn(p, " \t\n");
+        if (!*p)
+            break;
+        size_t n = strcspn(p, " \t\n");
+        if (ref_query_is_operator(p, n) || qi->n == sizeof qi->item / sizeof *qi->item)
+            return 0;
+        int word = p[0] != '-' && !memchr(p, ':', n) && p[n - 1] != '*';
+        qi->item[qi->n] = p;
+        qi->droppable[qi->n++] = word;
+        qi->nwords += word;
+        if (p[n])
+            p[n++] = '\0';
+        p += n;
+    }
+    return qi->nwords >= 2 && qi->nwords <= PARTIAL_MAX_WORDS;
+}
+
+/* The query of QI without the words whose bit is set in DROP (bits count
+ * droppable words only), and those words into MISSING. */
+static void query_without(const query_items *qi, unsigned drop, ref_buf *q, ref_buf *missing)
+{
+    ref_buf_reset(q);
+    ref_buf_reset(missing);
+    for (size_t i = 0, w = 0; i < qi->n; i++) {
+        int dropped = qi->droppable[i] && (drop >> w++ & 1);
+        ref_buf *to = dropped ? missing : q;
+        if (to->len)
+            ref_buf_putc(to, ' ');
+        ref_buf_puts(to, qi->item[i]);
+    }
+}
+
+static int popcount(unsigned x)
+{
+    int n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
+static int by_score_desc(const void *a, const void *b)
+{
+    const ref_hit *x = a, *y = b;
+    return x->score < y->score ? 1 : x->score > y->score ? -1 : 0;
+}
+
+/* The words R's hits lack, each once, in order of first appearance. */
+static char *missing_words(const ref_search_result *r)
+{
+    ref_buf words = REF_BUF_INIT;
+    for (size_t i = 0; i < r->nhits; i++)
+        for (const char *w = r->hits[i].missing; w && *w;) {
+            size_t n = strcspn(w, " ");
+            int seen = 0;
+            for (const char *v = words.data; v && v < words.data + words.len && !seen;) {
+                size_t k = strcspn(v, " ");
+                seen = k == n && memcmp(v, w, n) == 0;
+                v += k + (v[k] == ' ');
+            }
+            if (!seen) {
+                if (words.len)
+                    ref_buf_putc(&words, ' ');
+                ref_buf_append(&words, w, n);
+            }
+            w += n + (w[n] == ' ');
+        }
+    if (words.len == 0) {
+        ref_buf_free(&words);
+        return NULL;
+    }
+    return ref_buf_detach(&words);
+}
+
+/* Best partial matches: the punkter with all words but one, else all but
+ * two, …, each query with fewer words run as a query of its own, the hits
+ * merged (a punkt once, with its best score) and ranked by score. NULL when
+ * no punkt has even one word, or the query is not plain. */
+static ref_search_result *partial_matches(ref_searcher *s, const char *query,
+                                          const ref_search_opts *opts)
+{
+    query_items qi;
+    if (!split_query(query, &qi)) {
+        free(qi.copy);
+        return NULL;
+    }
+    ref_search_opts o = *opts;
+    o.facets = 0;
+    o.offset = 0;
+    o.limit = opts->limit ? opts->offset + opts->limit : 0;
+    ref_search_result *merged = calloc(1, sizeof *merged);
+    ref_buf q = REF_BUF_INIT, missing = REF_BUF_INIT;
+    for (int dropped = 1; merged && dropped < (int)qi.nwords && merged->nhits == 0; dropped++)
+        for (unsigned drop = 1; drop < 1u << qi.nwords && merged; drop++) {
+            if (popcount(drop) != dropped)
+                continue;
+            query_without(&qi, drop, &q, &missing);
+            ref_search_result *r = NULL;
+            if (ref_buf_status(&q) != REF_OK || ref_buf_status(&missing) != REF_OK ||
+                run_search(s, q.data, &o, &r, NULL) != REF_OK)
+                continue;
+            ref_hit *more = realloc(merged->hits, (merged->nhits + r->nhits + 1) * sizeof *more);
+            if (!more) {
+                ref_search_result_free(r);
+                continue;
+            }
+            merged->hits = more;
+            for (size_t i = 0; i < r->nhits; i++) {
+                ref_hit *h = &r->hits[i];
+                size_t k = 0;
+                while (k < merged->nhits && strcmp(merged->hits[k].record->id, h->record->id))
+                    k++;
+                if (k < merged->nhits) {
+                    if (merged->hits[k].score >= h->score)
+                        continue;
+                    ref_record_free(merged->hits[k].record);
+                    ref_snippet_clear(&merged->hits[k].snippet);
+                    free(merged->hits[k].missing);
+                } else {
+                    merged->nhits++;
+                }
+                merged->hits[k] = *h;
+                merged->hits[k].missing = strdup(missing.data);
+                *h = (ref_hit){0};
+            }
+            ref_search_result_free(r);
+        }
+    ref_buf_free(&q);
+    ref_buf_free(&missing);
+    free(qi.copy);
+    if (merged && merged->nhits == 0) {
+        ref_search_result_free(merged);
+        return NULL;
+    }
+    if (!merged)
+        return NULL;
+    if (opts->sort == REF_SORT_RELEVANCE)
+        qsort(merged->hits, merged->nhits, sizeof *merged->hits, by_score_desc);
+    merged->total = (uint32_t)merged->nhits;
+    /* The page asked for. */
+    size_t from = opts->offset < merged->nhits ? opts->offset : merged->nhits;
+    for (size_t i = 0; i < from; i++) {
+        ref_record_free(merged->hits[i].record);
+        ref_snippet_clear(&merged->hits[i].snippet);
+        free(merged->hits[i].missing);
+    }
+    memmove(merged->hits, merged->hits + from, (merged->nhits - from) * sizeof *merged->hits);
+    merged->nhits -= from;
+    for (size_t i = opts->limit; opts->limit && i < merged->nhits; i++) {
+        ref_record_free(merged->hits[i].record);
+        ref_snippet_clear(&merged->hits[i].snippet);
+        free(merged->hits[i].missing);
+    }
+    if (opts->limit && merged->nhits > opts->limit)
+        merged->nhits = opts->limit;
+    for (size_t i = 0; i < merged->nhits; i++)
+        merged->hits[i].rank = (uint32_t)(from + i + 1);
+    merged->partial = 1;
+    merged->missing = missing_words(merged);
+    return merged;
+}
+
+static int has_filters(const ref_search_opts *o)
+{
+    return o->date_from || o->date_to || o->nbodies || o->nmunicipalities || o->decisions_only;
+}
+
 ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
                                ref_search_result **out, char **errmsg)
 {
@@ -589,18 +837,37 @@ ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_sea
         count_undated_left_out(s, query, opts, *out);
     if (st != REF_OK || (*out)->total >= REF_SUGGEST_BELOW)
         return st;
+    /* Only words nobody knows are suggested for (suggest). */
     char *suggestion = suggest(s, query);
-    if (!suggestion)
-        return st;
-    /* Nothing found: show what the corrected query finds, and say so. */
-    ref_search_result *fixed = NULL;
-    if ((*out)->total == 0 && run_search(s, suggestion, opts, &fixed, NULL) == REF_OK &&
-        fixed->total > 0) {
+    if ((*out)->total > 0) {
+        (*out)->suggestion = suggestion;
+        return REF_OK;
+    }
+    /* Nothing found. A misspelt word: show what the corrected query finds,
+     * and say so. */
+    ref_search_result *other = NULL;
+    if (suggestion && !opts->no_correct && run_search(s, suggestion, opts, &other, NULL) == REF_OK &&
+        other->total > 0) {
         ref_search_result_free(*out);
-        *out = fixed;
-        fixed->corrected = 1;
-    } else {
-        ref_search_result_free(fixed);
+        *out = other;
+        other->corrected = 1;
+        other->suggestion = suggestion;
+        return REF_OK;
+    }
+    ref_search_result_free(other);
+    other = NULL;
+    /* The filters excluded the hits: say so, never "correct" a word. */
+    if (has_filters(opts)) {
+        ref_search_opts plain = {.limit = 1, .snippet_bytes = opts->snippet_bytes};
+        if (run_search(s, query, &plain, &other, NULL) == REF_OK)
+            (*out)->unfiltered_total = other->total;
+        ref_search_result_free(other);
+        other = NULL;
+    }
+    /* No punkt has all the words: the best partial matches. */
+    if ((*out)->unfiltered_total == 0 && (other = partial_matches(s, query, opts))) {
+        ref_search_result_free(*out);
+        *out = other;
     }
     (*out)->suggestion = suggestion;
     return REF_OK;
@@ -613,15 +880,42 @@ void ref_search_result_free(ref_search_result *r)
     for (size_t i = 0; i < r->nhits; i++) {
         ref_record_free(r->hits[i].record);
         ref_snippet_clear(&r->hits[i].snippet);
+        free(r->hits[i].missing);
     }
     free(r->hits);
     free(r->suggestion);
+    free(r->missing);
     for (size_t k = 0; k < REF_FACET_KINDS; k++) {
         for (size_t i = 0; i < r->facets[k].nvalues; i++)
             free(r->facets[k].values[i].value);
         free(r->facets[k].values);
     }
     free(r);
+}
+
+ref_status ref_searcher_mark(ref_searcher *s, const char *query, const char *const *texts, size_t n,
+                             ref_snippet *out)
+{
+    memset(out, 0, n * sizeof *out);
+    ref_query *q = NULL;
+    if (query && *query) {
+        ref_query_opts qo = {.synonyms = s->synonyms};
+        if (ref_query_parse(s->analyzer, query, &qo, &q, NULL) != REF_OK)
+            q = NULL;
+    }
+    ref_status st = REF_OK;
+    for (size_t i = 0; q && st == REF_OK && i < n; i++) {
+        size_t len = strlen(texts[i]);
+        /* A window larger than the text holds every match. */
+        st = ref_snippet_make(s->analyzer, q, texts[i], len, len + 1, &out[i]);
+    }
+    ref_query_free(q);
+    return st;
+}
+
+ref_analyzer *ref_searcher_analyzer(ref_searcher *s)
+{
+    return s->analyzer;
 }
 
 /* --- single punkter -------------------------------------------------------- */

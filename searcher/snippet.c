@@ -11,11 +11,24 @@ typedef struct match {
     unsigned long stem_hash;
 } match;
 
+/* Recent WORD/NUMBER tokens at consecutive positions, for the phrases of a
+ * query compound's parts (ref_query_part_phrase_len). */
+#define RECENT_MAX 16
+#define RECENT_STEM_MAX 104
+
+typedef struct recent_word {
+    char stem[RECENT_STEM_MAX];
+    size_t start;
+    uint32_t pos;
+} recent_word;
+
 typedef struct collect_ctx {
     const ref_query *q;
     match *m;
     size_t n, cap;
     int failed;
+    recent_word recent[RECENT_MAX]; /* ring; recent[(head - k) % RECENT_MAX] */
+    size_t head, nrecent;
 } collect_ctx;
 
 static unsigned long hash_bytes(const char *s, size_t n)
@@ -26,17 +39,14 @@ static unsigned long hash_bytes(const char *s, size_t n)
     return h;
 }
 
-static int collect(void *vctx, const ref_token *tok)
+static int add_match(collect_ctx *c, size_t start, size_t end, const char *stem, size_t stem_len)
 {
-    collect_ctx *c = vctx;
-    if (!ref_query_matches(c->q, tok))
-        return 0;
     /* A JOINED or CODE token spans its parts; keep the outermost span once. */
-    if (c->n && tok->start < c->m[c->n - 1].end) {
+    if (c->n && start < c->m[c->n - 1].end) {
         match *last = &c->m[c->n - 1];
-        if (tok->start <= last->start && tok->end >= last->end) {
-            last->start = tok->start;
-            last->end = tok->end;
+        if (start <= last->start && end >= last->end) {
+            last->start = start;
+            last->end = end;
         }
         return 0;
     }
@@ -50,8 +60,45 @@ static int collect(void *vctx, const ref_token *tok)
         c->m = p;
         c->cap = ncap;
     }
-    c->m[c->n++] = (match){tok->start, tok->end, hash_bytes(tok->stem, tok->stem_len)};
+    c->m[c->n++] = (match){start, end, hash_bytes(stem, stem_len)};
     return 0;
+}
+
+/* Remember TOK among the recent words; if a phrase of a query compound's
+ * parts ends at it, add the phrase as one match. */
+static int phrase_stage(collect_ctx *c, const ref_token *tok)
+{
+    if (tok->kind != REF_TOKEN_WORD && tok->kind != REF_TOKEN_NUMBER)
+        return 0;
+    if (c->nrecent && c->recent[c->head].pos + 1 != tok->pos)
+        c->nrecent = 0; /* a gap: no phrase runs across it */
+    c->head = (c->head + 1) % RECENT_MAX;
+    recent_word *w = &c->recent[c->head];
+    size_t n = tok->stem_len < RECENT_STEM_MAX - 1 ? tok->stem_len : RECENT_STEM_MAX - 1;
+    memcpy(w->stem, tok->stem, n);
+    w->stem[n] = '\0';
+    w->start = tok->start;
+    w->pos = tok->pos;
+    if (c->nrecent < RECENT_MAX)
+        c->nrecent++;
+    const char *stems[RECENT_MAX];
+    for (size_t k = 0; k < c->nrecent; k++)
+        stems[k] = c->recent[(c->head + RECENT_MAX - k) % RECENT_MAX].stem;
+    size_t len = ref_query_part_phrase_len(c->q, stems, c->nrecent);
+    if (len < 2)
+        return 0;
+    const recent_word *first = &c->recent[(c->head + RECENT_MAX - (len - 1)) % RECENT_MAX];
+    return add_match(c, first->start, tok->end, first->stem, strlen(first->stem));
+}
+
+static int collect(void *vctx, const ref_token *tok)
+{
+    collect_ctx *c = vctx;
+    if (phrase_stage(c, tok))
+        return 1;
+    if (!ref_query_matches(c->q, tok))
+        return 0;
+    return add_match(c, tok->start, tok->end, tok->stem, tok->stem_len);
 }
 
 static int is_utf8_cont(unsigned char c) { return (c & 0xC0) == 0x80; }

@@ -1,5 +1,6 @@
-/* web.c — route a request, answer the JSON API and the exports.
- * The HTML pages are web_page.c's; the sockets are serve.c's. */
+/* web.c — route a request, do all its data access, answer the JSON API
+ * and the exports. The HTML pages are web_page.c's pure renderers, handed
+ * what this file fetched (web_internal.h); the sockets are serve.c's. */
 #include "referat/web.h"
 
 #include <fcntl.h>
@@ -8,12 +9,27 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "referat/explain.h"
 #include "referat/export.h"
 #include "referat/present.h"
 #include "web_internal.h"
+
+struct ref_web {
+    ref_web_config config;
+    /* The one searcher: its analyser and synonyms serve the search, the
+     * marking of the query's words on a punkt's page and /api/analyze. */
+    ref_searcher *searcher;
+    /* The udvalg list for the form: a walk over every document, so kept
+     * until the index's size changes or it is a minute old. */
+    ref_facet bodies;
+    uint32_t bodies_doccount;
+    time_t bodies_at;
+    int has_bodies;
+    unsigned long exports; /* exports written, for unique file names */
+};
 
 /* JSON and downloads need nothing from the page they are shown in; an
  * attacker's page that embeds them gets no script, style or frame. */
@@ -30,18 +46,10 @@ ref_status ref_web_new(const ref_web_config *config, ref_web **out, char **errms
     if (!w)
         return REF_ENOMEM;
     w->config = *config;
-    ref_analyzer_opts ao = {.lexicon = config->lexicon};
     ref_status st = ref_searcher_open(config->db_path, &w->searcher, errmsg);
-    if (st == REF_OK)
-        st = ref_analyzer_new_opts(&ao, &w->analyzer);
-    if (st == REF_OK)
-        st = ref_synonyms_new(&w->synonyms);
     size_t line = 0;
-    if (st == REF_OK && config->synonyms) {
+    if (st == REF_OK && config->synonyms)
         st = ref_searcher_load_synonyms(w->searcher, config->synonyms, &line);
-        if (st == REF_OK)
-            st = ref_synonyms_load(w->synonyms, config->synonyms, &line);
-    }
     if (st != REF_OK) {
         ref_web_free(w);
         return st;
@@ -55,8 +63,6 @@ void ref_web_free(ref_web *w)
     if (!w)
         return;
     ref_searcher_close(w->searcher);
-    ref_analyzer_free(w->analyzer);
-    ref_synonyms_free(w->synonyms);
     ref_facet_clear(&w->bodies);
     free(w);
 }
@@ -84,6 +90,11 @@ const char *ref_web_basename(const char *path)
     return slash ? slash + 1 : path;
 }
 
+unsigned ref_web_status_of(ref_status st)
+{
+    return st == REF_EQUERY ? 400 : 503;
+}
+
 /* --- searching ----------------------------------------------------------- */
 
 /* The search options of the parameters, for OFFSET and LIMIT hits. */
@@ -92,6 +103,7 @@ static void search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit
 {
     memset(so, 0, sizeof *so);
     so->decisions_only = p->decisions;
+    so->no_correct = p->no_correct;
     so->offset = offset;
     so->limit = limit;
     so->sort = p->sort;
@@ -105,8 +117,11 @@ static void search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit
     }
 }
 
-ref_status ref_web_search(ref_web *w, const ref_web_params *p, uint32_t offset, uint32_t limit,
-                          int facets, ref_search_result **out, char **errmsg)
+/* Run the search of P (facets when FACETS); hits' sources are cut to
+ * their file names. On failure *ERRMSG holds a malloc'd message and the
+ * return says whether the query (REF_EQUERY) or the database failed. */
+static ref_status web_search(ref_web *w, const ref_web_params *p, uint32_t offset, uint32_t limit,
+                             int facets, ref_search_result **out, char **errmsg)
 {
     ref_search_opts so;
     search_opts(p, offset, limit, &so);
@@ -123,7 +138,8 @@ ref_status ref_web_search(ref_web *w, const ref_web_params *p, uint32_t offset, 
     return REF_OK;
 }
 
-const ref_facet *ref_web_bodies(ref_web *w)
+/* The bodies in the index (cached as above); an empty list on error. */
+static const ref_facet *web_bodies(ref_web *w)
 {
     uint32_t count = 0;
     time_t now = time(NULL);
@@ -177,12 +193,6 @@ static void json_facets(ref_buf *b, const ref_search_result *r)
     ref_buf_free(&line);
 }
 
-/* Status for a failed search: the user's query, or the server's index. */
-static unsigned search_failure_status(ref_status st)
-{
-    return st == REF_EQUERY ? 400 : st == REF_ENOMEM ? 500 : 503;
-}
-
 static void api_search(ref_web *w, const ref_web_params *p, ref_web_response *out)
 {
     if (!p->q || !*p->q) {
@@ -197,9 +207,9 @@ static void api_search(ref_web *w, const ref_web_params *p, ref_web_response *ou
     }
     ref_search_result *r = NULL;
     char *err = NULL;
-    ref_status st = ref_web_search(w, p, (uint32_t)offset, limit, 1, &r, &err);
+    ref_status st = web_search(w, p, (uint32_t)offset, limit, 1, &r, &err);
     if (st != REF_OK) {
-        json_error(out, search_failure_status(st), err ? err : ref_status_str(st));
+        json_error(out, ref_web_status_of(st), err ? err : ref_status_str(st));
         free(err);
         return;
     }
@@ -226,7 +236,7 @@ static void api_search(ref_web *w, const ref_web_params *p, ref_web_response *ou
     ref_buf_puts(b, "}\n");
     ref_search_result_free(r);
     if (ref_buf_status(b) != REF_OK)
-        json_error(out, 500, "Ikke nok hukommelse.");
+        json_error(out, ref_web_status_of(REF_ENOMEM), "Ikke nok hukommelse.");
 }
 
 static void api_analyze(ref_web *w, const ref_web_params *p, ref_web_response *out)
@@ -237,11 +247,11 @@ static void api_analyze(ref_web *w, const ref_web_params *p, ref_web_response *o
         return;
     }
     ref_buf lines = REF_BUF_INIT;
-    ref_status st =
-        ref_explain_analysis(&lines, w->analyzer, w->config.lexicon, text, strlen(text), 1);
+    ref_status st = ref_explain_analysis(&lines, ref_searcher_analyzer(w->searcher),
+                                         w->config.lexicon, text, strlen(text), 1);
     if (st != REF_OK) {
         ref_buf_free(&lines);
-        json_error(out, 500, ref_status_str(st));
+        json_error(out, ref_web_status_of(st), ref_status_str(st));
         return;
     }
     ref_buf *b = &out->body;
@@ -262,7 +272,7 @@ static void api_analyze(ref_web *w, const ref_web_params *p, ref_web_response *o
     ref_buf_puts(b, "]}\n");
     ref_buf_free(&lines);
     if (ref_buf_status(b) != REF_OK)
-        json_error(out, 500, "Ikke nok hukommelse.");
+        json_error(out, ref_web_status_of(REF_ENOMEM), "Ikke nok hukommelse.");
 }
 
 /* --- exports ----------------------------------------------------------------- */
@@ -282,9 +292,9 @@ static void export_search(ref_web *w, const ref_web_params *p, ref_export_format
     }
     ref_search_result *r = NULL;
     char *err = NULL;
-    ref_status st = ref_web_search(w, p, 0, REF_WEB_EXPORT_MAX, 0, &r, &err);
+    ref_status st = web_search(w, p, 0, REF_WEB_EXPORT_MAX, 0, &r, &err);
     if (st != REF_OK) {
-        ref_web_page_error(out, search_failure_status(st), "Søgningen kunne ikke udføres",
+        ref_web_page_error(out, ref_web_status_of(st), "Søgningen kunne ikke udføres",
                            err ? err : ref_status_str(st));
         free(err);
         return;
@@ -314,7 +324,7 @@ static void export_search(ref_web *w, const ref_web_params *p, ref_export_format
         unlink(path.data);
     ref_buf_free(&path);
     if (fd < 0) {
-        ref_web_page_error(out, 500, "Eksporten mislykkedes",
+        ref_web_page_error(out, ref_web_status_of(REF_EIO), "Eksporten mislykkedes",
                            err ? err : "Filen kunne ikke skrives på serveren.");
         free(err);
         return;
@@ -325,6 +335,77 @@ static void export_search(ref_web *w, const ref_web_params *p, ref_export_format
                                                  : "application/x-ndjson; charset=utf-8";
     snprintf(out->disposition, sizeof out->disposition,
              "attachment; filename=\"referat-soegning.%s\"", ext);
+}
+
+/* --- pages ------------------------------------------------------------------- */
+
+static void page_search(ref_web *w, const ref_web_params *p, ref_web_response *out)
+{
+    ref_web_search_view v = {.params = p, .bodies = web_bodies(w)};
+    /* A box of blanks is no search: show the form, not an error. */
+    int searching = p->q && p->q[strspn(p->q, " \t\r\n")];
+    ref_search_result *r = NULL;
+    char *err = NULL;
+    if (searching) {
+        ref_status st =
+            web_search(w, p, (p->page - 1) * REF_WEB_PAGE_SIZE, REF_WEB_PAGE_SIZE, 1, &r, &err);
+        if (st != REF_OK) {
+            v.error_status = ref_web_status_of(st);
+            v.error = err ? err : ref_status_str(st);
+        }
+        v.result = r;
+    }
+    ref_web_page_search(&v, out);
+    ref_search_result_free(r);
+    free(err);
+}
+
+static void page_punkt(ref_web *w, const char *id, const ref_web_params *p, ref_web_response *out)
+{
+    ref_record *rec = NULL;
+    ref_status st = ref_searcher_get(w->searcher, id, &rec);
+    if (st == REF_ENOENT || st == REF_EINVAL) {
+        ref_web_page_error(out, 404, "Punktet findes ikke",
+                           "Indekset har intet punkt med denne adresse. Måske er referatet "
+                           "blevet fjernet eller indekseret på ny.");
+        return;
+    }
+    if (st != REF_OK) {
+        ref_web_page_error(out, ref_web_status_of(st), "Punktet kunne ikke læses",
+                           ref_status_str(st));
+        return;
+    }
+    /* The title and every section, marked through the searcher's analyser. */
+    size_t ntexts = 1 + rec->nsections;
+    const char **texts = malloc(ntexts * sizeof *texts);
+    ref_snippet *marks = calloc(ntexts, sizeof *marks);
+    ref_record **recs = NULL;
+    size_t n = 0;
+    st = texts && marks ? REF_OK : REF_ENOMEM;
+    if (st == REF_OK) {
+        texts[0] = rec->title;
+        for (size_t i = 0; i < rec->nsections; i++)
+            texts[1 + i] = rec->sections[i].text;
+        st = ref_searcher_mark(w->searcher, p->q, texts, ntexts, marks);
+    }
+    if (st == REF_OK && ref_searcher_meeting(w->searcher, id, &recs, &n) != REF_OK) {
+        recs = NULL; /* the page stands without its meeting */
+        n = 0;
+    }
+    if (st == REF_OK) {
+        ref_web_punkt_view v = {
+            .params = p, .record = rec, .marks = marks, .meeting = recs, .nmeeting = n};
+        ref_web_page_punkt(&v, out);
+    } else {
+        ref_web_page_error(out, ref_web_status_of(st), "Punktet kunne ikke vises",
+                           ref_status_str(st));
+    }
+    ref_records_free(recs, n);
+    for (size_t i = 0; marks && i < ntexts; i++)
+        ref_snippet_clear(&marks[i]);
+    free(marks);
+    free(texts);
+    ref_record_free(rec);
 }
 
 /* --- routing ------------------------------------------------------------------ */
@@ -347,9 +428,9 @@ static void bad_request(ref_web_response *out, const char *path, unsigned status
 static void route(ref_web *w, const char *path, const ref_web_params *p, ref_web_response *out)
 {
     if (strcmp(path, "/") == 0)
-        ref_web_page_search(w, p, out);
+        page_search(w, p, out);
     else if (strncmp(path, "/punkt/", 7) == 0 && path[7])
-        ref_web_page_punkt(w, path + 7, p, out);
+        page_punkt(w, path + 7, p, out);
     else if (strcmp(path, "/api/search") == 0)
         api_search(w, p, out);
     else if (strcmp(path, "/api/analyze") == 0)
@@ -417,7 +498,8 @@ void ref_web_handle(ref_web *w, const char *method, const char *uri, const char 
         st = ref_web_params_parse(qmark ? qmark + 1 : "", qmark ? len - path_len - 1 : 0, &params,
                                   &err);
         if (st != REF_OK) {
-            bad_request(out, p, st == REF_ENOMEM ? 500 : 400, err ? err : ref_status_str(st));
+            bad_request(out, p, st == REF_ENOMEM ? ref_web_status_of(st) : 400,
+                        err ? err : ref_status_str(st));
         } else {
             /* Pick up what the indexer committed since the last request:
              * cheap when nothing changed. On failure the old revision is

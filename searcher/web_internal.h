@@ -1,42 +1,51 @@
 /* web_internal.h — what the web front end's files share (searcher-internal):
- * web.c routes requests and answers the API and exports, web_page.c
- * renders the HTML pages. */
+ * web.c routes requests, does all data access (searching, fetching punkter,
+ * marking the query's words) and answers the API and exports; web_page.c
+ * renders the HTML pages from what web.c hands it and nothing else.
+ *
+ * The pages are pure renderers, as SQLite FTS5's highlight() and snippet()
+ * see only a narrow read-only API: a page function gets a view (plain data,
+ * all borrowed) and writes a response. It never sees the searcher, the
+ * database or the worker, so its HTML escaping is tested on hand-made
+ * records without an index (test_web.c). */
 #ifndef REFERAT_SEARCHER_WEB_INTERNAL_H
 #define REFERAT_SEARCHER_WEB_INTERNAL_H
 
-#include <time.h>
-
-#include "referat/analysis.h"
-#include "referat/synonyms.h"
+#include "referat/search.h"
 #include "referat/web.h"
 
-struct ref_web {
-    ref_web_config config;
-    ref_searcher *searcher;
-    ref_analyzer *analyzer; /* marks the query's words in a whole punkt */
-    ref_synonyms *synonyms; /* the same synonyms the searcher expands */
-    /* The udvalg list for the form: a walk over every document, so kept
-     * until the index's size changes or it is a minute old. */
-    ref_facet bodies;
-    uint32_t bodies_doccount;
-    time_t bodies_at;
-    int has_bodies;
-    unsigned long exports; /* exports written, for unique file names */
-};
+/* The HTTP status for a failed search or fetch: the user's query is a 400,
+ * anything else (out of memory included) a 503, since it is the server's
+ * state and a retry may succeed. The one mapping every route uses. */
+unsigned ref_web_status_of(ref_status st);
 
-/* Run the search of P (facets when FACETS); hits' sources are cut to
- * their file names. On failure *ERRMSG holds a malloc'd message and the
- * return says whether the query (REF_EQUERY) or the database failed. */
-ref_status ref_web_search(ref_web *w, const ref_web_params *p, uint32_t offset, uint32_t limit,
-                          int facets, ref_search_result **out, char **errmsg);
-/* The bodies in the index (cached as above); an empty list on error. */
-const ref_facet *ref_web_bodies(ref_web *w);
 /* The file name at the end of PATH. */
 const char *ref_web_basename(const char *path);
 
+/* What the search page shows (all borrowed). With neither RESULT nor
+ * ERROR it shows the form and the tips. */
+typedef struct ref_web_search_view {
+    const ref_web_params *params;
+    const ref_facet *bodies;         /* the udvalg list of the form */
+    const ref_search_result *result; /* the page of hits and the facets */
+    unsigned error_status;           /* a failed search: its HTTP status */
+    const char *error;               /* … and message (plain text) */
+} ref_web_search_view;
+
+/* What the page of one punkt shows (all borrowed). */
+typedef struct ref_web_punkt_view {
+    const ref_web_params *params;
+    const ref_record *record;
+    /* The query's words: MARKS[0] in the title, MARKS[1 + i] in section i
+     * (ref_searcher_mark's whole-text snippets); NULL for none. */
+    const ref_snippet *marks;
+    ref_record *const *meeting; /* the meeting's punkter in agenda order */
+    size_t nmeeting;
+} ref_web_punkt_view;
+
 /* HTML pages (web_page.c). */
-void ref_web_page_search(ref_web *w, const ref_web_params *p, ref_web_response *out);
-void ref_web_page_punkt(ref_web *w, const char *id, const ref_web_params *p, ref_web_response *out);
+void ref_web_page_search(const ref_web_search_view *v, ref_web_response *out);
+void ref_web_page_punkt(const ref_web_punkt_view *v, ref_web_response *out);
 /* An error page with STATUS, a heading and a message (both plain text). */
 void ref_web_page_error(ref_web_response *out, unsigned status, const char *heading,
                         const char *message);

@@ -1,4 +1,5 @@
-/* web_page.c — the Danish HTML pages of the web front end.
+/* web_page.c — the Danish HTML pages of the web front end: pure renderers
+ * of the views web.c fills (web_internal.h), with no access to the index.
  *
  * Server-rendered HTML that works without JavaScript (there is none): a
  * form whose every choice is a URL parameter, so every page is a permalink.
@@ -13,8 +14,6 @@
 #include <time.h>
 
 #include "referat/export.h"
-#include "referat/query.h"
-#include "referat/snippet.h"
 #include "web_internal.h"
 
 static const char css[] =
@@ -85,6 +84,10 @@ static void put_state(ref_buf *u, const ref_web_params *p, uint32_t page)
     if (p->decisions) {
         SEP();
         ref_buf_puts(u, "beslutninger=1");
+    }
+    if (p->no_correct) {
+        SEP();
+        ref_buf_puts(u, "ordret=1");
     }
     for (size_t i = 0; i < p->nbodies; i++) {
         SEP();
@@ -236,7 +239,7 @@ static void page_end(ref_web_response *out)
                              "</footer>\n</body>\n</html>\n");
     if (ref_buf_status(&out->body) != REF_OK) {
         ref_buf_free(&out->body);
-        out->status = 500;
+        out->status = ref_web_status_of(REF_ENOMEM);
         out->content_type = "text/plain; charset=utf-8";
         ref_buf_puts(&out->body, "Ikke nok hukommelse.\n");
     }
@@ -267,7 +270,7 @@ static void put_option(ref_buf *b, const char *value, const char *label, int sel
     ref_buf_puts(b, "</option>");
 }
 
-static void put_form(ref_web *w, const ref_web_params *p, ref_buf *b)
+static void put_form(const ref_web_params *p, const ref_facet *bodies, ref_buf *b)
 {
     ref_buf_puts(b, "<form class=\"search\" method=\"get\" action=\"/\" role=\"search\">\n"
                     "<div class=\"qrow\"><input type=\"search\" name=\"q\" "
@@ -282,7 +285,6 @@ static void put_form(ref_web *w, const ref_web_params *p, ref_buf *b)
     ref_buf_puts(b, "<label>Udvalg <select name=\"udvalg\">");
     const char *chosen = p->nbodies ? p->bodies[0] : "";
     put_option(b, "", "Alle udvalg", !*chosen);
-    const ref_facet *bodies = ref_web_bodies(w);
     int listed = !*chosen;
     for (size_t i = 0; i < bodies->nvalues; i++) {
         int sel = *chosen && strcmp(bodies->values[i].value, chosen) == 0;
@@ -443,7 +445,19 @@ static void put_results(ref_buf *b, const ref_search_result *r, const ref_web_pa
         put_text(b, p->q);
         ref_buf_puts(b, "«. Viser resultater for »");
         put_text(b, r->suggestion);
-        ref_buf_puts(b, "«.</p>\n");
+        ref_buf_puts(b, "«. <a class=\"original\" ");
+        ref_web_params orig = *p;
+        orig.no_correct = 1;
+        put_href(b, "/", NULL, &orig, 0);
+        ref_buf_puts(b, ">Søg kun efter »");
+        put_text(b, p->q);
+        ref_buf_puts(b, "«</a></p>\n");
+    }
+    if (r->partial) {
+        ref_buf_puts(b, "<p class=\"partial\">Ingen punkter med alle ordene; viser de bedste "
+                        "delvise træf — mangler: ");
+        put_text(b, r->missing ? r->missing : "");
+        ref_buf_puts(b, "</p>\n");
     }
     ref_buf_printf(b, "<p class=\"count\">%u %s fundet%s</p>\n", r->total,
                    r->total == 1 ? "punkt" : "punkter", p->decisions ? " (kun beslutninger)" : "");
@@ -478,10 +492,10 @@ static void put_results(ref_buf *b, const ref_search_result *r, const ref_web_pa
     ref_buf_puts(b, "</div>\n</div>\n");
 }
 
-void ref_web_page_search(ref_web *w, const ref_web_params *p, ref_web_response *out)
+void ref_web_page_search(const ref_web_search_view *v, ref_web_response *out)
 {
-    /* A box of blanks is no search: show the form, not an error. */
-    int searching = p->q && p->q[strspn(p->q, " \t\r\n")];
+    const ref_web_params *p = v->params;
+    int searching = v->result || v->error;
     ref_buf title = REF_BUF_INIT;
     if (searching) {
         ref_buf_puts(&title, p->q);
@@ -491,47 +505,35 @@ void ref_web_page_search(ref_web *w, const ref_web_params *p, ref_web_response *
     page_begin(out, ref_buf_cstr(&title));
     ref_buf_free(&title);
     ref_buf *b = &out->body;
-    put_form(w, p, b);
+    put_form(p, v->bodies, b);
     if (!searching) {
         put_intro(b);
-        page_end(out);
-        return;
-    }
-    ref_search_result *r = NULL;
-    char *err = NULL;
-    ref_status st =
-        ref_web_search(w, p, (p->page - 1) * REF_WEB_PAGE_SIZE, REF_WEB_PAGE_SIZE, 1, &r, &err);
-    if (st != REF_OK) {
-        out->status = st == REF_EQUERY ? 400 : 503;
-        ref_buf_puts(b, st == REF_EQUERY ? "<p class=\"error\">Søgningen kan ikke forstås: "
-                                         : "<p class=\"error\">Søgningen kunne ikke udføres: ");
-        put_text(b, err ? err : ref_status_str(st));
+    } else if (v->error) {
+        out->status = v->error_status;
+        ref_buf_puts(b, v->error_status == 400
+                            ? "<p class=\"error\">Søgningen kan ikke forstås: "
+                            : "<p class=\"error\">Søgningen kunne ikke udføres: ");
+        put_text(b, v->error);
         ref_buf_puts(b, "</p>\n");
-        free(err);
     } else {
-        put_results(b, r, p);
-        ref_search_result_free(r);
+        put_results(b, v->result, p);
     }
     page_end(out);
 }
 
 /* --- one punkt ------------------------------------------------------------------- */
 
-/* TEXT with the words QUERY looks for in <mark>; plain when Q is NULL. */
-static void put_text_marked(ref_web *w, ref_buf *b, const ref_query *q, const char *text)
+/* TEXT with the spans of MARKS (a whole-text snippet, or NULL) in <mark>. */
+static void put_text_marked(ref_buf *b, const ref_snippet *marks, const char *text)
 {
-    size_t len = strlen(text);
-    ref_snippet sn;
-    /* A window larger than the text holds every match. */
-    if (q && ref_snippet_make(w->analyzer, q, text, len, len + 1, &sn) == REF_OK) {
-        put_marked(b, text, 0, len, sn.spans, sn.nspans, 0);
-        ref_snippet_clear(&sn);
-    } else {
+    if (marks)
+        put_marked(b, text, 0, strlen(text), marks->spans, marks->nspans, 0);
+    else
         put_text(b, text);
-    }
 }
 
-static void put_meeting(ref_buf *b, ref_record **recs, size_t n, size_t at, const ref_web_params *p)
+static void put_meeting(ref_buf *b, ref_record *const *recs, size_t n, size_t at,
+                        const ref_web_params *p)
 {
     const ref_record *r = recs[at];
     ref_buf_puts(b, "<nav class=\"neighbours\" aria-label=\"Nabopunkter\"><p>");
@@ -569,26 +571,10 @@ static void put_meeting(ref_buf *b, ref_record **recs, size_t n, size_t at, cons
     ref_buf_puts(b, "</ol></aside>\n");
 }
 
-void ref_web_page_punkt(ref_web *w, const char *id, const ref_web_params *p, ref_web_response *out)
+void ref_web_page_punkt(const ref_web_punkt_view *v, ref_web_response *out)
 {
-    ref_record *rec = NULL;
-    ref_status st = ref_searcher_get(w->searcher, id, &rec);
-    if (st == REF_ENOENT || st == REF_EINVAL) {
-        ref_web_page_error(out, 404, "Punktet findes ikke",
-                           "Indekset har intet punkt med denne adresse. Måske er referatet "
-                           "blevet fjernet eller indekseret på ny.");
-        return;
-    }
-    if (st != REF_OK) {
-        ref_web_page_error(out, 503, "Punktet kunne ikke læses", ref_status_str(st));
-        return;
-    }
-    ref_query *q = NULL;
-    if (p->q && *p->q) {
-        ref_query_opts qo = {.synonyms = w->synonyms};
-        if (ref_query_parse(w->analyzer, p->q, &qo, &q, NULL) != REF_OK)
-            q = NULL;
-    }
+    const ref_web_params *p = v->params;
+    const ref_record *rec = v->record;
     page_begin(out, rec->title[0] ? rec->title : "Punkt");
     ref_buf *b = &out->body;
     if (p->q && *p->q) {
@@ -597,7 +583,10 @@ void ref_web_page_punkt(ref_web *w, const char *id, const ref_web_params *p, ref
         ref_buf_puts(b, ">← Tilbage til søgningen</a></p>\n");
     }
     ref_buf_puts(b, "<article class=\"punkt\">\n<h1>");
-    put_text_marked(w, b, q, rec->title[0] ? rec->title : "(uden titel)");
+    if (rec->title[0])
+        put_text_marked(b, v->marks ? &v->marks[0] : NULL, rec->title);
+    else
+        put_text(b, "(uden titel)");
     ref_buf_puts(b, "</h1>\n<p class=\"meta\">");
     put_text(b, rec->body[0] ? rec->body : "(ukendt udvalg)");
     ref_buf_puts(b, " · ");
@@ -617,21 +606,14 @@ void ref_web_page_punkt(ref_web *w, const char *id, const ref_web_params *p, ref
         else
             put_label(b, ref_section_kind_key(sec->kind));
         ref_buf_puts(b, "</h2>\n<div class=\"text\">");
-        put_text_marked(w, b, q, sec->text);
+        put_text_marked(b, v->marks ? &v->marks[1 + i] : NULL, sec->text);
         ref_buf_puts(b, "</div></section>\n");
     }
     ref_buf_puts(b, "<p class=\"source\">Kilde: <code>");
     put_text(b, ref_web_basename(rec->source));
     ref_buf_puts(b, "</code></p>\n</article>\n");
-    ref_record **recs = NULL;
-    size_t n = 0;
-    if (ref_searcher_meeting(w->searcher, id, &recs, &n) == REF_OK) {
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(recs[i]->id, rec->id) == 0)
-                put_meeting(b, recs, n, i, p);
-        ref_records_free(recs, n);
-    }
-    ref_query_free(q);
-    ref_record_free(rec);
+    for (size_t i = 0; i < v->nmeeting; i++)
+        if (strcmp(v->meeting[i]->id, rec->id) == 0)
+            put_meeting(b, v->meeting, v->nmeeting, i, p);
     page_end(out);
 }

@@ -97,6 +97,7 @@ typedef enum param_key {
     P_LIMIT,
     P_OFFSET,
     P_TEXT,
+    P_NO_CORRECT,
     P_UNKNOWN
 } param_key;
 
@@ -124,6 +125,7 @@ static param_key key_of(const char *name)
         {"limit", P_LIMIT},
         {"offset", P_OFFSET},
         {"text", P_TEXT},
+        {"ordret", P_NO_CORRECT},
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(names[i].name, name) == 0)
@@ -188,6 +190,9 @@ static char *store(ref_web_params *p, param_key key, const char *name, char *val
         break;
     case P_MUNICIPALITY:
         slot = &p->municipality;
+        break;
+    case P_NO_CORRECT:
+        p->no_correct = *value && strcmp(value, "0") != 0;
         break;
     case P_DECISIONS:
         /* A checkbox sends "1" (or "on"); "" and "0" mean off. */

@@ -118,8 +118,16 @@ class CrashSafety(unittest.TestCase):
 
     def check_after_kill(self, lines):
         unchanged, batches = self.parse(lines)
-        self.assertEqual(set(unchanged), self.in_db,
-                         "the run must see as unchanged exactly what the database held")
+        # Files are walked in order and the database holds a prefix of them,
+        # so once a run reports a file indexed it has reported every file the
+        # database held. A timed kill on a loaded machine can land before
+        # that: then the lines seen must still name only files it held.
+        if any(batches):
+            self.assertEqual(set(unchanged), self.in_db,
+                             "the run must see as unchanged exactly what the database held")
+        else:
+            self.assertLessEqual(set(unchanged), self.in_db,
+                                 "the run saw as unchanged a file the database did not hold")
         committed = self.in_db | {f for b in batches[:-1] for f in b}
         pending = batches[-1]
         files, total = self.files_found()

@@ -236,6 +236,14 @@ class Pages(ServedCorpus):
         p, _ = self.page("/?q=sygefravar")
         self.assertIn("Viser resultater for »%s«" % api["suggestion"], p.text)
         self.assertTrue(p.hit_links)
+        # The way back: the words as typed, never corrected again.
+        orig = [h for h, t in p.links if t == "Søg kun efter »sygefravar«"]
+        self.assertEqual(orig, ["/?q=sygefravar&ordret=1"])
+        p, _ = self.page(orig[0])
+        self.assertNotIn("Viser resultater for", p.text)
+        self.assertFalse(p.hit_links)
+        self.assertIn("Mente du", p.text)
+        self.assertFalse(self.api("/api/search?q=sygefravar&ordret=1")["corrected"])
         api = self.api("/api/search?q=sygefrav%C3%A6r")
         if api["suggestion"] and not api["corrected"]:
             p, _ = self.page("/?q=sygefrav%C3%A6r")

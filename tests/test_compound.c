@@ -203,13 +203,14 @@ static void test_lemmas(void **state)
     assert_string_equal(ref_lexicon_lemma(lex, ids[1], NULL), "lede");
 }
 
-/* The corpus-frequency veto: with the dictionary alone, kampagne splits as
- * kamp + agne (agne is a rare verb); an index that has never seen "agne"
- * standalone vetoes the part and the word stays whole. */
+/* The corpus-frequency veto: a split whose modifier the index has never
+ * seen standalone is not taken. (kampagne, once the example here, no
+ * longer splits without the veto: it does not inflect as "agne" does.) The
+ * stub has never seen "udbud". */
 static int attested_stub(void *ctx, const char *word, size_t len)
 {
     (void)ctx;
-    return !(len == 4 && memcmp(word, "agne", 4) == 0);
+    return !(len == 5 && memcmp(word, "udbud", 5) == 0);
 }
 
 static void test_frequency_veto(void **state)
@@ -218,16 +219,63 @@ static void test_frequency_veto(void **state)
     ref_compound_veto veto = {attested_stub, NULL};
     ref_compound_part p[REF_COMPOUND_MAX_PARTS];
     size_t n;
-    assert_int_equal(ref_compound_split(lex, "kampagne", 8, NULL, p, REF_COMPOUND_MAX_PARTS, &n),
-                     REF_OK);
+    assert_int_equal(
+        ref_compound_split(lex, "udbudsplanen", 12, NULL, p, REF_COMPOUND_MAX_PARTS, &n), REF_OK);
     assert_int_equal(n, 2);
-    assert_int_equal(ref_compound_split(lex, "kampagne", 8, &veto, p, REF_COMPOUND_MAX_PARTS, &n),
-                     REF_OK);
+    assert_int_equal(
+        ref_compound_split(lex, "udbudsplanen", 12, &veto, p, REF_COMPOUND_MAX_PARTS, &n), REF_OK);
     assert_int_equal(n, 1);
     /* attested parts still split */
     assert_int_equal(
-        ref_compound_split(lex, "udbudsplanen", 12, &veto, p, REF_COMPOUND_MAX_PARTS, &n), REF_OK);
+        ref_compound_split(lex, "sygefraværet", strlen("sygefraværet"), &veto, p,
+                           REF_COMPOUND_MAX_PARTS, &n),
+        REF_OK);
     assert_int_equal(n, 2);
+}
+
+/* Compounds the dictionary lists whole split when they are compositional:
+ * each part a free word and the word inflecting as its head (seniorrådet
+ * as rådet). Words that only look like modifier + head stay whole: a
+ * compound verb (tilfredsstille), a noun made from one (tinglysning,
+ * rådgiver), a particle derivation (fortælling: for + tælling, not fort +
+ * ælling), a derivation of a lexicalised word (bæredygtighed), a word that
+ * does not inflect as the "head" (kampagnen: "agne" is a verb). */
+static void test_dictionary_compounds(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *word, *parts;
+    } cases[] = {
+        {"seniorrådet", "senior rådet"},
+        {"handicaprådet", "handicap rådet"},
+        {"ældrerådet", "ældre rådet"},
+        {"busstoppestedet", "bus stoppe stedet"},
+        {"tilfredsstillende", "tilfredsstillende"},
+        {"tinglysning", "tinglysning"},
+        {"rådgiveren", "rådgiveren"},
+        {"fortællinger", "fortællinger"},
+        {"bæredygtighed", "bæredygtighed"},
+        {"kampagnen", "kampagnen"},
+        {"orienteringen", "orienteringen"},
+        {"samarbejdsaftale", "samarbejde aftale"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *w = cases[i].word;
+        ref_compound_part p[REF_COMPOUND_MAX_PARTS];
+        size_t np;
+        assert_int_equal(ref_compound_split(lex, w, strlen(w), NULL, p, REF_COMPOUND_MAX_PARTS, &np),
+                         REF_OK);
+        char got[256] = "";
+        size_t used = 0;
+        for (size_t k = 0; k < np; k++) {
+            size_t len;
+            const char *t = ref_compound_part_text(lex, w, &p[k], &len);
+            used += (size_t)snprintf(got + used, sizeof got - used, "%s%.*s", k ? " " : "",
+                                     (int)len, t);
+        }
+        if (strcmp(got, cases[i].parts) != 0)
+            fail_msg("%s: got '%s', want '%s'", w, got, cases[i].parts);
+    }
 }
 
 /* A fuzzer will send anything: long words, invalid UTF-8, one letter
@@ -404,9 +452,10 @@ static void test_gold(void **state)
     printf("gold: %zu compounds, %zu negatives\n"
            "  exact %.3f  part P %.3f  part R %.3f  negatives whole %zu/%zu (%.3f)\n",
            sc.compounds, sc.negatives, exact, prec, rec, sc.negatives_whole, sc.negatives, neg);
-    assert_true(prec >= 0.95);
-    assert_true(rec >= 0.93);
-    assert_true(neg >= 0.90);
+    /* The targets of issue 14 (measured: P 0.981, R 0.970, 109/109). */
+    assert_true(prec >= 0.97);
+    assert_true(rec >= 0.95);
+    assert_int_equal(sc.negatives_whole, sc.negatives);
 }
 
 /* Throughput, printed for the record (not enforced: machines differ). */
@@ -452,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_spans_cover_word), cmocka_unit_test(test_subterms),
         cmocka_unit_test(test_lemmas),           cmocka_unit_test(test_frequency_veto),
         cmocka_unit_test(test_odd_input),        cmocka_unit_test(test_gold),
+        cmocka_unit_test(test_dictionary_compounds),
         cmocka_unit_test(test_throughput),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -102,11 +102,11 @@ static void build_hits(void)
     a_spans[0] = span_of(A_S1, "Godkendt", 0);
     a_spans[1] = span_of(A_S1, "Sygefravær", 0);
     a_spans[2] = span_of(A_S1, "sygefravær", 0);
-    hits[0] = (ref_hit){1, 12.345678, &rec_a, 1, {0, strlen(A_S1), 0, 0, a_spans, 3, 3, 2}};
+    hits[0] = (ref_hit){1, 12.345678, &rec_a, 1, {0, strlen(A_S1), 0, 0, a_spans, 3, 3, 2}, NULL};
     /* A window cut on both sides. */
     b_spans[0] = span_of(B_S0, "grader", 0);
-    hits[1] = (ref_hit){2, 3.5, &rec_b, 0, {0, 27, 0, 1, b_spans, 1, 2, 1}};
-    hits[2] = (ref_hit){3, 0.25, &rec_c, -1, {0, 0, 0, 0, NULL, 0, 0, 0}};
+    hits[1] = (ref_hit){2, 3.5, &rec_b, 0, {0, 27, 0, 1, b_spans, 1, 2, 1}, NULL};
+    hits[2] = (ref_hit){3, 0.25, &rec_c, -1, {0, 0, 0, 0, NULL, 0, 0, 0}, NULL};
 }
 
 static int setup(void **state)

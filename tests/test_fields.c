@@ -92,14 +92,20 @@ static void test_name_lookup_reads_only_len_bytes(void **state)
     assert_null(ref_field_by_name(big, sizeof big));
 }
 
-static void test_get_is_exact(void **state)
+/* Code names fields by id: the table is indexed by it, and has exactly
+ * one row per id before its terminator. */
+static void test_table_is_indexed_by_id(void **state)
 {
     (void)state;
-    for (const ref_field *f = ref_fields; f->name; f++)
-        assert_ptr_equal(ref_field_get(f->name), f);
-    assert_null(ref_field_get("Titel"));
-    assert_null(ref_field_get("title"));
-    assert_null(ref_field_get(""));
+    int rows = 0;
+    for (const ref_field *f = ref_fields; f->name; f++, rows++) {
+        assert_int_equal(f->id, rows);
+        assert_ptr_equal(ref_field_of(f->id), f);
+    }
+    assert_int_equal(rows, REF_FIELD_COUNT);
+    assert_string_equal(ref_field_of(REF_FIELD_TITEL)->name, "titel");
+    assert_string_equal(ref_field_of(REF_FIELD_AAR)->name, "år");
+    assert_int_equal(ref_field_of(REF_FIELD_BESLUTNING)->section, REF_SECTION_BESLUTNING);
 }
 
 static void test_every_section_kind_has_its_own_text_field(void **state)
@@ -211,8 +217,8 @@ static void test_names_are_unique_and_aliases_resolve(void **state)
 static void test_weights_favour_title_then_decision(void **state)
 {
     (void)state;
-    const ref_field *titel = ref_field_get("titel");
-    const ref_field *beslutning = ref_field_get("beslutning");
+    const ref_field *titel = ref_field_of(REF_FIELD_TITEL);
+    const ref_field *beslutning = ref_field_of(REF_FIELD_BESLUTNING);
     assert_non_null(titel);
     assert_non_null(beslutning);
     assert_true(titel->weight > beslutning->weight);
@@ -234,7 +240,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names_are_case_insensitive_with_aliases),
         cmocka_unit_test(test_name_lookup_reads_only_len_bytes),
-        cmocka_unit_test(test_get_is_exact),
+        cmocka_unit_test(test_table_is_indexed_by_id),
         cmocka_unit_test(test_every_section_kind_has_its_own_text_field),
         cmocka_unit_test(test_prefixes_are_unique_and_unambiguous),
         cmocka_unit_test(test_names_are_unique_and_aliases_resolve),

@@ -269,23 +269,23 @@ static void test_field_prefixes_apply_to_their_words(void **state)
     static const struct {
         const char *query;
         const char *word;
-        const char *field;
+        ref_field_id field;
         int decisions_only;
     } cases[] = {
-        {"titel:budget", "budget", "titel", 0},
-        {"Titel:budget", "budget", "titel", 0},
-        {"title:budget", "budget", "titel", 0},
-        {"beslutning:udbud", "udbud", "beslutning", 0},
-        {"indstilling:godkender", "godkender", "indstilling", 0},
-        {"bilag:tegning", "tegning", "bilag", 0},
-        {"titel:\"nyt budget\"", "budget", "titel", 0},
+        {"titel:budget", "budget", REF_FIELD_TITEL, 0},
+        {"Titel:budget", "budget", REF_FIELD_TITEL, 0},
+        {"title:budget", "budget", REF_FIELD_TITEL, 0},
+        {"beslutning:udbud", "udbud", REF_FIELD_BESLUTNING, 0},
+        {"indstilling:godkender", "godkender", REF_FIELD_INDSTILLING, 0},
+        {"bilag:tegning", "tegning", REF_FIELD_BILAG, 0},
+        {"titel:\"nyt budget\"", "budget", REF_FIELD_TITEL, 0},
         /* Decisions-only: free text is searched in the decision. */
-        {"udbud", "udbud", "beslutning", 1},
+        {"udbud", "udbud", REF_FIELD_BESLUTNING, 1},
         /* An explicit field wins over decisions-only. */
-        {"titel:udbud", "udbud", "titel", 1},
+        {"titel:udbud", "udbud", REF_FIELD_TITEL, 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const ref_field *field = ref_field_get(cases[i].field);
+        const ref_field *field = ref_field_of(cases[i].field);
         assert_non_null(field);
         char *stem = term_of(f, cases[i].word, REF_TOKEN_WORD);
         ref_buf term = REF_BUF_INIT;

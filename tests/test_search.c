@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "referat/indexer.h"
 #include "referat/present.h"
 #include "referat/search.h"
+#include "referat/xdb.h"
 #include "testutil.h"
 
 static char *tmpdir;
@@ -268,6 +270,22 @@ static void test_snippet_marks_the_part_inside_a_compound(void **state)
     ref_search_result_free(r);
 }
 
+/* Index the minutes in DIR into DIR/db and open a searcher on it. */
+static ref_searcher *index_folder(const char *dir)
+{
+    char db[1100];
+    snprintf(db, sizeof db, "%s/db", dir);
+    ref_indexer *ix = NULL;
+    ref_index_opts opts = {0};
+    assert_int_equal(ref_indexer_open(db, &opts, &ix, NULL), REF_OK);
+    assert_int_equal(ref_indexer_add_path(ix, dir), REF_OK);
+    assert_int_equal(ref_indexer_finish(ix), REF_OK);
+    ref_indexer_free(ix);
+    ref_searcher *s = NULL;
+    assert_int_equal(ref_searcher_open(db, &s, NULL), REF_OK);
+    return s;
+}
+
 /* Other things equal, the word standing alone ranks above the word inside a
  * compound. Two one-punkt minutes that differ only in that. */
 static void test_whole_word_ranks_above_compound_part(void **state)
@@ -281,16 +299,7 @@ static void test_whole_word_ranks_above_compound_part(void **state)
                             "Sagsfremstilling\n\nVi drøftede udbudsplanen for i år.\n";
     assert_int_equal(test_write_file(dir, "a.txt", a, sizeof a - 1), 0);
     assert_int_equal(test_write_file(dir, "b.txt", b, sizeof b - 1), 0);
-    char db[1100];
-    snprintf(db, sizeof db, "%s/db", dir);
-    ref_indexer *ix = NULL;
-    ref_index_opts opts = {0};
-    assert_int_equal(ref_indexer_open(db, &opts, &ix, NULL), REF_OK);
-    assert_int_equal(ref_indexer_add_path(ix, dir), REF_OK);
-    assert_int_equal(ref_indexer_finish(ix), REF_OK);
-    ref_indexer_free(ix);
-    ref_searcher *s = NULL;
-    assert_int_equal(ref_searcher_open(db, &s, NULL), REF_OK);
+    ref_searcher *s = index_folder(dir);
     ref_search_opts so = {.limit = 0};
     ref_search_result *r = NULL;
     assert_int_equal(ref_searcher_search(s, "udbud", &so, &r, NULL), REF_OK);
@@ -303,6 +312,200 @@ static void test_whole_word_ranks_above_compound_part(void **state)
     free(dir);
 }
 
+
+/* A compound typed in the query means the thing it names: it finds the
+ * compound in any inflection, longer compounds that contain it, and its
+ * parts written next to each other (apart by a space, a hyphen or a line
+ * end after a hyphen), never its parts standing apart in the text. The
+ * compound itself ranks above its parts side by side, and the snippet marks
+ * the adjacent parts, not the scattered ones. One-punkt minutes, one per
+ * case. */
+static void test_compound_query_needs_its_parts_adjacent(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *text;
+        int relevant;
+    } docs[] = {
+        {"whole.txt", "Udvalget drøftede naturplejen i ådalen.", 1},
+        {"longer.txt", "Naturplejeplanen for ådalen blev godkendt.", 1},
+        {"spaced.txt", "Der afsættes midler til natur pleje i ådalen.", 1},
+        {"hyphen.txt", "Der afsættes midler til natur-pleje i ådalen.", 1},
+        {"lineend.txt", "Der afsættes midler til natur-\npleje i ådalen.", 1},
+        {"apart.txt", "Området har en rig natur. Ældre borgere har krav på pleje.", 0},
+        {"reversed.txt", "Pleje af ældre og natur i kommunen.", 0},
+    };
+    char *dir = test_mkdtemp();
+    assert_non_null(dir);
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        char text[512];
+        int n = snprintf(text, sizeof text,
+                         "REFERAT Udvalg d. 01-02-2020\n\nPunkt 1: Orientering\n\n"
+                         "Sagsfremstilling\n\n%s\n", docs[i].text);
+        assert_int_equal(test_write_file(dir, docs[i].name, text, (size_t)n), 0);
+    }
+    ref_searcher *s = index_folder(dir);
+    ref_search_opts so = {.limit = 0};
+    ref_search_result *r = NULL;
+    assert_int_equal(ref_searcher_search(s, "naturpleje", &so, &r, NULL), REF_OK);
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        const ref_hit *found = NULL;
+        for (size_t k = 0; k < r->nhits; k++) {
+            const char *src = r->hits[k].record->source;
+            size_t sl = strlen(src), nl = strlen(docs[i].name);
+            if (sl > nl && src[sl - nl - 1] == '/' && strcmp(src + sl - nl, docs[i].name) == 0)
+                found = &r->hits[k];
+        }
+        if ((found != NULL) != docs[i].relevant)
+            fail_msg("naturpleje: %s %s", docs[i].name, found ? "found" : "not found");
+        if (!found || found->section < 0)
+            continue;
+        /* Every marked span is the compound or its parts together. */
+        const char *text = found->record->sections[found->section].text;
+        for (size_t k = 0; k < found->snippet.nspans; k++) {
+            const ref_span *sp = &found->snippet.spans[k];
+            if (strncasecmp(text + sp->start, "natur", 5) != 0 || sp->end - sp->start < 10)
+                fail_msg("%s: marked '%.*s'", docs[i].name, (int)(sp->end - sp->start),
+                         text + sp->start);
+        }
+        assert_true(found->snippet.nspans >= 1);
+    }
+    /* The compound itself above its parts side by side. */
+    double whole = -1, spaced = -1;
+    for (size_t k = 0; k < r->nhits; k++) {
+        if (strstr(r->hits[k].record->source, "/whole.txt"))
+            whole = r->hits[k].score;
+        if (strstr(r->hits[k].record->source, "/spaced.txt"))
+            spaced = r->hits[k].score;
+    }
+    assert_true(whole > spaced);
+    ref_search_result_free(r);
+    ref_searcher_close(s);
+    test_rmrf(dir);
+    free(dir);
+}
+
+/* An index made by another analyser version is refused by the searcher,
+ * with a message that says to rebuild it, and referat-index rebuilds it in
+ * full (files unchanged on disk are re-indexed too). The old version is
+ * made by writing its metadata back, as an index built before the version
+ * existed has none. */
+static void test_index_of_another_analyser_version_is_rebuilt(void **state)
+{
+    (void)state;
+    char *dir = test_mkdtemp();
+    assert_non_null(dir);
+    static const char a[] = "REFERAT Udvalg d. 01-02-2020\n\nPunkt 1: Orientering\n\n"
+                            "Sagsfremstilling\n\nNaturplejeplanen blev drøftet.\n";
+    assert_int_equal(test_write_file(dir, "a.txt", a, sizeof a - 1), 0);
+    char db[1100];
+    snprintf(db, sizeof db, "%s/db", dir);
+    for (int round = 0; round < 3; round++) {
+        ref_indexer *ix = NULL;
+        ref_index_opts opts = {0};
+        assert_int_equal(ref_indexer_open(db, &opts, &ix, NULL), REF_OK);
+        assert_int_equal(ref_indexer_add_path(ix, dir), REF_OK);
+        assert_int_equal(ref_indexer_finish(ix), REF_OK);
+        const ref_index_stats *st = ref_indexer_stats(ix);
+        /* round 0 builds, round 1 finds the file unchanged, round 2 finds
+         * the index of an older version and re-indexes it. */
+        assert_int_equal(st->analyser_rebuild, round == 2);
+        assert_int_equal(st->files_indexed, round != 1);
+        ref_indexer_free(ix);
+        ref_searcher *s = NULL;
+        assert_int_equal(ref_searcher_open(db, &s, NULL), REF_OK);
+        ref_search_opts so = {.limit = 0};
+        ref_search_result *r = NULL;
+        assert_int_equal(ref_searcher_search(s, "naturpleje", &so, &r, NULL), REF_OK);
+        assert_int_equal(r->nhits, 1);
+        ref_search_result_free(r);
+        ref_searcher_close(s);
+        if (round == 1) {
+            ref_xdb *x = NULL;
+            assert_int_equal(ref_xdb_open(db, REF_XDB_WRITE, &x, NULL), REF_OK);
+            assert_int_equal(ref_xdb_set_metadata(x, REF_ANALYZER_VERSION_KEY, ""), REF_OK);
+            assert_int_equal(ref_xdb_commit(x), REF_OK);
+            ref_xdb_close(x);
+            char *err = NULL;
+            assert_int_equal(ref_searcher_open(db, &s, &err), REF_EDB_VERSION);
+            assert_non_null(err);
+            assert_non_null(strstr(err, "rebuild it with referat-index"));
+            free(err);
+        }
+    }
+    test_rmrf(dir);
+    free(dir);
+}
+
+/* A word the index or the lexicon knows is no typo: it is never suggested
+ * for nor replaced, however few hits the query or its filters leave. When
+ * the filters leave nothing, the result says how many punkter the query
+ * finds without them. A real typo is still corrected, unless no_correct. */
+static void test_known_words_are_never_corrected(void **state)
+{
+    (void)state;
+    ref_search_result *r = search("udvalg:chefforum udbud", 0, 0);
+    assert_true(r->total > 0);
+    assert_null(r->suggestion);
+    ref_search_result_free(r);
+
+    const char *bodies[] = {"chefforum"};
+    ref_search_opts filtered = {.decisions_only = 1, .date_from = "2016", .date_to = "2021",
+                                .bodies = bodies, .nbodies = 1};
+    r = NULL;
+    assert_int_equal(ref_searcher_search(searcher, "udbud", &filtered, &r, NULL), REF_OK);
+    assert_int_equal(r->nhits, 0);
+    assert_null(r->suggestion);
+    assert_false(r->corrected);
+    assert_true(r->unfiltered_total > 0);
+    ref_search_result_free(r);
+
+    r = search("sygefravr", 0, 0);
+    assert_true(r->corrected);
+    assert_string_equal(r->suggestion, "sygefravær");
+    assert_true(r->nhits > 0);
+    ref_search_result_free(r);
+    ref_search_opts literal = {.no_correct = 1};
+    r = NULL;
+    assert_int_equal(ref_searcher_search(searcher, "sygefravr", &literal, &r, NULL), REF_OK);
+    assert_false(r->corrected);
+    assert_int_equal(r->nhits, 0);
+    assert_string_equal(r->suggestion, "sygefravær");
+    ref_search_result_free(r);
+}
+
+/* When no punkt has all the words, the best partial matches are shown,
+ * each with the words it lacks; a query that matches in full is never
+ * relaxed. */
+static void test_partial_matches_name_the_missing_words(void **state)
+{
+    (void)state;
+    ref_search_result *full = search("budget", 0, 0);
+    assert_true(full->nhits > 0);
+    assert_false(full->partial);
+    for (size_t i = 0; i < full->nhits; i++)
+        assert_null(full->hits[i].missing);
+    ref_search_result *r = search("budget naturpleje", 0, 5);
+    assert_true(r->partial);
+    assert_true(r->nhits > 0 && r->nhits <= 5);
+    for (size_t i = 0; i < r->nhits; i++) {
+        assert_string_equal(r->hits[i].missing, "naturpleje");
+        assert_int_equal(r->hits[i].rank, i + 1);
+        if (i)
+            assert_true(r->hits[i - 1].score >= r->hits[i].score);
+    }
+    /* The punkter shown are those "budget" finds, best first. */
+    assert_string_equal(r->hits[0].record->id, full->hits[0].record->id);
+    ref_search_result_free(r);
+    ref_search_result_free(full);
+    /* Two of three words missing is still a partial match, one of three
+     * words is kept. */
+    r = search("budget naturpleje vandløbsregulativ", 0, 0);
+    assert_true(r->partial);
+    assert_true(r->nhits > 0);
+    assert_string_equal(r->hits[0].missing, "naturpleje vandløbsregulativ");
+    ref_search_result_free(r);
+}
 
 static ref_search_result *search_opts(const char *q, ref_search_opts *opts)
 {
@@ -470,6 +673,10 @@ int main(void)
         cmocka_unit_test(test_anlaeg_does_not_find_planlaegning),
         cmocka_unit_test(test_snippet_marks_the_part_inside_a_compound),
         cmocka_unit_test(test_whole_word_ranks_above_compound_part),
+        cmocka_unit_test(test_compound_query_needs_its_parts_adjacent),
+        cmocka_unit_test(test_index_of_another_analyser_version_is_rebuilt),
+        cmocka_unit_test(test_known_words_are_never_corrected),
+        cmocka_unit_test(test_partial_matches_name_the_missing_words),
         cmocka_unit_test(test_facets_count_every_hit_not_just_the_page),
         cmocka_unit_test(test_section_facet_agrees_with_field_queries),
         cmocka_unit_test(test_date_and_body_filters),

@@ -15,6 +15,7 @@
 #include "referat/search.h"
 #include "referat/web.h"
 #include "testutil.h"
+#include "../searcher/web_internal.h"
 
 /* --- decoding ------------------------------------------------------------ */
 
@@ -155,6 +156,61 @@ static char *tmpdir;
 static char dbpath[1024], exportdir[1100];
 static ref_lexicon *lexicon;
 static ref_web *web;
+
+/* --- pure renderers (no database) ----------------------------------------- */
+
+/* The pages are pure renderers (web_internal.h): a hand-made record with
+ * markup in every field comes out escaped, with only our <mark>s, and the
+ * marks land on the bytes the spans give. */
+static void test_punkt_page_escapes_a_hand_made_record(void **state)
+{
+    (void)state;
+    ref_record_section secs[] = {
+        {REF_SECTION_BESLUTNING, "<b>Beslutning</b>", "Godkendt <script>alert(1)</script> & mere"},
+    };
+    ref_record rec = {.id = "x\"#1",
+                      .source = "/srv/hemmelig/<x>.pdf",
+                      .body = "Udvalg <i>",
+                      .date = "2017-09-07",
+                      .place = "",
+                      .punkt = 3,
+                      .prefix = "",
+                      .title = "Titel \"med\" <em>",
+                      .journal = "01.02'03",
+                      .nsections = 1,
+                      .sections = secs,
+                      .municipality = ""};
+    ref_span title_span = {0, 5}; /* "Titel" */
+    ref_span sec_span = {9, 17};  /* "<script>" */
+    ref_snippet marks[2] = {{.spans = &title_span, .nspans = 1}, {.spans = &sec_span, .nspans = 1}};
+    ref_record *meeting[] = {&rec};
+    ref_web_params p = {.q = "titel \"<x>\"", .page = 1};
+    ref_web_punkt_view v = {
+        .params = &p, .record = &rec, .marks = marks, .meeting = meeting, .nmeeting = 1};
+    ref_web_response r;
+    ref_web_response_init(&r);
+    ref_web_page_punkt(&v, &r);
+    const char *html = ref_buf_cstr(&r.body);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(html, "<h1><mark>Titel</mark> &quot;med&quot; &lt;em&gt;</h1>"));
+    assert_non_null(strstr(html, "Godkendt <mark>&lt;script&gt;</mark>alert(1)&lt;/script&gt; "
+                                 "&amp; mere"));
+    assert_non_null(strstr(html, "&lt;b&gt;Beslutning&lt;/b&gt;"));
+    assert_non_null(strstr(html, "Udvalg &lt;i&gt;"));
+    assert_null(strstr(html, "<script>"));
+    assert_null(strstr(html, "<em>"));
+    assert_null(strstr(html, "/srv/hemmelig")); /* the server's folders stay hidden */
+    ref_web_response_clear(&r);
+}
+
+/* One status for running out of memory, whichever route meets it. */
+static void test_one_status_for_out_of_memory(void **state)
+{
+    (void)state;
+    assert_int_equal(ref_web_status_of(REF_ENOMEM), ref_web_status_of(REF_EIO));
+    assert_int_equal(ref_web_status_of(REF_ENOMEM), 503);
+    assert_int_equal(ref_web_status_of(REF_EQUERY), 400);
+}
 
 static int setup_group(void **state)
 {
@@ -370,6 +426,8 @@ int main(void)
         cmocka_unit_test(test_escape_round_trips_ids_and_queries),
         cmocka_unit_test(test_params_read_every_field_and_alias),
         cmocka_unit_test(test_params_refuse_bad_input_with_a_message),
+        cmocka_unit_test(test_punkt_page_escapes_a_hand_made_record),
+        cmocka_unit_test(test_one_status_for_out_of_memory),
     };
     const struct CMUnitTest indexed[] = {
         cmocka_unit_test(test_pages_and_api_answer_with_status_and_type),

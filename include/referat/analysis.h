@@ -53,10 +53,18 @@
  *     (ref_compound_part_text: a modifier's lemma, the head's surface), span
  *     = the part's bytes without its linking letters ("sygefravær" in
  *     "sygefraværskonsulenten", not "sygefraværs");
- *   - one PART per sub-compound (ref_compound_subterms, "sygefravær" in
- *     "langtidssygefraværet"): stem = the lemma-first stem of the joined
- *     sub-compound, span = its first part's start to its last part's end,
- *     linking letters excluded;
+ *   - one PART per sub-compound, that is every run of two or more adjacent
+ *     parts shorter than the word, listed in the lexicon or not
+ *     (ref_compound_runs: "sygefravær" in "langtidssygefraværet",
+ *     "naturpleje" in "naturplejeplanen"; at most 8, longest first): stem =
+ *     the lemma-first stem of the joined run, span = its first part's start
+ *     to its last part's end, linking letters excluded. So a compound typed
+ *     in a query finds every longer compound that contains it;
+ *   - one PART for the whole word's canonical form: the stems of its leaf
+ *     parts run together ("syg" "fravær" "statistik" →
+ *     "sygfraværstatistik"), span = the word; linking letters and
+ *     inflection are gone from it, so "sygefraværstatistikken" (a writer's
+ *     missing s) and a query "sygefraværsstatistik" meet (query.c);
  *   - a PART's text is the case-folded text of its span (where folding
  *     changed a character's length and a part boundary falls inside its
  *     folding, "ß" → "ss", the span widens to the whole character);
@@ -87,6 +95,18 @@
 #include "referat/lexicon.h"
 #include "referat/status.h"
 #include "referat/utf8.h"
+
+/* The version of the terms this chain makes. Raise it whenever a change
+ * makes the chain give other terms for the same text (stems, parts,
+ * tokenisation): an index keeps the version it was built with in its
+ * metadata under REF_ANALYZER_VERSION_KEY, a search on an index of another
+ * version is refused with a message to rebuild it, and referat-index
+ * rebuilds such an index in full. Versions: 1 (unmarked) the first chain;
+ * 2 every run of a compound's parts is a PART term; 3 compositional
+ * dictionary compounds split (compound.c: split_lemma), and a compound's
+ * canonical form is a PART term. */
+#define REF_ANALYZER_VERSION "3"
+#define REF_ANALYZER_VERSION_KEY "analyser-version"
 
 typedef enum ref_token_kind {
     REF_TOKEN_WORD,   /* a word: stem is its lemma-first Snowball stem */
@@ -166,6 +186,12 @@ ref_status ref_analyze(ref_analyzer *analyzer, const char *text, size_t len, ref
  * The result is owned by the analyzer and valid until its next call. */
 ref_status ref_analyzer_stem(ref_analyzer *analyzer, const char *word, size_t len,
                              const char **stem, size_t *stem_len);
+
+/* Whether the analyzer's lexicon knows the case-folded WORD: as a form of
+ * one of its words (any inflection: "udbuddet", "beslutninger") or as a
+ * compound of known parts ("naturplejeplanen"). A known word is no typo, so
+ * the searcher never "corrects" it. 0 for a plain_snowball analyzer. */
+int ref_analyzer_knows(ref_analyzer *analyzer, const char *word, size_t len);
 
 /* ref_casefold() and ref_utf8_seq_len(), once declared here, now live in
  * referat/utf8.h with the other UTF-8 primitives; it is included above, so

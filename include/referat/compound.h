@@ -114,4 +114,13 @@ ref_status ref_compound_subterms(const ref_lexicon *lex, const char *word,
                                  size_t buf_size, ref_compound_sub *subs, size_t max,
                                  size_t *nsubs);
 
+/* As ref_compound_subterms, but every run of two or more adjacent parts
+ * shorter than the word, whether or not the lexicon lists it: the index
+ * files "naturplejeplanen" under "naturpleje" too, so a compound typed in
+ * a query finds the longer compounds that contain it (query.c). Runs never
+ * cross a hyphen. Same buffers, order and errors. */
+ref_status ref_compound_runs(const ref_lexicon *lex, const char *word,
+                             const ref_compound_part *parts, size_t nparts, char *buf,
+                             size_t buf_size, ref_compound_sub *subs, size_t max, size_t *nsubs);
+
 #endif

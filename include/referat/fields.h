@@ -16,7 +16,37 @@ typedef enum ref_field_type {
     REF_FIELD_BOOLEAN, /* exact filter terms: PREFIX + folded value */
 } ref_field_type;
 
+/* The fields: one X-macro list makes the id enum and the table
+ * (lib/fields.c), so code names a field by its id, checked by the
+ * compiler, never by a string that a rename would turn into NULL.
+ * X(id, query name, Xapian prefix, type, section kind or -1, weight). */
+#define REF_FIELD_LIST(X)                                                                          \
+    X(REF_FIELD_TITEL, "titel", "S", REF_FIELD_TEXT, -1, 3)                                        \
+    X(REF_FIELD_TEKST, "tekst", "XT", REF_FIELD_TEXT, REF_SECTION_NONE, 1)                         \
+    X(REF_FIELD_ANLEDNING, "anledning", "XA", REF_FIELD_TEXT, REF_SECTION_ANLEDNING, 1)            \
+    X(REF_FIELD_BAGGRUND, "baggrund", "XG", REF_FIELD_TEXT, REF_SECTION_BAGGRUND, 1)               \
+    X(REF_FIELD_SAGSFREMSTILLING, "sagsfremstilling", "XS", REF_FIELD_TEXT,                        \
+      REF_SECTION_SAGSFREMSTILLING, 1)                                                             \
+    X(REF_FIELD_INDSTILLING, "indstilling", "XI", REF_FIELD_TEXT, REF_SECTION_INDSTILLING, 1)      \
+    X(REF_FIELD_BESLUTNING, "beslutning", "XB", REF_FIELD_TEXT, REF_SECTION_BESLUTNING, 2)         \
+    X(REF_FIELD_HISTORIK, "historik", "XH", REF_FIELD_TEXT, REF_SECTION_HISTORIK, 1)               \
+    X(REF_FIELD_BILAG, "bilag", "XL", REF_FIELD_TEXT, REF_SECTION_BILAG, 1)                        \
+    X(REF_FIELD_ANDET, "andet", "XO", REF_FIELD_TEXT, REF_SECTION_OTHER, 1)                        \
+    X(REF_FIELD_UDVALG, "udvalg", "B", REF_FIELD_BOOLEAN, -1, 0)                                   \
+    X(REF_FIELD_SAGSNR, "sagsnr", "J", REF_FIELD_BOOLEAN, -1, 0)                                   \
+    X(REF_FIELD_AAR, "år", "Y", REF_FIELD_BOOLEAN, -1, 0)                                          \
+    X(REF_FIELD_DATO, "dato", "D", REF_FIELD_BOOLEAN, -1, 0)                                       \
+    X(REF_FIELD_KOMMUNE, "kommune", "K", REF_FIELD_BOOLEAN, -1, 0)
+
+typedef enum ref_field_id {
+#define REF_FIELD_ENUM(id, name, prefix, type, section, weight) id,
+    REF_FIELD_LIST(REF_FIELD_ENUM)
+#undef REF_FIELD_ENUM
+    REF_FIELD_COUNT
+} ref_field_id;
+
 typedef struct ref_field {
+    ref_field_id id;
     const char *name;     /* query-language name: "titel", "beslutning", … */
     const char *prefix;   /* Xapian term prefix */
     ref_field_type type;
@@ -56,15 +86,17 @@ enum {
  * two of them (notmuch's message.cc leaves 100 for the same reason). */
 #define REF_POSITION_GAP 100
 
-/* The table, terminated by an entry with name NULL. */
+/* The table, indexed by ref_field_id (ref_fields[id].id == id), and
+ * terminated after REF_FIELD_COUNT rows by an entry with name NULL. */
 extern const ref_field ref_fields[];
+
+/* The field with id ID; never NULL for a valid id. */
+const ref_field *ref_field_of(ref_field_id id);
 
 /* The field with query name NAME (case-insensitive ASCII/UTF-8 lower-case
  * compare of LEN bytes), or NULL. Accepts aliases ("title", "aar", "year"). */
 const ref_field *ref_field_by_name(const char *name, size_t len);
 /* The text field for section kind KIND (never NULL for a valid kind). */
 const ref_field *ref_field_for_section(ref_section_kind kind);
-/* The field named NAME exactly as in the table (for code, not users). */
-const ref_field *ref_field_get(const char *name);
 
 #endif

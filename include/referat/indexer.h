@@ -74,6 +74,9 @@ typedef struct ref_index_stats {
     uint64_t files_structured;   /* of files_indexed: punkter recognised */
     uint64_t files_unstructured; /* of files_indexed: indexed per page or
                                     whole, no punkter recognised */
+    int analyser_rebuild; /* the index was built by another analyser version
+                             (REF_ANALYZER_VERSION): this run re-indexed
+                             every file, as with opts.full */
 } ref_index_stats;
 
 typedef struct ref_indexer ref_indexer;

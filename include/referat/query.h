@@ -66,10 +66,19 @@ int ref_query_is_operator(const char *word, size_t len);
 /* 1 if TOKEN (from analysing stored text) is one the query looks for. */
 int ref_query_matches(const ref_query *q, const ref_token *token);
 
+/* Compound parts are highlighted only where they stand together as the
+ * query's compound does (natur + pleje for "naturpleje"). RECENT holds the
+ * stems of the last NRECENT WORD/NUMBER tokens at consecutive positions of
+ * the stored text, RECENT[0] the newest. Returns the length of the longest
+ * phrase of a query compound's parts that ends at RECENT[0] (then the
+ * snippet marks RECENT[len-1] .. RECENT[0] as one match), or 0. */
+size_t ref_query_part_phrase_len(const ref_query *q, const char *const *recent, size_t nrecent);
+
 /* Call FN with each word the query looks up (positive words, their
- * spellings and synonyms): its STEM and, when the word is a compound that
- * also matches by its parts together (compile_single in query.c), the
- * NPARTS stems of those PARTS, else none. A word matches in a field when
+ * spellings and synonyms, a compound's canonical form): its STEM and the
+ * NPARTS stems of PARTS that must all match (today always none: a query
+ * compound's parts match only side by side, which a section count cannot
+ * see). A word matches in a field when
  * the field holds STEM, whole or inside a longer compound, or all PARTS.
  * The facet "matched in section" is counted from this (search.c). Words
  * may repeat; a nonzero return from FN stops the walk. */

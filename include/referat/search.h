@@ -37,6 +37,8 @@ typedef struct ref_search_opts {
     const char *const *municipalities;
     size_t nmunicipalities;
     int facets;           /* count hits per year, body and section (below) */
+    int no_correct;       /* never replace the query by its spelling
+                             suggestion (--no-correct); it is still offered */
 } ref_search_opts;
 
 /* Facets: how the hits spread, counted over every hit, not just the page.
@@ -72,6 +74,9 @@ typedef struct ref_hit {
     int section;          /* index into record->sections of the snippet's
                              section, or -1 (no text to show) */
     ref_snippet snippet;  /* over record->sections[section].text */
+    char *missing;        /* a partial match (ref_search_result.partial):
+                             the query words this punkt lacks, as typed,
+                             space-separated; NULL for a full match */
 } ref_hit;
 
 typedef struct ref_search_result {
@@ -86,10 +91,23 @@ typedef struct ref_search_result {
     uint32_t undated_left_out; /* with a date filter: punkter the query
                              matches that have no date, so no filter can
                              reach them (said, not dropped silently) */
+    int partial;          /* no punkt has all the query's words: the hits are
+                             the best partial matches, those with most words
+                             first (each hit's missing says which it lacks) */
+    char *missing;        /* partial: the words the hits shown lack, each
+                             once, space-separated; else NULL */
+    uint32_t unfiltered_total; /* the query found nothing with the filters
+                             (dates, bodies, municipalities, decisions only):
+                             how many punkter it finds without them */
     int has_facets;       /* opts.facets was set: total is exact and */
     ref_facet facets[REF_FACET_KINDS];
 } ref_search_result;
 
+/* Spelling suggestions are made only for words that neither the index nor
+ * the lexicon knows (in any inflection or as a compound part), and only
+ * when the query found fewer hits than this; a query that found nothing is
+ * replaced by its suggestion (corrected) unless opts.no_correct. A word
+ * that is known is never replaced, however few hits filters left. */
 #define REF_SUGGEST_BELOW 3
 
 typedef struct ref_searcher ref_searcher;
@@ -121,6 +139,19 @@ ref_status ref_searcher_get(ref_searcher *s, const char *id, ref_record **out);
  * ref_records_free). REF_ENOENT when ID is unknown. */
 ref_status ref_searcher_meeting(ref_searcher *s, const char *id, ref_record ***out, size_t *n);
 void ref_records_free(ref_record **records, size_t n);
+
+/* The words QUERY looks for in each of the N texts TEXTS[i], as snippets
+ * whose window is the whole text: OUT[i].spans marks every match (none
+ * when QUERY is NULL, empty or not understood, since marking is a help and
+ * never an error). Through the searcher's own analyser and synonyms, so a
+ * page marks exactly what the search found. The caller releases each
+ * OUT[i] with ref_snippet_clear (also after a failure: all are
+ * initialised). REF_ENOMEM. */
+ref_status ref_searcher_mark(ref_searcher *s, const char *query, const char *const *texts, size_t n,
+                             ref_snippet *out);
+/* The searcher's analyser, borrowed (for showing what it does to a text,
+ * explain.h); valid while S is. */
+ref_analyzer *ref_searcher_analyzer(ref_searcher *s);
 
 /* Every body (udvalg) in the index, as written, with its number of
  * punkter, in byte order of the names: for a choice of udvalg in a form.

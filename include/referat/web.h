@@ -61,6 +61,8 @@
 typedef struct ref_web_params {
     char *q; /* NULL when absent; all strings are valid UTF-8 */
     int decisions;
+    int no_correct; /* "ordret=1": the words as typed, never the spelling
+                       suggestion (the link back from a correction) */
     char *from, *to;
     char *municipality; /* NULL or "" = every municipality */
     char *bodies[REF_WEB_MAX_BODIES];
