@@ -65,9 +65,23 @@
  *     (also with the value on the next line), the first header line naming
  *     a body ("…udvalget", "Byrådet", "Kommunalbestyrelsen", …) and the
  *     first date in the header fill body and date when still empty; dates
- *     are also written "3/4 2019". The municipality is the Danish
- *     municipality or region named most often ("Albertslund Kommune",
- *     "Københavns Kommunes", "Region Hovedstaden").
+ *     are also written "3/4 2019" (lib/date.c reads every form, real
+ *     calendar days only). When the header gives no date or body (a page of
+ *     one item, a web page's menus first, flattened PDF text), the first
+ *     page is read for them: labels anywhere in a line, decision headings
+ *     with the date, lines about the meeting; never a punkt line. A body is
+ *     a name, not a header line ("Teknik, Erhverv, Plan og Miljøudvalget",
+ *     not "… 2018-2021"; "Byrådets møde" → "Byrådet"). The municipality is
+ *     the one named in the title lines, else the one named most often
+ *     ("Albertslund Kommune", "Aarhus Byråd", "Region Hovedstaden"), an
+ *     address ("i Herning Kommune, Torvet 5, 7400 Herning") only when
+ *     nothing else is named. `*_rule` say which rule decided.
+ *   - Case numbers: after a label (Sagsnr., Sagsid., J.nr., …; never
+ *     Dok.nr.) or KLE-shaped, in a punkt's first lines or right above its
+ *     punkt line. Every structured punkt has a title (else its first words,
+ *     its first heading, or "Punkt N"). Literal HTML tags in text ("<br />")
+ *     are word breaks. Header lines that fill a field are kept in
+ *     `header_lines`.
  *
  * ref_minutes_parse_with_fallback() never loses text: when no punkt is
  * recognised, every page (or the whole file) becomes one punkt, numbered by
