@@ -15,6 +15,8 @@ static const char *const doc_kinds[] = {
 
 static int find_body(const char *s, size_t n, int any_case, const char **b, size_t *bn);
 
+enum { BODY_NAME_MAX_WORDS = 6 };
+
 /* From "REFERAT Chefforum d. 07-09-2017": body "Chefforum", date. */
 static void parse_heading_line(parser *p, const line *ln)
 {
@@ -49,6 +51,17 @@ static void parse_heading_line(parser *p, const line *ln)
         const char *name;
         size_t nn;
         if (bn && find_body(b, bn, 1, &name, &nn)) {
+            /* A short capitalised name ending in the body's word is the name
+             * as written, whatever its other words ('Teknik & <Miljø>
+             * "Udvalg"'); a longer rest is cut to the name in it. */
+            size_t after = (size_t)(name + nn - b);
+            while (after < bn && (b[after] == '"' || b[after] == '\''))
+                after++;
+            if (after == bn && starts_upper(b, bn) &&
+                count_words(b, bn, BODY_NAME_MAX_WORDS) <= BODY_NAME_MAX_WORDS) {
+                name = b;
+                nn = bn;
+            }
             mt->body = mn_pstrndup(p, name, nn);
             p->body_rule = "the first line";
             p->body_line = ln->no;
@@ -85,7 +98,7 @@ typedef struct span {
 static span bare(span w)
 {
     while (w.n && (w.s[w.n - 1] == ',' || w.s[w.n - 1] == ':' || w.s[w.n - 1] == '.' ||
-                   w.s[w.n - 1] == ';'))
+                   w.s[w.n - 1] == ';' || w.s[w.n - 1] == '"'))
         w.n--;
     return w;
 }
