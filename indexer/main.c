@@ -13,6 +13,7 @@
 #include "referat/minutes.h"
 #include "referat/reader.h"
 #include "referat/progress.h"
+#include "referat/version.h"
 
 enum exit_code {
     EXIT_OK = 0,
@@ -69,6 +70,7 @@ static const char usage[] =
     "  -v, --verbose          print a line for every file, and \"committed\" each\n"
     "                         time the files listed so far became durable\n"
     "  -h, --help             show this help and exit\n"
+    "      --version          show the version and exit\n"
     "\n"
     "Compaction:\n"
     "      --compact          rewrite the database compacted (Xapian's compaction):\n"
@@ -356,6 +358,7 @@ int main(int argc, char **argv)
         {"commit-every", required_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},      {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},       {"threads", required_argument, NULL, 'T'},
+        {"version", no_argument, NULL, 'V'},
         {"compact", no_argument, NULL, 'K'},    {"output", required_argument, NULL, 'o'},
         {"single-file", no_argument, NULL, 'S'}, {NULL, 0, NULL, 0},
     };
@@ -435,6 +438,10 @@ int main(int argc, char **argv)
             break;
         case 'h':
             fputs(usage, stdout);
+            free(paths);
+            return EXIT_OK;
+        case 'V':
+            printf("referat-index (Referat) %s\nXapian %s\n", REF_VERSION, ref_xdb_version());
             free(paths);
             return EXIT_OK;
         default:

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "referat/fields.h"
+#include "referat/outcome.h"
 #include "referat/record.h"
 
 #define MAX_TERM_BYTES 200
@@ -137,17 +138,49 @@ static ref_status add_values(ref_xdoc *doc, const ref_meeting *m, const ref_punk
     return st;
 }
 
-static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_punkt *p,
-                               const char *id, const char *source_path)
+/* The sort values REF_SLOT_ORDER and REF_SLOT_ORDER_DESC (fields.h) of
+ * the punkt with unique id ID. */
+static ref_status add_order_values(ref_xdoc *doc, ref_buf *tmp, const ref_meeting *m,
+                                   const ref_punkt *p, const char *id)
+{
+    char date[8] = {0};
+    if (strlen(m->date) == 10) { /* YYYY-MM-DD → YYYYMMDD */
+        memcpy(date, m->date, 4);
+        memcpy(date + 4, m->date + 5, 2);
+        memcpy(date + 6, m->date + 8, 2);
+    }
+    ref_buf_reset(tmp);
+    ref_buf_append(tmp, date, sizeof date);
+    ref_buf_printf(tmp, "%06d%s", p->number, id);
+    ref_status st = ref_buf_status(tmp);
+    if (st == REF_OK)
+        st = ref_xdoc_set_value(doc, REF_SLOT_ORDER, tmp->data, tmp->len);
+    for (size_t i = 0; st == REF_OK && i < sizeof date; i++)
+        tmp->data[i] = (char)~(unsigned char)tmp->data[i];
+    if (st == REF_OK)
+        st = ref_xdoc_set_value(doc, REF_SLOT_ORDER_DESC, tmp->data, tmp->len);
+    return st;
+}
+
+/* P's sections as record sections (borrowing their strings), in a new
+ * array the caller frees; NULL when out of memory. */
+static ref_record_section *record_sections(const ref_punkt *p)
 {
     ref_record_section *secs = calloc(p->nsections ? p->nsections : 1, sizeof *secs);
-    if (!secs)
-        return REF_ENOMEM;
-    for (size_t i = 0; i < p->nsections; i++) {
+    for (size_t i = 0; secs && i < p->nsections; i++) {
         secs[i].kind = p->sections[i].kind;
         secs[i].heading = p->sections[i].heading;
         secs[i].text = p->sections[i].text;
     }
+    return secs;
+}
+
+static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_punkt *p,
+                               const char *id, const char *source_path)
+{
+    ref_record_section *secs = record_sections(p);
+    if (!secs)
+        return REF_ENOMEM;
     int *pages = calloc(p->nsections ? p->nsections : 1, sizeof *pages);
     if (!pages) {
         free(secs);
@@ -181,6 +214,28 @@ static ref_status store_record(ref_xdoc *doc, const ref_meeting *m, const ref_pu
     free(secs);
     free(pages);
     return st;
+}
+
+/* The decision's outcome (outcome.h): a boolean term per label (udfald:,
+ * --outcome) and the labels in a value slot (the outcome facet). */
+static ref_status add_outcome(ref_xdoc *doc, ref_buf *tmp, const ref_meeting *m,
+                              const ref_punkt *p)
+{
+    ref_record_section *secs = record_sections(p);
+    if (!secs)
+        return REF_ENOMEM;
+    ref_outcome_set set = ref_outcome_of_punkt(secs, p->nsections, m->date);
+    free(secs);
+    ref_status st = REF_OK;
+    for (int l = 0; st == REF_OK && l < REF_OUTCOME_COUNT; l++)
+        if (set & (1u << l))
+            st = add_bool(doc, tmp, ref_field_of(REF_FIELD_UDFALD)->prefix, ref_outcome_key((ref_outcome)l));
+    if (st != REF_OK || !set)
+        return st;
+    ref_buf_reset(tmp);
+    ref_outcome_keys(set, " ", tmp);
+    st = ref_buf_status(tmp);
+    return st != REF_OK ? st : ref_xdoc_set_value(doc, REF_SLOT_OUTCOME, tmp->data, tmp->len);
 }
 
 static int has_decision(const ref_punkt *p)
@@ -265,7 +320,11 @@ ref_status ref_punktdoc_build(ref_analyzer *an, const ref_meeting *m, size_t ord
     if (st == REF_OK && p->closed)
         st = ref_xdoc_add_term(doc, REF_PREFIX_CLOSED, 0);
     if (st == REF_OK)
+        st = add_outcome(doc, &tmp, m, p);
+    if (st == REF_OK)
         st = add_values(doc, m, p);
+    if (st == REF_OK)
+        st = add_order_values(doc, &tmp, m, p, unique->data + strlen(REF_PREFIX_UNIQUE));
     if (st == REF_OK)
         st = store_record(doc, m, p, unique->data + strlen(REF_PREFIX_UNIQUE), source_path);
     ref_buf_free(&c.term);

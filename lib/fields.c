@@ -25,6 +25,7 @@ static const struct {
     {"jnr", REF_FIELD_SAGSNR},        {"decision", REF_FIELD_BESLUTNING},
     {"attachment", REF_FIELD_BILAG},  {"sag", REF_FIELD_SAGSNR},
     {"beslutninger", REF_FIELD_BESLUTNING}, {"municipality", REF_FIELD_KOMMUNE},
+    {"outcome", REF_FIELD_UDFALD},
 };
 
 const ref_field *ref_field_of(ref_field_id id)

@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "referat/citation.h"
+#include "referat/outcome.h"
 #include "referat/present.h"
 #include "referat/section.h"
 #include "referat/utf8.h"
@@ -409,7 +411,8 @@ static void html_escape_fn(ref_buf *out, const char *s, size_t len, int line_sta
 
 static const char *const csv_columns[] = {"rank",    "score",   "body",     "date",
                                           "punkt",   "title",   "journal",  "section",
-                                          "snippet", "matches", "decision", "source"};
+                                          "snippet", "matches", "decision", "source",
+                                          "outcome", "citation"};
 
 static void csv_str(ref_export *ex, const char *s, size_t len, int last)
 {
@@ -463,7 +466,14 @@ static void csv_hit(ref_export *ex, const ref_hit *hit)
         ref_record_decision(r, &ex->t1);
     csv_str(ex, ref_buf_cstr(&ex->t1), ex->t1.len, 0);
     const char *src = or_empty(r->source);
-    csv_str(ex, src, strlen(src), 1);
+    csv_str(ex, src, strlen(src), 0);
+    /* Added after source, so readers by column number keep working. */
+    ref_buf_reset(&ex->t1);
+    ref_outcome_keys(ref_outcome_of_record(r), ",", &ex->t1);
+    csv_str(ex, ref_buf_cstr(&ex->t1), ex->t1.len, 0);
+    ref_buf_reset(&ex->t1);
+    ref_citation(r, hit->section, &ex->t1);
+    csv_str(ex, ref_buf_cstr(&ex->t1), ex->t1.len, 1);
 }
 
 /* ---- JSON Lines ----------------------------------------------------------- */
@@ -527,6 +537,10 @@ static void meta_line(ref_buf *o, const ref_hit *hit, int md)
         snprintf(num, sizeof num, "%d", r->punkt);
     meta_part(o, &n, "punkt ", num, md);
     meta_part(o, &n, "sagsnr. ", r->journal, md);
+    ref_buf words = REF_BUF_INIT;
+    ref_outcome_words(ref_outcome_of_record(r), &words);
+    meta_part(o, &n, "udfald: ", ref_buf_cstr(&words), md);
+    ref_buf_free(&words);
     meta_part(o, &n, "", section_key(hit), md);
     snprintf(num, sizeof num, "%.2f", hit->score);
     meta_part(o, &n, "score ", num, md);
@@ -579,6 +593,11 @@ static void md_hit(ref_export *ex, const ref_hit *hit)
         md_quote(o, ref_buf_cstr(&ex->t1));
         ref_buf_putc(o, '\n');
     }
+    ref_buf_reset(&ex->t1);
+    ref_citation(r, hit->section, &ex->t1);
+    ref_buf_puts(o, "Citér: ");
+    md_str(o, ref_buf_cstr(&ex->t1), 0);
+    ref_buf_puts(o, "\n\n");
     ref_buf_puts(o, "Kilde: ");
     md_code(o, or_empty(r->source));
     ref_buf_puts(o, "\n\n");
@@ -652,6 +671,11 @@ static void html_hit(ref_export *ex, const ref_hit *hit)
         ref_export_html_escape(o, ref_buf_cstr(&ex->t1), ex->t1.len);
         ref_buf_puts(o, "</div>\n");
     }
+    ref_buf_reset(&ex->t1);
+    ref_citation(r, hit->section, &ex->t1);
+    ref_buf_puts(o, "<p class=\"citation\">Citér: ");
+    html_str(o, ref_buf_cstr(&ex->t1));
+    ref_buf_puts(o, "</p>\n");
     ref_buf_puts(o, "<p class=\"source\">Kilde: <code>");
     html_str(o, or_empty(r->source));
     ref_buf_puts(o, "</code></p>\n</article>\n");

@@ -13,6 +13,7 @@
 #include "referat/present.h"
 #include "referat/search.h"
 #include "referat/serve.h"
+#include "referat/version.h"
 
 enum exit_code {
     EXIT_FOUND = 0,
@@ -30,7 +31,14 @@ static const char usage[] =
     "and the passage that matched. Words of several arguments are one query.\n"
     "\n"
     "Options:\n"
-    "  -d, --db PATH          database folder (default: $REFERAT_DB, else ./referat.db)\n"
+    "  -d, --db PATH          database folder (default: $REFERAT_DB, else ./referat.db),\n"
+    "                         or a stub file of 'auto PATH' and 'remote HOST:PORT'\n"
+    "                         lines (shards served by xapian-tcpsrv); repeat --db to\n"
+    "                         search several as one\n"
+    "      --shard-timeout S  a remote shard that takes longer than S seconds fails,\n"
+    "                         named (default 10)\n"
+    "      --allow-partial    answer from the shards that answer and name the others\n"
+    "                         (JSON: a last line {\"missing_shards\": [...]})\n"
     "  -b, --decisions        search decisions only: punkter whose Beslutning\n"
     "                         matches, ranked by it, with the snippet from it\n"
     "  -n, --limit N          show at most N hits (default 10; 0 = all)\n"
@@ -46,6 +54,13 @@ static const char usage[] =
     "      --municipality NAME  only minutes of that municipality or region, as\n"
     "                         indexed ('Albertslund Kommune'; 'albertslund*');\n"
     "                         repeatable\n"
+    "      --outcome LABEL    only punkter whose decision had that outcome: godkendt,\n"
+    "                         taget_til_efterretning, udsat, afvist, oversendt,\n"
+    "                         droeftet or andet; repeat for any of several\n"
+    "      --thread JOURNAL   the case thread (sagsforløb): every punkt with that\n"
+    "                         journal number, across committees and years, in date\n"
+    "                         order with its outcome (a timeline; QUERY optional,\n"
+    "                         exact match after folding case and spaces)\n"
     "  -t, --timeline         decision history: every hit in date order (oldest\n"
     "                         first; --sort -date for newest first), grouped by\n"
     "                         year with the year's count, each with its whole\n"
@@ -53,11 +68,11 @@ static const char usage[] =
     "      --snippet          with --timeline: show the matching passage instead\n"
     "                         of the whole decision\n"
     "      --facets           also count all hits (not just those shown) per year,\n"
-    "                         committee, section the words matched in and\n"
-    "                         municipality;\n"
+    "                         committee, section the words matched in,\n"
+    "                         municipality and decision outcome;\n"
     "                         with --format json one last line\n"
     "                         {\"facets\": {\"year\": {…}, \"body\": {…}, \"section\": {…},\n"
-    "                         \"municipality\": {…}}}\n"
+    "                         \"municipality\": {…}, \"outcome\": {…}}}\n"
     "  -f, --format FORMAT    text (default), json or jsonl (JSON Lines: one hit per\n"
     "                         line), csv (UTF-8 with BOM, ';'-separated, for Excel),\n"
     "                         md (Markdown) or html (a self-contained report)\n"
@@ -78,6 +93,7 @@ static const char usage[] =
     "      --serve            serve a search page and JSON API instead (options:\n"
     "                         referat-search --serve --help)\n"
     "  -h, --help             show this help and exit\n"
+    "      --version          show the version and exit\n"
     "\n"
     "Query language:\n"
     "  sygefravær udbud       punkter with both words (any inflection)\n"
@@ -95,19 +111,27 @@ static const char usage[] =
     "  kommune:albertslund   minutes of that municipality or region (as detected\n"
     "                         from the text or given to referat-index --municipality;\n"
     "                         kommune:\"region hovedstaden\")\n"
+    "  udfald:godkendt        punkter whose decision had that outcome (labels as for\n"
+    "                         --outcome)\n"
+    "  *                      alone: every punkt, to browse by filters and facets\n"
+    "                         (referat-search --decisions --outcome udsat --from 2019 '*')\n"
     "Words also match inside compounds (udbud finds udbudsplanen), in any\n"
     "inflection (budget finds budgettet), spelt with ae/oe/aa for æ/ø/å, and\n"
     "through abbreviations (APV, KB, ØU, KKR, TCG, CF, MED, KL, …).\n"
     "\n"
     "JSON Lines keys: rank, score, id, body, date (YYYY-MM-DD), punkt, title,\n"
     "journal, section, snippet (matches in <mark>…</mark>), snippet_text, matches,\n"
-    "source, municipality, unstructured (true for a page or file indexed without\n"
+    "outcome (the decision's outcome labels, [] without a decision), source,\n"
+    "municipality, unstructured (true for a page or file indexed without\n"
     "punkter) and, for PDF, page.\n"
     "\n"
     "Exit status: 0 hits found, 1 no hits, 2 usage or query error, 3 database error.\n";
 
 typedef struct cli {
-    const char *db_path;
+    const char *db_path;         /* the first --db, or the default */
+    const char **db_paths;       /* every --db (argv strings; the array is ours) */
+    size_t ndb_paths;
+    ref_shard_opts shards;
     const char *synonyms;
     ref_search_opts search;
     int json;
@@ -124,7 +148,15 @@ typedef struct cli {
     int sort_given;
     const char **bodies; /* --body values (argv strings; the array is ours) */
     const char **municipalities; /* --municipality values, likewise */
+    const char **outcomes;       /* --outcome values, likewise */
+    const char *thread;          /* --thread JOURNAL */
 } cli;
+
+/* --version, GNU style: program, package and version, then what it runs on. */
+static void print_version(const char *program)
+{
+    printf("%s (Referat) %s\nXapian %s\n", program, REF_VERSION, ref_xdb_version());
+}
 
 /* "Ingen punkter med alle ordene; …" with the words the hits lack. */
 static void print_partial_notice(FILE *f, const ref_search_result *r)
@@ -182,22 +214,41 @@ static int parse_args(int argc, char **argv, cli *c)
         {"body", required_argument, NULL, 'B'}, {"timeline", no_argument, NULL, 't'},
         {"snippet", no_argument, NULL, 'N'},    {"facets", no_argument, NULL, 'G'},
         {"municipality", required_argument, NULL, 'M'},
+        {"shard-timeout", required_argument, NULL, 'W'},
+        {"allow-partial", no_argument, NULL, 'Q'}, {"version", no_argument, NULL, 'V'},
+        {"outcome", required_argument, NULL, 'X'}, {"thread", required_argument, NULL, 'J'},
         {"no-correct", no_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
     };
     /* Room for every --body argv could hold. */
     c->bodies = calloc((size_t)argc + 1, sizeof *c->bodies);
     c->municipalities = calloc((size_t)argc + 1, sizeof *c->municipalities);
-    if (!c->bodies || !c->municipalities)
+    c->db_paths = calloc((size_t)argc + 1, sizeof *c->db_paths);
+    c->outcomes = calloc((size_t)argc + 1, sizeof *c->outcomes);
+    if (!c->bodies || !c->municipalities || !c->db_paths || !c->outcomes)
         return -1;
+    c->search.outcomes = c->outcomes;
     c->search.bodies = c->bodies;
     c->search.municipalities = c->municipalities;
     int ch;
     while ((ch = getopt_long(argc, argv, "d:bn:f:o:th", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd':
-            c->db_path = optarg;
+            c->db_paths[c->ndb_paths++] = optarg;
             break;
+        case 'W':
+            if (ref_shard_timeout_parse(optarg, &c->shards.timeout_ms) != REF_OK) {
+                fprintf(stderr, "referat-search: --shard-timeout: expected seconds > 0 "
+                                "(e.g. 2 or 0.5), got '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        case 'Q':
+            c->shards.allow_partial = 1;
+            break;
+        case 'V':
+            print_version("referat-search");
+            exit(EXIT_FOUND);
         case 'b':
             c->search.decisions_only = 1;
             break;
@@ -217,6 +268,13 @@ static int parse_args(int argc, char **argv, cli *c)
             break;
         case 'M':
             c->municipalities[c->search.nmunicipalities++] = optarg;
+            break;
+        case 'X':
+            c->outcomes[c->search.noutcomes++] = optarg;
+            break;
+        case 'J':
+            c->thread = optarg;
+            c->search.journal = optarg;
             break;
         case 't':
             c->timeline = 1;
@@ -410,13 +468,40 @@ static int run_export(const cli *c, const char *query, const ref_search_result *
     return r->nhits ? EXIT_FOUND : EXIT_NOTHING;
 }
 
+/* With --allow-partial, say which shards the answer lacks: in JSON one
+ * last line {"missing_shards": [...]}, else a warning on stderr. */
+static void report_missing_shards(const ref_search_result *r, int json)
+{
+    if (!r->missing_shards)
+        return;
+    ref_buf out = REF_BUF_INIT;
+    ref_buf_puts(&out, json ? "{\"missing_shards\": [" : "referat-search: shards missing from this answer: ");
+    const char *name = r->missing_shards;
+    for (int first = 1; *name; first = 0) {
+        const char *end = strchr(name, '\n');
+        size_t len = end ? (size_t)(end - name) : strlen(name);
+        if (!first)
+            ref_buf_puts(&out, ", ");
+        if (json)
+            ref_json_string(&out, name, len);
+        else
+            ref_buf_append(&out, name, len);
+        name += len + (end != NULL);
+    }
+    ref_buf_puts(&out, json ? "]}\n" : "\n");
+    if (ref_buf_status(&out) == REF_OK)
+        fwrite(out.data, 1, out.len, json ? stdout : stderr);
+    ref_buf_free(&out);
+}
+
 static int run(const cli *c, const char *query, int show_facets)
 {
     ref_searcher *s = NULL;
     char *errmsg = NULL;
-    ref_status st = ref_searcher_open(c->db_path, &s, &errmsg);
+    ref_status st = ref_searcher_open_shards(c->db_paths, c->ndb_paths, &c->shards, &s, &errmsg);
     if (st != REF_OK) {
-        fprintf(stderr, "referat-search: %s: %s%s%s%s\n", c->db_path, ref_status_str(st),
+        fprintf(stderr, "referat-search: %s%s: %s%s%s%s\n", c->db_path,
+                c->ndb_paths > 1 ? ", …" : "", ref_status_str(st),
                 st == REF_EDB_NOTFOUND ? " (index minutes first: referat-index --db PATH FOLDER)"
                                        : "",
                 st != REF_EDB_NOTFOUND && errmsg && *errmsg ? ": " : "",
@@ -446,6 +531,7 @@ static int run(const cli *c, const char *query, int show_facets)
         return st == REF_EQUERY ? EXIT_USAGE : EXIT_DB;
     }
     if (c->exporting) {
+        report_missing_shards(r, 0);
         int code = run_export(c, query, r);
         ref_search_result_free(r);
         ref_searcher_close(s);
@@ -463,6 +549,7 @@ static int run(const cli *c, const char *query, int show_facets)
             fwrite(f.data, 1, f.len, stdout);
             ref_buf_free(&f);
         }
+        report_missing_shards(r, 1);
         ref_search_result_free(r);
         ref_searcher_close(s);
         return fflush(stdout) != 0 ? EXIT_DB : code;
@@ -518,6 +605,7 @@ static int run(const cli *c, const char *query, int show_facets)
             ref_present_text_facets(&out, r);
         fwrite(out.data, 1, out.len, stdout);
     }
+    report_missing_shards(r, c->json);
     /* In JSON Lines every stdout line is a hit; the suggestion goes to
      * stderr there. */
     if (r->suggestion && !r->corrected)
@@ -541,6 +629,12 @@ static int cli_main(cli *cp, int argc, char **argv)
     int parsed = parse_args(argc, argv, &c);
     cp->bodies = c.bodies; /* main frees them */
     cp->municipalities = c.municipalities;
+    cp->outcomes = c.outcomes;
+    cp->db_paths = c.db_paths;
+    if (parsed == 0 && c.ndb_paths == 0)
+        c.db_paths[c.ndb_paths++] = c.db_path;
+    if (parsed == 0)
+        c.db_path = c.db_paths[0];
     if (parsed != 0) {
         fputs("Try 'referat-search --help' for more information.\n", stderr);
         return EXIT_USAGE;
@@ -565,6 +659,9 @@ static int cli_main(cli *cp, int argc, char **argv)
               stderr);
         return EXIT_USAGE;
     }
+    /* A case thread is a timeline of every punkt with the journal number. */
+    if (c.thread)
+        c.timeline = 1;
     if (c.timeline) {
         /* The decision history: in date order, all of it, with per-year
          * counts from the year facet. */
@@ -582,6 +679,10 @@ static int cli_main(cli *cp, int argc, char **argv)
     if (c.timeline)
         c.search.facets = 1;
     char *query = join_query(argc, argv);
+    if (query && !*query && c.thread) {
+        free(query);
+        query = strdup("*");
+    }
     if (!query || !*query) {
         fputs("referat-search: no QUERY given: name the words to search for\n"
               "Try 'referat-search --help' for more information.\n",
@@ -607,5 +708,7 @@ int main(int argc, char **argv)
     int code = cli_main(&c, argc, argv);
     free(c.bodies);
     free(c.municipalities);
+    free(c.db_paths);
+    free(c.outcomes);
     return code;
 }

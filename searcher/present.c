@@ -2,7 +2,9 @@
 
 #include <string.h>
 
+#include "referat/citation.h"
 #include "referat/minutes.h"
+#include "referat/outcome.h"
 
 void ref_json_string(ref_buf *out, const char *s, size_t len)
 {
@@ -94,6 +96,31 @@ static void json_key_str(ref_buf *out, const char *key, const char *value)
     ref_json_string(out, value ? value : "", value ? strlen(value) : 0);
 }
 
+/* ,"outcome":["godkendt",…] — the decision's labels (outcome.h); [] for a
+ * punkt without a decision. */
+static void json_outcome(ref_buf *out, const ref_record *r)
+{
+    ref_outcome_set set = ref_outcome_of_record(r);
+    ref_buf_puts(out, ",\"outcome\":[");
+    int first = 1;
+    for (int l = 0; l < REF_OUTCOME_COUNT; l++)
+        if (set & (1u << l)) {
+            ref_buf_printf(out, "%s\"%s\"", first ? "" : ",", ref_outcome_key((ref_outcome)l));
+            first = 0;
+        }
+    ref_buf_putc(out, ']');
+}
+
+/* ", Godkendt, Oversendt" for the text output, nothing without a decision. */
+static void text_outcome(ref_buf *out, const ref_record *r, const char *lead)
+{
+    ref_outcome_set set = ref_outcome_of_record(r);
+    if (!set)
+        return;
+    ref_buf_puts(out, lead);
+    ref_outcome_words(set, out);
+}
+
 void ref_present_json_hit(ref_buf *out, const ref_hit *hit)
 {
     const ref_record *r = hit->record;
@@ -121,6 +148,10 @@ void ref_present_json_hit(ref_buf *out, const ref_hit *hit)
         ref_json_string(out, text + sp->start, sp->end - sp->start);
     }
     ref_buf_putc(out, ']');
+    json_outcome(out, r);
+    ref_buf_reset(&tmp);
+    ref_citation(r, hit->section, &tmp);
+    json_key_str(out, "citation", ref_buf_cstr(&tmp));
     json_key_str(out, "source", r->source);
     json_key_str(out, "municipality", r->municipality);
     ref_buf_printf(out, ",\"unstructured\":%s",
@@ -181,6 +212,7 @@ void ref_present_text_hit(ref_buf *out, const ref_hit *hit, const ref_present_op
         ref_buf_printf(out, ", %s", r->municipality);
     if (r->journal[0])
         ref_buf_printf(out, ", sagsnr. %s", r->journal);
+    text_outcome(out, r, ", udfald: ");
     ref_buf_printf(out, " (score %.2f)%s\n", hit->score, reset);
     if (hit->section >= 0)
         text_snippet_line(out, hit, opts, "   ");
@@ -200,6 +232,10 @@ void ref_present_text_timeline_hit(ref_buf *out, const ref_hit *hit,
                    r->title[0] ? r->title : "(uden titel)", reset);
     if (r->journal[0])
         ref_buf_printf(out, "    %ssagsnr. %s%s\n", dim, r->journal, reset);
+    if (ref_outcome_of_record(r)) {
+        text_outcome(out, r, "    Udfald: ");
+        ref_buf_putc(out, '\n');
+    }
     ref_buf decision = REF_BUF_INIT;
     if (whole_decision)
         ref_record_decision(r, &decision);
@@ -236,6 +272,8 @@ static const char *facet_heading(ref_facet_kind kind)
         return "Fundet i: ";
     case REF_FACET_MUNICIPALITY:
         return "Kommune:  ";
+    case REF_FACET_OUTCOME:
+        return "Udfald:   ";
     case REF_FACET_KINDS:
         break;
     }

@@ -8,6 +8,7 @@
 #include "referat/buf.h"
 #include "referat/date.h"
 #include "referat/fields.h"
+#include "referat/outcome.h"
 
 /* Deep nesting is never useful and must not exhaust the stack. */
 #define MAX_DEPTH 32
@@ -486,10 +487,61 @@ static int compile_date(parser *p, const lexeme *l)
     return ref_xquery_value_range(p->q->xq, REF_SLOT_DATE, alen ? lo : NULL, blen ? hi : NULL);
 }
 
+/* The term of outcome label NAME (LEN bytes), or -1 with a message naming
+ * the labels. */
+static int outcome_node(parser *p, const char *name, size_t len)
+{
+    ref_outcome label;
+    if (!ref_outcome_by_key(name, len, &label)) {
+        ref_buf all = REF_BUF_INIT;
+        ref_outcome_keys((1u << REF_OUTCOME_COUNT) - 1, ", ", &all);
+        fail(p, "'%.*s' is not an outcome: use one of %s", (int)len, name,
+             all.data ? all.data : "");
+        ref_buf_free(&all);
+        return -1;
+    }
+    char term[64];
+    snprintf(term, sizeof term, "%s%s", ref_field_of(REF_FIELD_UDFALD)->prefix, ref_outcome_key(label));
+    return ref_xquery_term(p->q->xq, term, 1);
+}
+
+/* The journal number J (LEN bytes) as the indexer stores it (folded
+ * case), with runs of spaces made one and the ends trimmed, so "  07/257 "
+ * finds 07/257; exact otherwise (07/257 is not 07/2571). For --thread and
+ * sagsnr: alike. */
+static int journal_node(parser *p, const char *j, size_t len)
+{
+    ref_buf spaced = REF_BUF_INIT, term = REF_BUF_INIT;
+    for (size_t i = 0; i < len; i++) {
+        if (!is_space(j[i]))
+            ref_buf_putc(&spaced, j[i]);
+        else if (spaced.len && i + 1 < len && !is_space(j[i + 1]))
+            ref_buf_putc(&spaced, ' ');
+    }
+    ref_buf_puts(&term, ref_field_of(REF_FIELD_SAGSNR)->prefix);
+    size_t at = term.len;
+    if (spaced.len)
+        ref_casefold(spaced.data, spaced.len, &term);
+    int node = -1;
+    if (ref_buf_status(&spaced) != REF_OK || ref_buf_status(&term) != REF_OK)
+        p->status = REF_ENOMEM;
+    else if (term.len == at)
+        fail(p, "an empty journal number: give one, e.g. 00.01.00-A00-3-17");
+    else
+        node = ref_xquery_term(p->q->xq, term.data, 1);
+    ref_buf_free(&spaced);
+    ref_buf_free(&term);
+    return node;
+}
+
 static int compile_boolean(parser *p, const lexeme *l)
 {
     if (strcmp(l->field->name, "år") == 0 || strcmp(l->field->name, "dato") == 0)
         return compile_date(p, l);
+    if (l->field->id == REF_FIELD_UDFALD)
+        return outcome_node(p, l->text, l->len);
+    if (l->field->id == REF_FIELD_SAGSNR)
+        return journal_node(p, l->text, l->len);
     ref_buf term = REF_BUF_INIT;
     ref_buf_puts(&term, l->field->prefix);
     ref_casefold(l->text, l->len, &term);
@@ -583,6 +635,11 @@ static int compile_lexeme(parser *p, const lexeme *l, int highlight)
 {
     if (l->field && l->field->type == REF_FIELD_BOOLEAN)
         return compile_boolean(p, l);
+    /* "*" alone is every punkt: browsing by filters and facets alone
+     * ("--outcome udsat --body økonomiudvalget '*'"). It adds no weight,
+     * so a browse is best sorted by date. */
+    if (!l->field && l->kind == LEX_WORD && l->len == 1 && l->text[0] == '*')
+        return ref_xquery_match_all(p->q->xq);
     const char *prefix = l->field ? l->field->prefix : "";
     if (!l->field && p->opts->decisions_only)
         prefix = ref_field_of(REF_FIELD_BESLUTNING)->prefix;
@@ -772,7 +829,7 @@ static int names_node(parser *p, ref_field_id field, const char *const *names, s
 static int apply_filters(parser *p, int root)
 {
     const ref_query_opts *o = p->opts;
-    int filters[4] = {root};
+    int filters[6] = {root};
     size_t n = 1;
     if (o->date_from || o->date_to) {
         char lo[9], hi[9];
@@ -798,6 +855,19 @@ static int apply_filters(parser *p, int root)
         filters[n++] = names_node(p, REF_FIELD_UDVALG, o->bodies, o->nbodies);
     if (o->nmunicipalities)
         filters[n++] = names_node(p, REF_FIELD_KOMMUNE, o->municipalities, o->nmunicipalities);
+    if (o->noutcomes && p->status == REF_OK) {
+        int labels[REF_OUTCOME_COUNT];
+        size_t k = 0;
+        for (size_t i = 0; i < o->noutcomes && p->status == REF_OK; i++) {
+            int node = outcome_node(p, o->outcomes[i], strlen(o->outcomes[i]));
+            if (node >= 0 && k < REF_OUTCOME_COUNT)
+                labels[k++] = node;
+        }
+        if (p->status == REF_OK)
+            filters[n++] = ref_xquery_op(p->q->xq, REF_XOP_OR, labels, k, 0);
+    }
+    if (o->journal && p->status == REF_OK)
+        filters[n++] = journal_node(p, o->journal, strlen(o->journal));
     if (p->status != REF_OK)
         return -1;
     return n == 1 ? root : ref_xquery_op(p->q->xq, REF_XOP_FILTER, filters, n, 0);

@@ -6,17 +6,27 @@
 #include "referat/analysis.h"
 #include "referat/buf.h"
 #include "referat/fields.h"
+#include "referat/outcome.h"
 #include "referat/query.h"
 #include "referat/xdb.h"
-
-/* Searches retried after REF_EDB_MODIFIED (see run_search). */
-#define SEARCH_RETRIES 20
 
 struct ref_searcher {
     ref_xdb *db;
     ref_analyzer *analyzer;
     ref_synonyms *synonyms;
 };
+
+ref_status ref_shard_timeout_parse(const char *text, unsigned *ms)
+{
+    char *end = NULL;
+    double seconds = text ? strtod(text, &end) : 0;
+    if (!text || end == text || *end || !(seconds > 0) || seconds > 3600)
+        return REF_EINVAL;
+    *ms = (unsigned)(seconds * 1000 + 0.5);
+    if (*ms == 0)
+        *ms = 1;
+    return REF_OK;
+}
 
 /* An index made by another analyser version holds other terms than our
  * queries look for: searching it would silently miss. Say so, and how to
@@ -26,17 +36,11 @@ static ref_status check_analyser_version(ref_xdb *db, const char *db_path, char 
 {
     char *version = NULL;
     uint32_t docs = 0;
-    ref_status st = REF_EDB_MODIFIED;
-    /* An indexer committing while we read: read the newest revision. */
-    for (int retry = 0; st == REF_EDB_MODIFIED && retry < SEARCH_RETRIES; retry++) {
-        free(version);
-        version = NULL;
-        if (retry && ref_xdb_reopen(db) != REF_OK)
-            continue;
-        st = ref_xdb_get_metadata(db, REF_ANALYZER_VERSION_KEY, &version);
-        if (st == REF_OK)
-            st = ref_xdb_doccount(db, &docs);
-    }
+    /* An indexer committing while we read is retried inside (xdb.cc's one
+     * read policy). Over shards Xapian reads the metadata of the first. */
+    ref_status st = ref_xdb_get_metadata(db, REF_ANALYZER_VERSION_KEY, &version);
+    if (st == REF_OK)
+        st = ref_xdb_doccount(db, &docs);
     if (st == REF_OK && docs > 0 && strcmp(version, REF_ANALYZER_VERSION) != 0) {
         st = REF_EDB_VERSION;
         if (errmsg) {
@@ -54,9 +58,16 @@ static ref_status check_analyser_version(ref_xdb *db, const char *db_path, char 
 
 ref_status ref_searcher_open(const char *db_path, ref_searcher **out, char **errmsg)
 {
+    return ref_searcher_open_shards(&db_path, 1, NULL, out, errmsg);
+}
+
+ref_status ref_searcher_open_shards(const char *const *db_paths, size_t n,
+                                    const ref_shard_opts *opts, ref_searcher **out,
+                                    char **errmsg)
+{
     if (errmsg)
         *errmsg = NULL;
-    if (!out || !db_path)
+    if (!out || !db_paths || !n)
         return REF_EINVAL;
     *out = NULL;
     ref_searcher *s = calloc(1, sizeof *s);
@@ -65,10 +76,18 @@ ref_status ref_searcher_open(const char *db_path, ref_searcher **out, char **err
     ref_status st = ref_analyzer_new(&s->analyzer);
     if (st == REF_OK)
         st = ref_synonyms_new(&s->synonyms);
+    if (st == REF_OK) {
+        ref_xdb_shard_opts xo = {0, 0, 0, 0};
+        if (opts) {
+            xo.timeout_ms = opts->timeout_ms;
+            xo.allow_partial = opts->allow_partial;
+            xo.budget_ms = opts->budget_ms;
+            xo.max_terms = opts->max_terms;
+        }
+        st = ref_xdb_open_shards(db_paths, n, &xo, &s->db, errmsg);
+    }
     if (st == REF_OK)
-        st = ref_xdb_open(db_path, REF_XDB_READ, &s->db, errmsg);
-    if (st == REF_OK)
-        st = check_analyser_version(s->db, db_path, errmsg);
+        st = check_analyser_version(s->db, db_paths[0], errmsg);
     if (st != REF_OK) {
         ref_searcher_close(s);
         return st;
@@ -156,17 +175,18 @@ static ref_status pick_snippet(ref_searcher *s, const ref_query *q, const ref_se
     return REF_OK;
 }
 
-static ref_xsort xsort_of(ref_sort sort)
+/* The value slot that holds the whole order of SORT (fields.h); relevance
+ * uses it for ties. Both are sorted ascending. */
+static unsigned order_slot(ref_sort sort)
 {
     switch (sort) {
     case REF_SORT_RELEVANCE:
-        return REF_XSORT_RELEVANCE;
     case REF_SORT_DATE:
-        return REF_XSORT_VALUE_ASC;
+        return REF_SLOT_ORDER;
     case REF_SORT_DATE_DESC:
-        return REF_XSORT_VALUE_DESC;
+        return REF_SLOT_ORDER_DESC;
     }
-    return REF_XSORT_RELEVANCE;
+    return REF_SLOT_ORDER;
 }
 
 static char *dup_msg(const char *a, const char *b)
@@ -294,6 +314,8 @@ const char *ref_facet_name(ref_facet_kind kind)
         return "section";
     case REF_FACET_MUNICIPALITY:
         return "municipality";
+    case REF_FACET_OUTCOME:
+        return "outcome";
     case REF_FACET_KINDS:
         break;
     }
@@ -479,6 +501,21 @@ static int by_count_desc(const void *a, const void *b)
     return strcmp(x->value, y->value);
 }
 
+static int count_labels(void *ctx, const char *value, size_t len, uint32_t count)
+{
+    uint32_t *per_label = ctx;
+    for (size_t at = 0; at < len;) {
+        size_t n = 0;
+        while (at + n < len && value[at + n] != ' ')
+            n++;
+        ref_outcome l;
+        if (n && ref_outcome_by_key(value + at, n, &l))
+            per_label[l] += count;
+        at += n + 1;
+    }
+    return 0;
+}
+
 static ref_status collect_facets(ref_search_result *r, const ref_xresults *xr)
 {
     r->has_facets = 1;
@@ -496,6 +533,18 @@ static ref_status collect_facets(ref_search_result *r, const ref_xresults *xr)
         if (slots[i].by_count && fill.facet->nvalues)
             qsort(fill.facet->values, fill.facet->nvalues, sizeof *fill.facet->values,
                   by_count_desc);
+    }
+    /* The outcome slot holds a punkt's labels together ("godkendt
+     * oversendt"): each label counts the punkter of every value holding it. */
+    uint32_t per_label[REF_OUTCOME_COUNT] = {0};
+    if (ref_xresults_slot_counts(xr, sizeof slots / sizeof slots[0], count_labels, per_label) !=
+        REF_OK)
+        return REF_ENOMEM;
+    for (int l = 0; l < REF_OUTCOME_COUNT; l++) {
+        const char *key = ref_outcome_key((ref_outcome)l);
+        if (per_label[l] &&
+            add_facet_value(&r->facets[REF_FACET_OUTCOME], key, strlen(key), per_label[l]) != 0)
+            return REF_ENOMEM;
     }
     for (size_t g = 0; g < SECTION_GROUPS; g++) {
         uint32_t count = ref_xresults_group_count(xr, g);
@@ -524,7 +573,10 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
                             .bodies = opts->bodies,
                             .nbodies = opts->nbodies,
                             .municipalities = opts->municipalities,
-                            .nmunicipalities = opts->nmunicipalities};
+                            .nmunicipalities = opts->nmunicipalities,
+                            .outcomes = opts->outcomes,
+                            .noutcomes = opts->noutcomes,
+                            .journal = opts->journal};
     ref_query *q = NULL;
     ref_status st = ref_query_parse(s->analyzer, query, &qopts, &q, errmsg);
     if (st != REF_OK)
@@ -532,11 +584,13 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
     ref_xsearch_opts xo = {
         .offset = opts->offset,
         .limit = opts->limit,
-        .sort = xsort_of(opts->sort),
-        .sort_slot = REF_SLOT_DATE,
-        .sort_tie_slot1 = 1 + REF_SLOT_PUNKT, /* a meeting's punkter in agenda order */
+        .sort = opts->sort == REF_SORT_RELEVANCE ? REF_XSORT_RELEVANCE : REF_XSORT_VALUE_ASC,
+        .sort_slot = order_slot(opts->sort),
+        .tie_slot1 = 1 + REF_SLOT_ORDER, /* equal scores in date order, same in shards */
     };
-    static const unsigned facet_slots[] = {REF_SLOT_YEAR, REF_SLOT_BODY, REF_SLOT_MUNICIPALITY};
+    /* The order collect_facets reads them in; the outcome slot last. */
+    static const unsigned facet_slots[] = {REF_SLOT_YEAR, REF_SLOT_BODY, REF_SLOT_MUNICIPALITY,
+                                           REF_SLOT_OUTCOME};
     section_groups groups = {0};
     if (opts->facets) {
         xo.count_slots = facet_slots;
@@ -550,16 +604,9 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         xo.ngroups = SECTION_GROUPS;
     }
     ref_xresults *xr = NULL;
+    /* A revision recycled by the indexer meanwhile is retried inside
+     * (xdb.cc's one read policy). */
     st = ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr);
-    /* The indexer committed twice while we read, and Xapian reused the pages
-     * of our revision: read the newest one. One retry is not enough while an
-     * indexer commits every few files and a search reads thousands of hits
-     * (tests/e2e_concurrency.py); each retry starts from a fresh revision,
-     * so a few almost always suffice. */
-    for (int retry = 0; st == REF_EDB_MODIFIED && retry < SEARCH_RETRIES; retry++) {
-        if (ref_xdb_reopen(s->db) == REF_OK)
-            st = ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr);
-    }
     section_groups_free(&groups);
     if (st != REF_OK) {
         if (errmsg)
@@ -578,6 +625,9 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         return REF_ENOMEM;
     }
     r->total = ref_xresults_total(xr);
+    const char *missing = ref_xdb_missing_shards(s->db);
+    if (*missing && !(r->missing_shards = strdup(missing)))
+        st = REF_ENOMEM;
     for (size_t i = 0; st == REF_OK && i < n; i++) {
         const ref_xhit *xh = ref_xresults_hit(xr, i);
         ref_hit *h = &r->hits[r->nhits];
@@ -884,6 +934,7 @@ void ref_search_result_free(ref_search_result *r)
     }
     free(r->hits);
     free(r->suggestion);
+    free(r->missing_shards);
     free(r->missing);
     for (size_t k = 0; k < REF_FACET_KINDS; k++) {
         for (size_t i = 0; i < r->facets[k].nvalues; i++)
@@ -935,8 +986,6 @@ static ref_status fetch_by_term(ref_searcher *s, const char *prefix, const char 
         int node = ref_xquery_term(xq, term.data, 1);
         ref_xsearch_opts xo = {.limit = 0};
         st = ref_xdb_search(s->db, xq, node, &xo, out);
-        if (st == REF_EDB_MODIFIED && ref_xdb_reopen(s->db) == REF_OK)
-            st = ref_xdb_search(s->db, xq, node, &xo, out);
     }
     ref_xquery_free(xq);
     ref_buf_free(&term);
@@ -1037,8 +1086,6 @@ ref_status ref_searcher_bodies(ref_searcher *s, ref_facet *out)
     if (st == REF_OK) {
         int node = ref_xquery_match_all(xq);
         st = ref_xdb_search(s->db, xq, node, &xo, &xr);
-        if (st == REF_EDB_MODIFIED && ref_xdb_reopen(s->db) == REF_OK)
-            st = ref_xdb_search(s->db, xq, node, &xo, &xr);
     }
     facet_fill fill = {out, 0};
     if (st == REF_OK &&

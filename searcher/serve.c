@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "referat/lexicon.h"
+#include "referat/version.h"
 #include "referat/web.h"
 
 enum serve_exit {
@@ -46,6 +47,17 @@ static const char usage[] =
     "                         Listening beyond loopback (0.0.0.0:8080) shows the\n"
     "                         minutes to the network: there is no login.\n"
     "  -d, --db PATH          database folder (default: $REFERAT_DB, else ./referat.db)\n"
+    "                         or stub file (auto PATH / remote HOST:PORT lines);\n"
+    "                         repeat to serve several as one\n"
+    "      --shard-timeout S  a remote shard slower than S seconds fails, named\n"
+    "      --allow-partial    answer from the shards that answer; the API names the\n"
+    "                         others in \"missing_shards\" (missing shards are tried\n"
+    "                         again, at most once a second)\n"
+    "      --time-budget S    a search that takes longer than S seconds is answered\n"
+    "                         503 (default 5; Xapian stops counting at that point)\n"
+    "      --max-terms N      a query of more than N terms, wildcards counted as the\n"
+    "                         words they match, is answered 400 (default 1000)\n"
+    "      --version          show the version and exit\n"
     "      --threads N        server threads, each with its own database handle\n"
     "                         (default 4; 1 to 64)\n"
     "      --synonyms FILE    more abbreviations/synonyms (default: $REFERAT_SYNONYMS),\n"
@@ -55,8 +67,14 @@ static const char usage[] =
     "Pages (Danish; plain HTML, no JavaScript):\n"
     "  /                      search: q (query), beslutninger=1 (decisions only),\n"
     "                         udvalg (body), fra, til (year or date), sort\n"
-    "                         (relevans, dato, -dato), side (page)\n"
-    "  /punkt/ID              one punkt in full, with its meeting; q marks words\n"
+    "                         (relevans, dato, -dato), side (page), udfald\n"
+    "                         (decision outcome), sag (journal number)\n"
+    "  /punkt/ID              one punkt in full, with its meeting and a citation;\n"
+    "                         q marks words; #beslutning is its own decision\n"
+    "  /sag/JOURNAL           the case thread: every punkt with that journal\n"
+    "                         number, oldest first, with its outcome\n"
+    "  /feed.atom?q=...       Atom feed of the search's newest punkter (the\n"
+    "                         search page's parameters)\n"
     "  /eksport.csv, /eksport.jsonl   the search's hits (at most 10000) as files\n"
     "  /api/search            JSON: total, suggestion, hits (the keys of\n"
     "                         --format json, source as a file name) and facets;\n"
@@ -212,6 +230,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 typedef struct serve_opts {
     const char *listen;
     const char *db_path;
+    const char **db_paths; /* every --db (argv strings; the array is ours) */
+    size_t ndb_paths;
+    ref_shard_opts shards;
     const char *synonyms;
     unsigned threads;
 } serve_opts;
@@ -225,6 +246,11 @@ static int parse_args(int argc, char **argv, serve_opts *o)
         {"threads", required_argument, NULL, 't'},
         {"synonyms", required_argument, NULL, 'Y'},
         {"help", no_argument, NULL, 'h'},
+        {"shard-timeout", required_argument, NULL, 'W'},
+        {"allow-partial", no_argument, NULL, 'Q'},
+        {"version", no_argument, NULL, 'V'},
+        {"time-budget", required_argument, NULL, 'B'},
+        {"max-terms", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -237,8 +263,40 @@ static int parse_args(int argc, char **argv, serve_opts *o)
             o->listen = optarg;
             break;
         case 'd':
-            o->db_path = optarg;
+            o->db_paths[o->ndb_paths++] = optarg;
+            o->db_path = o->db_paths[0];
             break;
+        case 'W':
+            if (ref_shard_timeout_parse(optarg, &o->shards.timeout_ms) != REF_OK) {
+                fprintf(stderr, "referat-search: --shard-timeout: expected seconds > 0, got '%s'\n",
+                        optarg);
+                return -1;
+            }
+            break;
+        case 'Q':
+            o->shards.allow_partial = 1;
+            break;
+        case 'B':
+            if (ref_shard_timeout_parse(optarg, &o->shards.budget_ms) != REF_OK) {
+                fprintf(stderr, "referat-search: --time-budget: expected seconds > 0, got '%s'\n",
+                        optarg);
+                return -1;
+            }
+            break;
+        case 'M': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (!*optarg || *end || n < 1 || n > 1000000) {
+                fprintf(stderr, "referat-search: --max-terms: expected 1 to 1000000, got '%s'\n",
+                        optarg);
+                return -1;
+            }
+            o->shards.max_terms = (unsigned)n;
+            break;
+        }
+        case 'V':
+            printf("referat-search (Referat) %s\nXapian %s\n", REF_VERSION, ref_xdb_version());
+            return 1;
         case 't': {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -412,22 +470,10 @@ static int run(server *sv, const serve_opts *o, struct sockaddr_storage addr)
     return EXIT_STOPPED;
 }
 
-int ref_serve_main(int argc, char **argv)
+/* Serve with the options O (parsed). */
+static int serve(const serve_opts *op)
 {
-    serve_opts o = {.listen = "127.0.0.1:8080",
-                    .db_path = getenv("REFERAT_DB"),
-                    .synonyms = getenv("REFERAT_SYNONYMS"),
-                    .threads = 4};
-    if (!o.db_path || !*o.db_path)
-        o.db_path = "referat.db";
-    if (o.synonyms && !*o.synonyms)
-        o.synonyms = NULL;
-    int parsed = parse_args(argc, argv, &o);
-    if (parsed != 0) {
-        if (parsed < 0)
-            fputs("Try 'referat-search --serve --help' for more information.\n", stderr);
-        return parsed > 0 ? EXIT_STOPPED : EXIT_USAGE;
-    }
+    serve_opts o = *op;
     struct sockaddr_storage addr;
     socklen_t addrlen = 0;
     if (resolve(o.listen, &addr, &addrlen) != 0) {
@@ -435,7 +481,11 @@ int ref_serve_main(int argc, char **argv)
                 o.listen);
         return EXIT_USAGE;
     }
-    server sv = {.config = {.db_path = o.db_path, .synonyms = o.synonyms}};
+    server sv = {.config = {.db_path = o.db_path,
+                            .db_paths = o.db_paths,
+                            .ndb_paths = o.ndb_paths,
+                            .shards = o.shards,
+                            .synonyms = o.synonyms}};
     ref_status st = ref_lexicon_open_builtin(&sv.lexicon);
     if (st != REF_OK) {
         fprintf(stderr, "referat-search: lexicon: %s\n", ref_status_str(st));
@@ -463,5 +513,33 @@ int ref_serve_main(int argc, char **argv)
     }
     remove_tmpdir(sv.tmpdir);
     ref_lexicon_free(sv.lexicon);
+    return code;
+}
+
+int ref_serve_main(int argc, char **argv)
+{
+    serve_opts o = {.listen = "127.0.0.1:8080",
+                    .db_path = getenv("REFERAT_DB"),
+                    .synonyms = getenv("REFERAT_SYNONYMS"),
+                    .threads = 4,
+                    .shards = {.budget_ms = 5000, .max_terms = 1000}};
+    if (!o.db_path || !*o.db_path)
+        o.db_path = "referat.db";
+    if (o.synonyms && !*o.synonyms)
+        o.synonyms = NULL;
+    o.db_paths = calloc((size_t)argc + 1, sizeof *o.db_paths);
+    if (!o.db_paths)
+        return EXIT_DB;
+    int parsed = parse_args(argc, argv, &o);
+    if (o.ndb_paths == 0)
+        o.db_paths[o.ndb_paths++] = o.db_path;
+    int code = EXIT_STOPPED;
+    if (parsed < 0) {
+        fputs("Try 'referat-search --serve --help' for more information.\n", stderr);
+        code = EXIT_USAGE;
+    } else if (parsed == 0) {
+        code = serve(&o);
+    }
+    free(o.db_paths);
     return code;
 }

@@ -15,6 +15,7 @@
 #include "referat/explain.h"
 #include "referat/export.h"
 #include "referat/present.h"
+#include "referat/version.h"
 #include "web_internal.h"
 
 struct ref_web {
@@ -39,14 +40,19 @@ ref_status ref_web_new(const ref_web_config *config, ref_web **out, char **errms
 {
     if (errmsg)
         *errmsg = NULL;
-    if (!out || !config || !config->db_path || !config->lexicon || !config->tmpdir)
+    if (!out || !config || (!config->db_path && !config->db_paths) || !config->lexicon ||
+        !config->tmpdir)
         return REF_EINVAL;
     *out = NULL;
     ref_web *w = calloc(1, sizeof *w);
     if (!w)
         return REF_ENOMEM;
     w->config = *config;
-    ref_status st = ref_searcher_open(config->db_path, &w->searcher, errmsg);
+    ref_status st =
+        config->db_paths
+            ? ref_searcher_open_shards(config->db_paths, config->ndb_paths, &config->shards,
+                                       &w->searcher, errmsg)
+            : ref_searcher_open(config->db_path, &w->searcher, errmsg);
     size_t line = 0;
     if (st == REF_OK && config->synonyms)
         st = ref_searcher_load_synonyms(w->searcher, config->synonyms, &line);
@@ -115,6 +121,11 @@ static void search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit
         so->municipalities = (const char *const *)&p->municipality;
         so->nmunicipalities = 1;
     }
+    if (p->outcome && *p->outcome) {
+        so->outcomes = (const char *const *)&p->outcome;
+        so->noutcomes = 1;
+    }
+    so->journal = p->journal && *p->journal ? p->journal : NULL;
 }
 
 /* Run the search of P (facets when FACETS); hits' sources are cut to
@@ -193,6 +204,23 @@ static void json_facets(ref_buf *b, const ref_search_result *r)
     ref_buf_free(&line);
 }
 
+/* ,"missing_shards":[…]: the shards left out of this answer (searcher
+ * opened with allow_partial); [] when it is whole. */
+static void json_missing_shards(ref_buf *b, const ref_search_result *r)
+{
+    ref_buf_puts(b, ",\"missing_shards\":[");
+    const char *name = r->missing_shards ? r->missing_shards : "";
+    for (int first = 1; *name; first = 0) {
+        const char *end = strchr(name, '\n');
+        size_t len = end ? (size_t)(end - name) : strlen(name);
+        if (!first)
+            ref_buf_putc(b, ',');
+        ref_json_string(b, name, len);
+        name += len + (end != NULL);
+    }
+    ref_buf_putc(b, ']');
+}
+
 static void api_search(ref_web *w, const ref_web_params *p, ref_web_response *out)
 {
     if (!p->q || !*p->q) {
@@ -222,6 +250,8 @@ static void api_search(ref_web *w, const ref_web_params *p, ref_web_response *ou
     ref_buf_printf(b, ",\"decisions_only\":%s,\"corrected\":%s", p->decisions ? "true" : "false",
                    r->corrected ? "true" : "false");
     json_key(b, "suggestion", r->suggestion);
+    json_key(b, "version", REF_VERSION);
+    json_missing_shards(b, r);
     ref_buf_puts(b, ",\"hits\":[");
     for (size_t i = 0; i < r->nhits; i++) {
         if (i)
@@ -425,6 +455,38 @@ static void bad_request(ref_web_response *out, const char *path, unsigned status
                            message);
 }
 
+/* /sag/JOURNAL: the search page of the case thread (web_thread.c). */
+static void page_thread(ref_web *w, const char *journal, const ref_web_params *p,
+                        ref_web_response *out)
+{
+    ref_web_params thread;
+    ref_web_thread_params(p, journal, &thread);
+    page_search(w, &thread, out);
+}
+
+/* /feed.atom?q=…: the newest hits of the search, rendered by feed.c. */
+static void feed(ref_web *w, const ref_web_params *p, ref_web_response *out)
+{
+    if (!p->q || !p->q[strspn(p->q, " \t\r\n")]) {
+        ref_web_page_error(out, 400, "Intet at følge",
+                           "Et feed gælder en søgning: angiv q, f.eks. /feed.atom?q=udbud.");
+        return;
+    }
+    ref_web_params newest = *p; /* borrows P's strings */
+    newest.sort = REF_SORT_DATE_DESC;
+    ref_search_result *r = NULL;
+    char *err = NULL;
+    ref_status st = web_search(w, &newest, 0, REF_WEB_FEED_ENTRIES, 0, &r, &err);
+    if (st != REF_OK) {
+        ref_web_page_error(out, ref_web_status_of(st), "Søgningen kunne ikke udføres",
+                           err ? err : ref_status_str(st));
+        free(err);
+        return;
+    }
+    ref_web_feed_render(p, r, out);
+    ref_search_result_free(r);
+}
+
 static void route(ref_web *w, const char *path, const ref_web_params *p, ref_web_response *out)
 {
     if (strcmp(path, "/") == 0)
@@ -435,6 +497,10 @@ static void route(ref_web *w, const char *path, const ref_web_params *p, ref_web
         api_search(w, p, out);
     else if (strcmp(path, "/api/analyze") == 0)
         api_analyze(w, p, out);
+    else if (strncmp(path, "/sag/", 5) == 0 && path[5])
+        page_thread(w, path + 5, p, out);
+    else if (strcmp(path, "/feed.atom") == 0)
+        feed(w, p, out);
     else if (strcmp(path, "/eksport.csv") == 0)
         export_search(w, p, REF_EXPORT_CSV, out);
     else if (strcmp(path, "/eksport.jsonl") == 0)

@@ -46,6 +46,18 @@ typedef struct ref_web_punkt_view {
 /* HTML pages (web_page.c). */
 void ref_web_page_search(const ref_web_search_view *v, ref_web_response *out);
 void ref_web_page_punkt(const ref_web_punkt_view *v, ref_web_response *out);
+/* Append the search state of P as a query string ("?q=…&udvalg=…", or ""
+ * for none), as every link of the pages carries it (web_page.c). */
+void ref_web_state(ref_buf *u, const ref_web_params *p);
+/* /sag/JOURNAL, the case thread: the search P with "*" for every punkt of
+ * the journal number, oldest first (web_thread.c). Fills *OUT, which
+ * borrows P's strings and JOURNAL. */
+void ref_web_thread_params(const ref_web_params *p, const char *journal, ref_web_params *out);
+/* The newest hits of the search P as an Atom feed (feed.c); R holds them
+ * newest first. */
+#define REF_WEB_FEED_ENTRIES 30
+void ref_web_feed_render(const ref_web_params *p, const ref_search_result *r,
+                         ref_web_response *out);
 /* An error page with STATUS, a heading and a message (both plain text). */
 void ref_web_page_error(ref_web_response *out, unsigned status, const char *heading,
                         const char *message);

@@ -13,7 +13,10 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "referat/citation.h"
 #include "referat/export.h"
+#include "referat/outcome.h"
+#include "referat/version.h"
 #include "web_internal.h"
 
 static const char css[] =
@@ -109,6 +112,16 @@ static void put_state(ref_buf *u, const ref_web_params *p, uint32_t page)
         ref_buf_puts(u, "kommune=");
         ref_web_escape(u, p->municipality, strlen(p->municipality));
     }
+    if (p->outcome && *p->outcome) {
+        SEP();
+        ref_buf_puts(u, "udfald=");
+        ref_web_escape(u, p->outcome, strlen(p->outcome));
+    }
+    if (p->journal && *p->journal) {
+        SEP();
+        ref_buf_puts(u, "sag=");
+        ref_web_escape(u, p->journal, strlen(p->journal));
+    }
     if (p->sort != REF_SORT_RELEVANCE) {
         SEP();
         ref_buf_puts(u, p->sort == REF_SORT_DATE ? "sort=dato" : "sort=-dato");
@@ -119,6 +132,8 @@ static void put_state(ref_buf *u, const ref_web_params *p, uint32_t page)
     }
 #undef SEP
 }
+
+void ref_web_state(ref_buf *u, const ref_web_params *p) { put_state(u, p, 0); }
 
 /* href="PATH[ID]STATE", escaped for the attribute. */
 static void put_href(ref_buf *b, const char *path, const char *id, const ref_web_params *p,
@@ -212,7 +227,12 @@ static void make_nonce(char *out, size_t size)
     out[n] = '\0';
 }
 
-static void page_begin(ref_web_response *out, const char *title)
+static void put_href(ref_buf *b, const char *path, const char *id, const ref_web_params *p,
+                     uint32_t page);
+
+/* The page's frame; FEED (or NULL) is the search whose Atom feed the page
+ * announces, so a feed reader given the page finds it. */
+static void page_begin_feed(ref_web_response *out, const char *title, const ref_web_params *feed)
 {
     char nonce[40];
     make_nonce(nonce, sizeof nonce);
@@ -227,15 +247,28 @@ static void page_begin(ref_web_response *out, const char *title)
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
     put_text(b, title);
-    ref_buf_printf(b, "</title>\n<style nonce=\"%s\">%s</style>\n</head>\n<body>\n", nonce, css);
+    ref_buf_puts(b, "</title>\n");
+    if (feed) {
+        ref_buf_puts(b, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Nye punkter "
+                        "(Atom)\" ");
+        put_href(b, "/feed.atom", NULL, feed, 0);
+        ref_buf_puts(b, ">\n");
+    }
+    ref_buf_printf(b, "<style nonce=\"%s\">%s</style>\n</head>\n<body>\n", nonce, css);
     ref_buf_puts(b, "<header><p class=\"site\"><a href=\"/\">Referat</a> <small>søgning i "
                     "mødereferater</small></p></header>\n<main>\n");
+}
+
+static void page_begin(ref_web_response *out, const char *title)
+{
+    page_begin_feed(out, title, NULL);
 }
 
 static void page_end(ref_web_response *out)
 {
     ref_buf_puts(&out->body, "</main>\n<footer>Referat — søgning i kommunale mødereferater. "
-                             "Alt på siden er en adresse, der kan gemmes og sendes videre."
+                             "Alt på siden er en adresse, der kan gemmes og sendes videre. "
+                             "Referat " REF_VERSION "."
                              "</footer>\n</body>\n</html>\n");
     if (ref_buf_status(&out->body) != REF_OK) {
         ref_buf_free(&out->body);
@@ -257,6 +290,27 @@ void ref_web_page_error(ref_web_response *out, unsigned status, const char *head
     put_text(b, message);
     ref_buf_puts(b, "</p>\n<p><a href=\"/\">Til forsiden</a></p>\n");
     page_end(out);
+}
+
+/* " · sagsnr. J" linking to the case thread /sag/J, and " · udfald: Godkendt". */
+static void put_case(ref_buf *b, const ref_record *r)
+{
+    if (r->journal[0]) {
+        ref_buf_puts(b, " · sagsnr. <a class=\"case\" ");
+        put_href(b, "/sag/", r->journal, NULL, 0);
+        ref_buf_puts(b, " title=\"Sagsforløb: alle punkter med dette sagsnummer\">");
+        put_text(b, r->journal);
+        ref_buf_puts(b, "</a>");
+    }
+    ref_outcome_set set = ref_outcome_of_record(r);
+    if (set) {
+        ref_buf words = REF_BUF_INIT;
+        ref_outcome_words(set, &words);
+        ref_buf_puts(b, " · <span class=\"outcome\">udfald: ");
+        put_text(b, ref_buf_cstr(&words));
+        ref_buf_puts(b, "</span>");
+        ref_buf_free(&words);
+    }
 }
 
 /* --- the search page ---------------------------------------------------------- */
@@ -340,6 +394,9 @@ static void put_facet_list(ref_buf *b, const ref_facet *f, const char *heading,
         } else if (kind == REF_FACET_MUNICIPALITY) {
             active = p->municipality && strcmp(p->municipality, v) == 0;
             next.municipality = active ? NULL : (char *)v;
+        } else if (kind == REF_FACET_OUTCOME) {
+            active = p->outcome && strcmp(p->outcome, v) == 0;
+            next.outcome = active ? NULL : (char *)v;
         }
         ref_buf_puts(b, "<li>");
         if (kind == REF_FACET_SECTION) {
@@ -348,7 +405,11 @@ static void put_facet_list(ref_buf *b, const ref_facet *f, const char *heading,
             ref_buf_puts(b, "<a ");
             put_href(b, "/", NULL, &next, 0);
             ref_buf_puts(b, active ? " aria-current=\"true\" title=\"Fjern filteret\"><b>" : ">");
-            put_text(b, v);
+            ref_outcome label;
+            if (kind == REF_FACET_OUTCOME && ref_outcome_by_key(v, strlen(v), &label))
+                put_text(b, ref_outcome_word(label)); /* the Danish word, not the key */
+            else
+                put_text(b, v);
             ref_buf_puts(b, active ? "</b> ✕</a>" : "</a>");
         }
         ref_buf_printf(b, " <span class=\"count\">(%u)</span></li>", f->values[i].count);
@@ -362,6 +423,7 @@ static void put_facets(ref_buf *b, const ref_search_result *r, const ref_web_par
     put_facet_list(b, &r->facets[REF_FACET_YEAR], "År", p, REF_FACET_YEAR);
     put_facet_list(b, &r->facets[REF_FACET_BODY], "Udvalg", p, REF_FACET_BODY);
     put_facet_list(b, &r->facets[REF_FACET_MUNICIPALITY], "Kommune", p, REF_FACET_MUNICIPALITY);
+    put_facet_list(b, &r->facets[REF_FACET_OUTCOME], "Udfald", p, REF_FACET_OUTCOME);
     put_facet_list(b, &r->facets[REF_FACET_SECTION], "Fundet i", p, REF_FACET_SECTION);
     ref_buf_puts(b, "</aside>\n");
 }
@@ -379,10 +441,7 @@ static void put_hit(ref_buf *b, const ref_hit *h, const ref_web_params *p)
     put_date(b, r->date);
     if (r->punkt)
         ref_buf_printf(b, " · punkt %d", r->punkt);
-    if (r->journal[0]) {
-        ref_buf_puts(b, " · sagsnr. ");
-        put_text(b, r->journal);
-    }
+    put_case(b, r);
     ref_buf_puts(b, "</p>\n");
     if (h->section >= 0) {
         const char *text = r->sections[h->section].text;
@@ -497,15 +556,24 @@ void ref_web_page_search(const ref_web_search_view *v, ref_web_response *out)
     const ref_web_params *p = v->params;
     int searching = v->result || v->error;
     ref_buf title = REF_BUF_INIT;
-    if (searching) {
+    if (searching && p->journal && *p->journal) {
+        ref_buf_puts(&title, "Sagsforløb ");
+        ref_buf_puts(&title, p->journal);
+        ref_buf_puts(&title, " – ");
+    } else if (searching) {
         ref_buf_puts(&title, p->q);
         ref_buf_puts(&title, " – ");
     }
     ref_buf_puts(&title, "Referat");
-    page_begin(out, ref_buf_cstr(&title));
+    page_begin_feed(out, ref_buf_cstr(&title), searching ? p : NULL);
     ref_buf_free(&title);
     ref_buf *b = &out->body;
     put_form(p, v->bodies, b);
+    if (p->journal && *p->journal) {
+        ref_buf_puts(b, "<h1 class=\"thread\">Sagsforløb for sag ");
+        put_text(b, p->journal);
+        ref_buf_puts(b, "</h1>\n");
+    }
     if (!searching) {
         put_intro(b);
     } else if (v->error) {
@@ -571,6 +639,42 @@ static void put_meeting(ref_buf *b, ref_record *const *recs, size_t n, size_t at
     ref_buf_puts(b, "</ol></aside>\n");
 }
 
+/* id="beslutning" on the last section of each kind (the punkt's own
+ * decision is its last, so /punkt/ID#beslutning lands on it), id="beslutning-1"
+ * … on earlier ones: every section has an anchor, and ids are unique. */
+static void put_anchor(ref_buf *b, const ref_record *rec, size_t i)
+{
+    ref_section_kind kind = rec->sections[i].kind;
+    size_t before = 0, after = 0;
+    for (size_t k = 0; k < rec->nsections; k++)
+        if (rec->sections[k].kind == kind)
+        {
+            if (k < i)
+                before++;
+            else if (k > i)
+                after++;
+        }
+    ref_buf_printf(b, "id=\"%s", ref_citation_anchor(kind));
+    if (after)
+        ref_buf_printf(b, "-%zu", before + 1);
+    ref_buf_putc(b, '"');
+}
+
+/* The line to paste when quoting the punkt, naming its decision if any. */
+static void put_citation(ref_buf *b, const ref_record *rec)
+{
+    int decision = -1;
+    for (size_t i = 0; i < rec->nsections; i++)
+        if (rec->sections[i].kind == REF_SECTION_BESLUTNING)
+            decision = (int)i;
+    ref_buf cite = REF_BUF_INIT;
+    ref_citation(rec, decision, &cite);
+    ref_buf_puts(b, "<p class=\"citation\">Citér: <q>");
+    put_text(b, ref_buf_cstr(&cite));
+    ref_buf_puts(b, "</q></p>\n");
+    ref_buf_free(&cite);
+}
+
 void ref_web_page_punkt(const ref_web_punkt_view *v, ref_web_response *out)
 {
     const ref_web_params *p = v->params;
@@ -593,14 +697,14 @@ void ref_web_page_punkt(const ref_web_punkt_view *v, ref_web_response *out)
     put_date(b, rec->date);
     if (rec->punkt)
         ref_buf_printf(b, " · punkt %d", rec->punkt);
-    if (rec->journal[0]) {
-        ref_buf_puts(b, " · sagsnr. ");
-        put_text(b, rec->journal);
-    }
+    put_case(b, rec);
     ref_buf_puts(b, "</p>\n");
+    put_citation(b, rec);
     for (size_t i = 0; i < rec->nsections; i++) {
         const ref_record_section *sec = &rec->sections[i];
-        ref_buf_printf(b, "<section class=\"%s\"><h2>", ref_section_kind_key(sec->kind));
+        ref_buf_puts(b, "<section ");
+        put_anchor(b, rec, i);
+        ref_buf_printf(b, " class=\"%s\"><h2>", ref_section_kind_key(sec->kind));
         if (sec->heading && sec->heading[0])
             put_text(b, sec->heading);
         else

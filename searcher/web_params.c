@@ -78,6 +78,8 @@ void ref_web_params_clear(ref_web_params *p)
     free(p->to);
     free(p->municipality);
     free(p->text);
+    free(p->outcome);
+    free(p->journal);
     for (size_t i = 0; i < p->nbodies; i++)
         free(p->bodies[i]);
     memset(p, 0, sizeof *p);
@@ -97,6 +99,8 @@ typedef enum param_key {
     P_LIMIT,
     P_OFFSET,
     P_TEXT,
+    P_OUTCOME,
+    P_JOURNAL,
     P_NO_CORRECT,
     P_UNKNOWN
 } param_key;
@@ -125,6 +129,10 @@ static param_key key_of(const char *name)
         {"limit", P_LIMIT},
         {"offset", P_OFFSET},
         {"text", P_TEXT},
+        {"udfald", P_OUTCOME},
+        {"outcome", P_OUTCOME},
+        {"sag", P_JOURNAL},
+        {"journal", P_JOURNAL},
         {"ordret", P_NO_CORRECT},
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -187,6 +195,12 @@ static char *store(ref_web_params *p, param_key key, const char *name, char *val
         break;
     case P_TEXT:
         slot = &p->text;
+        break;
+    case P_OUTCOME:
+        slot = &p->outcome;
+        break;
+    case P_JOURNAL:
+        slot = &p->journal;
         break;
     case P_MUNICIPALITY:
         slot = &p->municipality;

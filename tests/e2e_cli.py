@@ -20,7 +20,7 @@ BIN = os.path.join(ROOT, os.environ.get("REFERAT_BIN", "bin"))
 CORPUS = os.path.join(ROOT, "corpus")
 JSON_KEYS = {"rank", "score", "id", "body", "date", "punkt", "title", "journal",
              "section", "snippet", "snippet_text", "matches", "source", "municipality",
-             "unstructured"}  # and "page", only for PDF (tests/e2e_formats.py)
+             "unstructured", "outcome", "citation"}  # and "page", only for PDF (tests/e2e_formats.py)
 
 
 def run(prog, *args, env=None):

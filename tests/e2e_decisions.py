@@ -124,7 +124,7 @@ class Facets(IndexedBase):
         r, lines = self.search("--facets", *args)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("facets", lines[-1])
-        self.assertEqual(set(lines[-1]["facets"]), {"year", "body", "section", "municipality"})
+        self.assertEqual(set(lines[-1]["facets"]), {"year", "body", "section", "municipality", "outcome"})
         return lines[:-1], lines[-1]["facets"]
 
     def test_facets_agree_with_limit_zero(self):

@@ -21,7 +21,7 @@ from webserver import CORPUS, EVIL_MINUTES, ServedCorpus, Server, index, run
 
 JSON_KEYS = {"rank", "score", "id", "body", "date", "punkt", "title", "journal",
              "section", "snippet", "snippet_text", "matches", "source", "municipality",
-             "unstructured"}  # and "page" for PDF hits (issue 10, e2e_formats.py)
+             "unstructured", "outcome", "citation"}  # and "page" for PDF hits (issue 10, e2e_formats.py)
 
 
 class Page(html.parser.HTMLParser):
@@ -327,7 +327,9 @@ class Pages(ServedCorpus):
         api = self.api("/api/search?q=budget&antal=100")
         cli = self.cli("--limit", "100", "budget")
         self.assertEqual(set(api), {"query", "total", "offset", "limit", "decisions_only",
-                                    "corrected", "suggestion", "hits", "facets"})
+                                    "corrected", "suggestion", "hits", "facets", "version",
+                                    "missing_shards"})
+        self.assertEqual(api["missing_shards"], [])  # one database: nothing missing
         self.assertEqual(api["query"], "budget")
         self.assertEqual(api["total"], len(cli))
         self.assertEqual(len(api["hits"]), len(cli))
@@ -336,7 +338,7 @@ class Pages(ServedCorpus):
             self.assertEqual(a["source"], os.path.basename(c["source"]))
             del a["source"], c["source"]
             self.assertEqual(a, c)
-        self.assertEqual(set(api["facets"]), {"year", "body", "section", "municipality"})
+        self.assertEqual(set(api["facets"]), {"year", "body", "section", "municipality", "outcome"})
         self.assertEqual(sum(api["facets"]["body"].values()), api["total"])
         self.assertTrue(all(isinstance(n, int) and n > 0
                             for n in api["facets"]["section"].values()))

@@ -391,11 +391,13 @@ static void test_html_and_markdown_escapes(void **state)
 
 /* ---- CSV ------------------------------------------------------------------ */
 
-static const char *const header[] = {"rank",    "score",   "body",     "date",
-                                     "punkt",   "title",   "journal",  "section",
-                                     "snippet", "matches", "decision", "source"};
+#define NCOLS 14
+static const char *const header[NCOLS] = {"rank",    "score",   "body",     "date",
+                                          "punkt",   "title",   "journal",  "section",
+                                          "snippet", "matches", "decision", "source",
+                                          "outcome", "citation"};
 
-static void check_csv(const char *path, const char *sep, const char *const want[NHITS][12])
+static void check_csv(const char *path, const char *sep, const char *const want[NHITS][NCOLS])
 {
     size_t len = 0;
     char *raw = slurp(path, &len);
@@ -403,8 +405,8 @@ static void check_csv(const char *path, const char *sep, const char *const want[
     char head[256];
     snprintf(head, sizeof head,
              "rank%sscore%sbody%sdate%spunkt%stitle%sjournal%ssection%ssnippet%smatches%s"
-             "decision%ssource\r\n",
-             sep, sep, sep, sep, sep, sep, sep, sep, sep, sep, sep);
+             "decision%ssource%soutcome%scitation\r\n",
+             sep, sep, sep, sep, sep, sep, sep, sep, sep, sep, sep, sep, sep);
     assert_memory_equal(raw + 3, head, strlen(head));
     assert_memory_equal(raw + len - 2, "\r\n", 2);
     free(raw);
@@ -412,11 +414,11 @@ static void check_csv(const char *path, const char *sep, const char *const want[
     table t;
     python_read("csv", path, sep, &t);
     assert_int_equal(t.nrows, 1 + NHITS);
-    for (size_t i = 0; i < 12; i++)
+    for (size_t i = 0; i < NCOLS; i++)
         assert_string_equal(t.fields[0][i], header[i]);
     for (size_t r = 0; r < NHITS; r++) {
-        assert_int_equal(t.nfields[r + 1], 12);
-        for (size_t i = 0; i < 12; i++)
+        assert_int_equal(t.nfields[r + 1], NCOLS);
+        for (size_t i = 0; i < NCOLS; i++)
             if (strcmp(t.fields[r + 1][i], want[r][i]) != 0)
                 fail_msg("row %zu %s: got [%s], want [%s]", r + 1, header[i], t.fields[r + 1][i],
                          want[r][i]);
@@ -433,14 +435,14 @@ static void test_csv_round_trip_semicolon_full(void **state)
     ref_export_opts opts = {.format = REF_EXPORT_CSV, .query = "sygefravær", .full = 1};
     const char *path = path_in("udtræk.csv");
     export_all(&opts, path);
-    static const char *const want[NHITS][12] = {
+    static const char *const want[NHITS][NCOLS] = {
         {"1", "12,3457", "Økonomiudvalget", "2017-03-14", "4", "Budget \"2018\"; ændringer",
          "00.30.00-S00-1-17", "beslutning", A_PLAIN, "Godkendt, Sygefravær", A_DECISION,
-         "/data/referater/økonomi 2017-03-14.txt"},
+         "/data/referater/økonomi 2017-03-14.txt", "andet", "Økonomiudvalget, 14. marts 2017, punkt 4: Budget \"2018\"; ændringer, Beslutning"},
         {"2", "3,5000", "Børne- og Ungeudvalget", "2018-01-09", "", "'=HYPERLINK(\"http://evil\")",
-         "", "tekst", "'-5 grader; @alle <b>fed</b>…", "grader", "", "b_`x`.txt"},
+         "", "tekst", "'-5 grader; @alle <b>fed</b>…", "grader", "", "b_`x`.txt", "", "Børne- og Ungeudvalget, 9. januar 2018, =HYPERLINK(\"http://evil\"), Tekst"},
         {"3", "0,2500", "Teknik & Miljø", "", "7", "1. Punkt *vigtigt* [x](y) _a_ #2 &amp;", "'-1",
-         "", "", "", "", "c.txt"},
+         "", "", "", "", "c.txt", "", "Teknik & Miljø, punkt 7: 1. Punkt *vigtigt* [x](y) _a_ #2 &amp;"},
     };
     check_csv(path, ";", want);
     assert_int_equal(count_entries(tmpdir), 1); /* no temporary left */
@@ -452,14 +454,14 @@ static void test_csv_comma_separator_without_full(void **state)
     ref_export_opts opts = {.format = REF_EXPORT_CSV, .csv_sep = ','};
     const char *path = path_in("x.csv");
     export_all(&opts, path);
-    static const char *const want[NHITS][12] = {
+    static const char *const want[NHITS][NCOLS] = {
         {"1", "12.3457", "Økonomiudvalget", "2017-03-14", "4", "Budget \"2018\"; ændringer",
          "00.30.00-S00-1-17", "beslutning", A_PLAIN, "Godkendt, Sygefravær", "",
-         "/data/referater/økonomi 2017-03-14.txt"},
+         "/data/referater/økonomi 2017-03-14.txt", "andet", "Økonomiudvalget, 14. marts 2017, punkt 4: Budget \"2018\"; ændringer, Beslutning"},
         {"2", "3.5000", "Børne- og Ungeudvalget", "2018-01-09", "", "'=HYPERLINK(\"http://evil\")",
-         "", "tekst", "'-5 grader; @alle <b>fed</b>…", "grader", "", "b_`x`.txt"},
+         "", "tekst", "'-5 grader; @alle <b>fed</b>…", "grader", "", "b_`x`.txt", "", "Børne- og Ungeudvalget, 9. januar 2018, =HYPERLINK(\"http://evil\"), Tekst"},
         {"3", "0.2500", "Teknik & Miljø", "", "7", "1. Punkt *vigtigt* [x](y) _a_ #2 &amp;", "'-1",
-         "", "", "", "", "c.txt"},
+         "", "", "", "", "c.txt", "", "Teknik & Miljø, punkt 7: 1. Punkt *vigtigt* [x](y) _a_ #2 &amp;"},
     };
     check_csv(path, ",", want);
 }
@@ -532,7 +534,8 @@ static void test_jsonl_gz_full_adds_decision_key(void **state)
     static const char *const keys[] = {"rank",         "score",        "id",      "body",
                                        "date",         "punkt",        "title",   "journal",
                                        "section",      "snippet",      "snippet_text",
-                                       "matches",      "source",       "municipality",
+                                       "matches",      "outcome",      "citation",
+                                       "source",       "municipality",
                                        "unstructured", "decision"};
     enum { NKEYS = sizeof keys / sizeof keys[0] };
     for (size_t r = 0; r < t.nrows; r++) {
@@ -689,8 +692,9 @@ static void test_markdown_headings_bold_matches_and_escapes(void **state)
     char *md = slurp(path, NULL);
     static const char *const want[] = {
         "# Søgning: sygefravær\n\n3 fund.\n\n## 2017\n\n### 1. Budget \"2018\"; ændringer\n\n",
-        "*Økonomiudvalget · 2017-03-14 · punkt 4 · sagsnr. 00.30.00-S00-1-17 · beslutning · "
-        "score 12.35*\n",
+        "*Økonomiudvalget · 2017-03-14 · punkt 4 · sagsnr. 00.30.00-S00-1-17 · udfald: Andet · "
+        "beslutning · score 12.35*\n",
+        "Citér: Økonomiudvalget, 14. marts 2017, punkt 4: Budget \"2018\"; ændringer, Beslutning\n",
         "> **Godkendt** med \\<script\\>alert(1)\\</script\\> & tak. **Sygefravær** og "
         "**sygefravær** drøftet.\n",
         "Fundne ord: Godkendt, Sygefravær\n",

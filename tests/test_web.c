@@ -86,7 +86,8 @@ static void test_params_read_every_field_and_alias(void **state)
 {
     (void)state;
     const char *qs = "q=sygefrav%C3%A6r+udbud&beslutninger=1&udvalg=Chefforum&body=%C3%98U"
-                     "&fra=2017&til=2018-02&sort=-dato&side=3&antal=50&offset=7&text=x&ukendt=1";
+                     "&fra=2017&til=2018-02&sort=-dato&side=3&antal=50&offset=7&text=x&ukendt=1"
+                     "&udfald=udsat&sag=07%2F257";
     ref_web_params p;
     char *err = NULL;
     assert_int_equal(ref_web_params_parse(qs, strlen(qs), &p, &err), REF_OK);
@@ -104,6 +105,8 @@ static void test_params_read_every_field_and_alias(void **state)
     assert_true(p.has_offset);
     assert_int_equal(p.offset, 7);
     assert_string_equal(p.text, "x");
+    assert_string_equal(p.outcome, "udsat");
+    assert_string_equal(p.journal, "07/257");
     ref_web_params_clear(&p);
 
     /* Defaults; an unticked box and "Alle udvalg" send empty values. */
@@ -200,6 +203,70 @@ static void test_punkt_page_escapes_a_hand_made_record(void **state)
     assert_null(strstr(html, "<script>"));
     assert_null(strstr(html, "<em>"));
     assert_null(strstr(html, "/srv/hemmelig")); /* the server's folders stay hidden */
+    ref_web_response_clear(&r);
+}
+
+/* Every section has an anchor, unique, and the last decision (the punkt's
+ * own) is #beslutning; the citation names it; the journal number links to
+ * its case thread, escaped as a path segment and as HTML. */
+static void test_punkt_page_anchors_citation_and_case_link(void **state)
+{
+    (void)state;
+    ref_record_section secs[] = {
+        {REF_SECTION_SAGSFREMSTILLING, "Sagsfremstilling", "Sagen."},
+        {REF_SECTION_BESLUTNING, "Beslutning i Økonomiudvalget den 01-09-2017", "Udsat."},
+        {REF_SECTION_BESLUTNING, "Beslutning", "Anbefales godkendt over for Byrådet."},
+    };
+    ref_record rec = {.id = "a#9", .source = "a.txt", .body = "Chefforum", .date = "2017-09-07",
+                      .place = "", .punkt = 9, .prefix = "", .title = "Orientering <om>",
+                      .journal = "01.02'03 <x>", .nsections = 3, .sections = secs,
+                      .municipality = "Albertslund"};
+    ref_record *meeting[] = {&rec};
+    ref_web_params p = {.page = 1};
+    ref_web_punkt_view v = {.params = &p, .record = &rec, .meeting = meeting, .nmeeting = 1};
+    ref_web_response r;
+    ref_web_response_init(&r);
+    ref_web_page_punkt(&v, &r);
+    const char *html = ref_buf_cstr(&r.body);
+    assert_non_null(strstr(html, "<section id=\"sagsfremstilling\" class=\"sagsfremstilling\">"));
+    assert_non_null(strstr(html, "<section id=\"beslutning-1\" class=\"beslutning\">"));
+    const char *own = strstr(html, "<section id=\"beslutning\" class=\"beslutning\">");
+    assert_non_null(own);
+    assert_non_null(strstr(own, "Anbefales godkendt"));
+    assert_non_null(strstr(html, "Citér: <q>Albertslund Kommune, Chefforum, 7. september 2017, "
+                                 "punkt 9: Orientering &lt;om&gt;, Beslutning</q>"));
+    assert_non_null(strstr(html, "href=\"/sag/01.02%2703%20%3Cx%3E\""));
+    assert_non_null(strstr(html, ">01.02&#39;03 &lt;x&gt;</a>"));
+    assert_null(strstr(html, "<x>"));
+    assert_non_null(strstr(html, "udfald: Godkendt, Oversendt"));
+    ref_web_response_clear(&r);
+}
+
+/* The feed is well-formed whatever the minutes hold: markup is text and a
+ * control character XML forbids becomes a space. */
+static void test_feed_escapes_markup_and_control_characters(void **state)
+{
+    (void)state;
+    ref_record_section secs[] = {{REF_SECTION_BESLUTNING, "Beslutning", "Godkendt <b>\f& \"x\""}};
+    ref_record rec = {.id = "f#0", .source = "f.txt", .body = "Udvalg <i>", .date = "2020-01-02",
+                      .place = "", .punkt = 1, .prefix = "", .title = "T\x01itel", .journal = "",
+                      .nsections = 1, .sections = secs, .municipality = ""};
+    ref_hit hit = {.rank = 1, .record = &rec, .section = -1};
+    ref_search_result res = {.hits = &hit, .nhits = 1, .total = 1};
+    ref_web_params p = {.q = "a<b", .page = 1};
+    ref_web_response r;
+    ref_web_response_init(&r);
+    ref_web_feed_render(&p, &res, &r);
+    const char *xml = ref_buf_cstr(&r.body);
+    assert_non_null(strstr(xml, "<id>urn:referat:punkt:f%230</id>"));
+    assert_non_null(strstr(xml, "<updated>2020-01-02T00:00:00Z</updated>"));
+    assert_non_null(strstr(xml, "<title>Udvalg &lt;i&gt;, 2. januar 2020: T itel</title>"));
+    assert_non_null(strstr(xml, "Godkendt &lt;b&gt; &amp; &quot;x&quot;"));
+    assert_non_null(strstr(xml, "<category term=\"godkendt\" label=\"Godkendt\"/>"));
+    for (const char *c = xml; *c; c++)
+        assert_true((unsigned char)*c >= 0x20 || *c == '\n');
+    assert_null(strstr(xml, "<b>"));
+    assert_null(strstr(xml, "<i>"));
     ref_web_response_clear(&r);
 }
 
@@ -427,6 +494,8 @@ int main(void)
         cmocka_unit_test(test_params_read_every_field_and_alias),
         cmocka_unit_test(test_params_refuse_bad_input_with_a_message),
         cmocka_unit_test(test_punkt_page_escapes_a_hand_made_record),
+        cmocka_unit_test(test_punkt_page_anchors_citation_and_case_link),
+        cmocka_unit_test(test_feed_escapes_markup_and_control_characters),
         cmocka_unit_test(test_one_status_for_out_of_memory),
     };
     const struct CMUnitTest indexed[] = {

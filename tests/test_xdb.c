@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -719,6 +722,126 @@ static void test_paging_offset_limit_total(void **state)
 
 /* ---- errors ------------------------------------------------------------- */
 
+/* ---- shards and stub files ---------------------------------------------- */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* A loopback port nobody listens on (bound, then released). */
+static unsigned closed_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+/* Two shards listed in a stub (one by a relative path, one absolute, a
+ * comment and a blank line between) search as one: every document once,
+ * doccount and term frequencies summed. */
+static void test_stub_file_lists_local_shards(void **state)
+{
+    fixture *f = *state;
+    char *a = path_in(f->dir, "a"), *b = path_in(f->dir, "b"), *stub = path_in(f->dir, "all.stub");
+    ref_xdb *w = open_ok(a, REF_XDB_WRITE);
+    put_doc(w, &corpus[0]);
+    put_doc(w, &corpus[1]);
+    ref_xdb_close(w);
+    w = open_ok(b, REF_XDB_WRITE);
+    put_doc(w, &corpus[2]);
+    ref_xdb_close(w);
+    ref_buf text = REF_BUF_INIT;
+    ref_buf_printf(&text, "auto a\n# the second\n\nauto %s\n", b);
+    write_file(stub, text.data);
+    ref_xdb *db = open_ok(stub, REF_XDB_READ);
+    uint32_t n = 0, freq = 0;
+    assert_int_equal(ref_xdb_doccount(db, &n), REF_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(ref_xdb_termfreq(db, "budget", &freq), REF_OK);
+    assert_int_equal(freq, 3);
+    assert_string_equal(ref_xdb_missing_shards(db), "");
+    ref_xdb_close(db);
+    /* --db repeated: the same as the stub. */
+    const char *paths[] = {a, b};
+    assert_int_equal(ref_xdb_open_shards(paths, 2, NULL, &db, NULL), REF_OK);
+    assert_int_equal(ref_xdb_doccount(db, &n), REF_OK);
+    assert_int_equal(n, 3);
+    ref_xdb_close(db);
+    ref_buf_free(&text);
+    free(a);
+    free(b);
+    free(stub);
+}
+
+/* A stub line we cannot read is an error naming the file and line. */
+static void test_stub_file_errors_name_file_and_line(void **state)
+{
+    fixture *f = *state;
+    char *stub = path_in(f->dir, "bad.stub");
+    static const struct {
+        const char *text, *expect;
+    } cases[] = {
+        {"auto x\nflat y\n", "bad.stub:2: unknown shard type \"flat\""},
+        {"# c\nremote host-without-port\n", "bad.stub:2: expected \"remote HOST:PORT\""},
+        {"remote :99999\n", "bad.stub:1: expected \"remote HOST:PORT\""},
+        {"auto\n", "bad.stub:1: \"auto\" needs a path"},
+        {"# nothing\n", "bad.stub: the stub file lists no database"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        write_file(stub, cases[i].text);
+        ref_xdb *db = NULL;
+        char *msg = NULL;
+        assert_int_equal(ref_xdb_open(stub, REF_XDB_READ, &db, &msg), REF_EINVAL);
+        assert_null(db);
+        assert_non_null(msg);
+        if (!strstr(msg, cases[i].expect))
+            fail_msg("case %zu: %s", i, msg);
+        free(msg);
+    }
+    free(stub);
+}
+
+/* A remote shard that does not answer is REF_ESHARD, named; with
+ * allow_partial the rest open and the missing one is listed. */
+static void test_unanswered_remote_shard_is_named(void **state)
+{
+    fixture *f = *state;
+    char *stub = path_in(f->dir, "all.stub");
+    ref_buf text = REF_BUF_INIT, name = REF_BUF_INIT;
+    unsigned port = closed_port();
+    ref_buf_printf(&name, "remote 127.0.0.1:%u", port);
+    ref_buf_printf(&text, "auto %s\n%s\n", f->dir, name.data);
+    write_file(stub, text.data);
+    ref_xdb *db = NULL;
+    char *msg = NULL;
+    ref_xdb_shard_opts opts = {.timeout_ms = 2000};
+    const char *paths[] = {stub};
+    assert_int_equal(ref_xdb_open_shards(paths, 1, &opts, &db, &msg), REF_ESHARD);
+    assert_null(db);
+    assert_non_null(strstr(msg, name.data));
+    free(msg);
+    opts.allow_partial = 1;
+    assert_int_equal(ref_xdb_open_shards(paths, 1, &opts, &db, &msg), REF_OK);
+    ref_buf_putc(&name, '\n');
+    assert_string_equal(ref_xdb_missing_shards(db), name.data);
+    uint32_t n = 0;
+    assert_int_equal(ref_xdb_doccount(db, &n), REF_OK);
+    assert_int_equal(n, NDOCS);
+    ref_xdb_close(db);
+    ref_buf_free(&text);
+    ref_buf_free(&name);
+    free(stub);
+}
+
 static void test_missing_database_is_not_found(void **state)
 {
     fixture *f = *state;
@@ -951,6 +1074,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sort_by_value, setup_corpus, teardown),
         cmocka_unit_test_setup_teardown(test_paging_offset_limit_total, setup_corpus, teardown),
         cmocka_unit_test_setup_teardown(test_missing_database_is_not_found, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_stub_file_lists_local_shards, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_stub_file_errors_name_file_and_line, setup_empty,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_unanswered_remote_shard_is_named, setup_corpus,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_second_writer_is_locked, setup_corpus, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_database_is_an_error, setup_corpus, teardown),
         cmocka_unit_test_setup_teardown(test_read_only_handle_refuses_writes, setup_corpus,

@@ -66,9 +66,10 @@ def index(db, *paths):
 class Server:
     """bin/referat-search --serve on a free loopback port."""
 
-    def __init__(self, db, threads=4):
+    def __init__(self, db, threads=4, args=()):
         self.db = db
         self.threads = threads
+        self.args = tuple(args)  # more options (e.g. --allow-partial)
         self.proc = None
         self.port = None
         self.stderr_path = None
@@ -81,7 +82,7 @@ class Server:
         with os.fdopen(fd, "w") as err:
             self.proc = subprocess.Popen(
                 [os.path.join(BIN, "referat-search"), "--serve", "--db", self.db, "--listen",
-                 "127.0.0.1:0", "--threads", str(self.threads)],
+                 "127.0.0.1:0", "--threads", str(self.threads), *self.args],
                 stdout=subprocess.PIPE, stderr=err, text=True, env=env)
         sel = selectors.DefaultSelector()
         sel.register(self.proc.stdout, selectors.EVENT_READ)

@@ -6,8 +6,12 @@ set -eu
 # headless browser test (tests/e2e_web_browser.py).
 # PDF and HTML input (issue 10): poppler-glib and libxml2; python3-cairo (and
 # the same font) to render test PDFs.
+# Atom feeds (issue 17): python3-feedparser reads /feed.atom in tests/e2e_feed.py.
+# Shards (issue 20): xapian-tools for xapian-tcpsrv (tests/e2e_shards.py);
+# groff-base and man-db check the man pages; systemd checks the unit files.
 PKGS="g++ make pkg-config libxapian-dev libstemmer-dev zlib1g-dev libcmocka-dev python3 hunspell-da
-      libmicrohttpd-dev chromium fonts-dejavu-core libpoppler-glib-dev libxml2-dev python3-cairo $*"
+      libmicrohttpd-dev chromium fonts-dejavu-core libpoppler-glib-dev libxml2-dev python3-cairo
+      xapian-tools groff-base man-db systemd python3-feedparser $*"
 missing=""
 for p in $PKGS; do
     status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)

@@ -36,7 +36,8 @@ typedef enum ref_field_type {
     X(REF_FIELD_SAGSNR, "sagsnr", "J", REF_FIELD_BOOLEAN, -1, 0)                                   \
     X(REF_FIELD_AAR, "år", "Y", REF_FIELD_BOOLEAN, -1, 0)                                          \
     X(REF_FIELD_DATO, "dato", "D", REF_FIELD_BOOLEAN, -1, 0)                                       \
-    X(REF_FIELD_KOMMUNE, "kommune", "K", REF_FIELD_BOOLEAN, -1, 0)
+    X(REF_FIELD_KOMMUNE, "kommune", "K", REF_FIELD_BOOLEAN, -1, 0)                                 \
+    X(REF_FIELD_UDFALD, "udfald", "XU", REF_FIELD_BOOLEAN, -1, 0) /* outcome.h's label keys */
 
 typedef enum ref_field_id {
 #define REF_FIELD_ENUM(id, name, prefix, type, section, weight) id,
@@ -63,6 +64,17 @@ enum {
     REF_SLOT_BODY = 3,   /* body as written (facets) */
     REF_SLOT_SECTIONS = 4, /* one byte per section kind present (facets) */
     REF_SLOT_MUNICIPALITY = 5, /* municipality as written (facets) */
+    /* The whole date order in one value, because a remote shard sorts by a
+     * value but runs no KeyMaker: "YYYYMMDD" (8 zero bytes when undated),
+     * the punkt number as in REF_SLOT_PUNKT, then the punkt's unique id,
+     * which breaks every tie the same way in one database or in shards. */
+    REF_SLOT_ORDER = 6,
+    /* The same with the 8 date bytes complemented: sorted ascending it is
+     * newest first, each meeting's punkter still in agenda order. */
+    REF_SLOT_ORDER_DESC = 7,
+    REF_SLOT_OUTCOME = 8, /* outcome.h label keys, space-separated, in label
+                             order ("godkendt oversendt"); absent without a
+                             decision (the outcome facet) */
 };
 
 /* Prefixes that are not query fields. */

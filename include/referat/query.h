@@ -11,7 +11,9 @@
  *                    anledning: baggrund: historik: bilag: (text fields, value
  *                    a word, phrase or wildcard); udvalg: (body), sagsnr:
  *                    (journal number), år:2017 or år:2015..2017,
- *                    dato:2017-09-07 or dato:2016-01-01..2018-12-31
+ *                    dato:2017-09-07 or dato:2016-01-01..2018-12-31,
+ *                    udfald:godkendt (decision outcome, outcome.h's labels)
+ *   *                alone: every punkt (to browse by filters and facets)
  * A word also finds its spellings with ae/oe/aa for æ/ø/å (and old "aa"
  * for å), and the abbreviations and synonyms of synonyms.h.
  * A word is analysed by the same chain as the index (analysis.h), so
@@ -45,6 +47,15 @@ typedef struct ref_query_opts {
     size_t nbodies;
     const char *const *municipalities; /* the same for the municipality */
     size_t nmunicipalities;
+    /* Punkter whose decision outcome is any of the NOUTCOMES labels
+     * (outcome.h keys: "godkendt", "udsat", …); an unknown one is
+     * REF_EQUERY with a message listing the labels. */
+    const char *const *outcomes;
+    size_t noutcomes;
+    /* Only punkter with this journal number (a case thread), matched
+     * exactly after folding case and spaces: "07/257" is not "07/2571";
+     * NULL for any. */
+    const char *journal;
 } ref_query_opts;
 
 typedef struct ref_query ref_query;

@@ -36,6 +36,9 @@ typedef struct ref_search_opts {
     size_t nbodies;
     const char *const *municipalities;
     size_t nmunicipalities;
+    const char *const *outcomes; /* decision outcomes, any of (outcome.h keys) */
+    size_t noutcomes;
+    const char *journal;  /* only that journal number (query.h), or NULL */
     int facets;           /* count hits per year, body and section (below) */
     int no_correct;       /* never replace the query by its spelling
                              suggestion (--no-correct); it is still offered */
@@ -51,10 +54,12 @@ typedef enum ref_facet_kind {
     REF_FACET_SECTION, /* "beslutning", "titel", … → hits; in section order,
                           kinds with no hit left out */
     REF_FACET_MUNICIPALITY, /* municipality as written → hits; most first */
+    REF_FACET_OUTCOME, /* outcome label key → hits; in label order (a punkt
+                          with two labels counts for both) */
     REF_FACET_KINDS
 } ref_facet_kind;
 
-/* "year", "body", "section", "municipality": the names used in JSON. */
+/* "year", "body", "section", "municipality", "outcome": the names used in JSON. */
 const char *ref_facet_name(ref_facet_kind kind);
 
 typedef struct ref_facet_value {
@@ -101,6 +106,8 @@ typedef struct ref_search_result {
                              how many punkter it finds without them */
     int has_facets;       /* opts.facets was set: total is exact and */
     ref_facet facets[REF_FACET_KINDS];
+    char *missing_shards; /* shards left out of this answer (allow_partial):
+                             one name a line, each ending in '\n'; or NULL */
 } ref_search_result;
 
 /* Spelling suggestions are made only for words that neither the index nor
@@ -115,6 +122,27 @@ typedef struct ref_searcher ref_searcher;
 /* Open the database at DB_PATH read-only. *ERRMSG (may be NULL) receives a
  * malloc'd detail on failure. */
 ref_status ref_searcher_open(const char *db_path, ref_searcher **out, char **errmsg);
+
+/* How a searcher over shards treats them (xdb.h's ref_xdb_shard_opts). */
+typedef struct ref_shard_opts {
+    unsigned timeout_ms; /* a remote shard slower than this fails, named; 0 = 10 s */
+    int allow_partial;   /* answer from the shards that answer, naming the
+                            others in ref_search_result.missing_shards */
+    unsigned budget_ms;  /* a search over this time fails, REF_EBUDGET; 0 = none */
+    unsigned max_terms;  /* a query of more terms (wildcards expanded)
+                            fails, REF_EQUERY; 0 = no bound */
+} ref_shard_opts;
+
+/* Read a --shard-timeout: seconds > 0, with decimals ("2", "0.5"), into
+ * *MS milliseconds. REF_EINVAL when TEXT is not such a number. */
+ref_status ref_shard_timeout_parse(const char *text, unsigned *ms);
+
+/* Open DB_PATHS[0..N) as one database: each a database or a Xapian stub
+ * file of "auto PATH" and "remote HOST:PORT" lines (xdb.h). OPTS may be
+ * NULL. */
+ref_status ref_searcher_open_shards(const char *const *db_paths, size_t n,
+                                    const ref_shard_opts *opts, ref_searcher **out,
+                                    char **errmsg);
 void ref_searcher_close(ref_searcher *s);
 /* Pick up what an indexer committed since the database was opened. */
 ref_status ref_searcher_reopen(ref_searcher *s);

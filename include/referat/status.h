@@ -23,6 +23,8 @@
     X(REF_EDB_VERSION, "database format not supported")                        \
     X(REF_EDB_MODIFIED, "database changed while reading; reopen")              \
     X(REF_EDB, "database error")                                               \
+    X(REF_ESHARD, "a database shard did not answer")                           \
+    X(REF_EBUDGET, "the search took longer than its time budget")             \
     X(REF_EQUERY, "query not understood")                                      \
     X(REF_EINTERNAL, "internal error")
 

@@ -73,6 +73,8 @@ typedef struct ref_web_params {
     uint32_t offset;
     int has_offset;
     char *text;
+    char *outcome; /* udfald=LABEL: decisions with that outcome, or NULL */
+    char *journal; /* sag=JOURNAL: that case's punkter (/sag/JOURNAL), or NULL */
 } ref_web_params;
 
 /* Decode LEN bytes of percent-encoding at S into OUT (appended), '+' as a
@@ -108,7 +110,10 @@ typedef struct ref_web_response {
 typedef struct ref_web ref_web;
 
 typedef struct ref_web_config {
-    const char *db_path;
+    const char *db_path;         /* the database, when DB_PATHS is NULL */
+    const char *const *db_paths; /* or these as one (shards, stub files) */
+    size_t ndb_paths;
+    ref_shard_opts shards;       /* how to treat the shards (search.h) */
     const char *synonyms;       /* more synonyms (synonyms.h), or NULL */
     const ref_lexicon *lexicon; /* shared read-only; outlives the workers */
     const char *tmpdir;         /* private folder for exports */

@@ -35,8 +35,38 @@ typedef enum ref_xdb_mode {
 } ref_xdb_mode;
 
 /* Open the database at PATH. On failure *OUT is NULL and, when ERRMSG is
- * non-NULL, *ERRMSG receives a malloc'd message the caller frees. */
+ * non-NULL, *ERRMSG receives a malloc'd message the caller frees. For
+ * reading, PATH may be a stub file (see ref_xdb_open_shards). */
 ref_status ref_xdb_open(const char *path, ref_xdb_mode mode, ref_xdb **out, char **errmsg);
+
+/* How a reader treats its shards. */
+typedef struct ref_xdb_shard_opts {
+    unsigned timeout_ms; /* a remote shard that takes longer to answer (or
+                            to connect) fails, named; 0 = 10 s */
+    int allow_partial;   /* a shard that does not answer is left out (see
+                            ref_xdb_missing_shards) instead of failing */
+    /* Bounds for a public server (0 = none): a search that takes longer
+     * than BUDGET_MS fails with REF_EBUDGET (Xapian stops counting at that
+     * point, so it does not run on); a query of more than MAX_TERMS terms,
+     * wildcards expanded, fails with REF_EQUERY. */
+    unsigned budget_ms;
+    unsigned max_terms;
+} ref_xdb_shard_opts;
+
+/* Open, read-only, the databases at PATHS[0..NPATHS) as one: each a
+ * database (folder or single file) or a Xapian stub file, whose lines
+ * are "auto PATH", "glass PATH" or "remote HOST:PORT" (a shard served by
+ * xapian-tcpsrv); "#" starts a comment; relative paths are relative to
+ * the stub. Statistics are global, so results equal those of one database
+ * built from the same files. A shard that fails is named in the message
+ * (REF_ESHARD when it did not answer). Missing shards are tried again on
+ * later calls, at most once a second. OPTS may be NULL (defaults). */
+ref_status ref_xdb_open_shards(const char *const *paths, size_t npaths,
+                               const ref_xdb_shard_opts *opts, ref_xdb **out, char **errmsg);
+/* The shards left out (allow_partial) at the last call, one name a line
+ * ("remote HOST:PORT" or the path, each ending in "\n"); "" when none. Owned
+ * by DB, valid until the next call on it. */
+const char *ref_xdb_missing_shards(const ref_xdb *db);
 /* Close and free. NULL is ok. Note: for a writer, Xapian commits pending
  * changes when the handle is destroyed (outside a transaction); only a killed
  * process loses them. */
@@ -134,7 +164,7 @@ typedef enum ref_xsort {
     REF_XSORT_VALUE_DESC,
 } ref_xsort;
 
-/* A group of terms counted by a match spy (facets such as "matched in the
+/* A group of terms counted (facets such as "matched in the
  * decision"): a matching document counts when it holds every term of at
  * least one clause. TERMS lists the clauses' terms one clause after the
  * other; clause I ends before TERMS[CLAUSE_ENDS[I]]. */
@@ -148,12 +178,17 @@ typedef struct ref_xsearch_opts {
     uint32_t offset;
     uint32_t limit;     /* 0 = every hit */
     ref_xsort sort;
-    unsigned sort_slot;
-    /* With a value sort: 1 + a slot that orders ties, ascending (the punkt
-     * number within a meeting), then relevance; 0 = relevance alone. */
-    unsigned sort_tie_slot1;
-    /* Facets, counted over every matching document (not just the page)
-     * through Xapian match spies; setting any makes the total exact. */
+    unsigned sort_slot;   /* with a value sort: the slot, whose value must
+                             hold the whole order (date, punkt, a unique
+                             key: no KeyMaker runs on a remote shard) */
+    /* With relevance: 1 + a slot whose value orders equal scores,
+     * ascending; 0 = by document id, which differs between one database
+     * and the same documents in shards. */
+    unsigned tie_slot1;
+    /* Facets, counted over every matching document (not just the page):
+     * value slots through Xapian's ValueCountMatchSpy, term groups by one
+     * more query each (both work on remote shards); setting any makes the
+     * total exact. */
     const unsigned *count_slots;  /* value slots to count values of */
     size_t ncount_slots;
     const ref_xterm_group *groups; /* term groups to count documents of */
