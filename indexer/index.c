@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,6 +26,10 @@
  * FNV-1a 64 of the file's decoded text in hex (older indexes lack "#hash ";
  * paths are real paths and start with '/', so the two forms never clash). */
 #define META_SOURCE "src:"
+/* The options a file was indexed with that change what it yields (today
+ * --municipality), per file: "" or absent when none. A file whose options
+ * changed is re-indexed although its bytes did not. */
+#define META_OPTIONS "opt:"
 #define MAX_WORKERS 8
 /* Files in flight per worker: enough to keep every worker busy while the
  * writer commits, few enough that memory stays flat (each file's text,
@@ -483,8 +488,35 @@ static ref_status record_source(ref_indexer *ix, const char *key, const struct s
  * is now (*UNCHANGED; never with opts.full)? Same size and mtime: yes. Same
  * size, other mtime: read the file and compare the content hash; when it
  * matches, record the new mtime so the next run decides by stat alone. */
+/* The options FILE is (to be) indexed with, as META_OPTIONS stores them. */
+static const char *file_options(const char *municipality)
+{
+    return municipality ? municipality : "";
+}
+
+static ref_status record_options(ref_indexer *ix, const char *key, const char *options)
+{
+    char meta_key[32];
+    snprintf(meta_key, sizeof meta_key, META_OPTIONS "%s", key);
+    return ref_xdb_set_metadata(ix->db, meta_key, options);
+}
+
+/* 1 when the options KEY was indexed with are OPTIONS. */
+static int same_options(ref_indexer *ix, const char *key, const char *options)
+{
+    char meta_key[32];
+    snprintf(meta_key, sizeof meta_key, META_OPTIONS "%s", key);
+    char *value = NULL;
+    if (ref_xdb_get_metadata(ix->db, meta_key, &value) != REF_OK)
+        return 0;
+    int same = strcmp(value ? value : "", options) == 0;
+    free(value);
+    return same;
+}
+
 static ref_status check_unchanged(ref_indexer *ix, const char *key, const char *real,
-                                  const struct stat *sb, int *known, int *unchanged)
+                                  const struct stat *sb, const char *options, int *known,
+                                  int *unchanged)
 {
     *known = *unchanged = 0;
     char meta_key[32];
@@ -493,6 +525,13 @@ static ref_status check_unchanged(ref_indexer *ix, const char *key, const char *
     ref_status st = ref_xdb_get_metadata(ix->db, meta_key, &value);
     if (st != REF_OK || !value)
         return st;
+    if (!same_options(ix, key, options)) {
+        /* Indexed with other options: known, and re-indexed. */
+        source_meta sm;
+        *known = parse_source_meta(value, &sm);
+        free(value);
+        return REF_OK;
+    }
     source_meta sm;
     /* Metadata is committed with the punkter, so no record means none. */
     *known = parse_source_meta(value, &sm);
@@ -526,6 +565,8 @@ static ref_status forget_source(ref_indexer *ix, const char *key)
     char meta_key[32];
     snprintf(meta_key, sizeof meta_key, META_SOURCE "%s", key);
     ref_status st = delete_source(ix, key);
+    if (st == REF_OK)
+        st = record_options(ix, key, "");
     return st == REF_OK ? ref_xdb_set_metadata(ix->db, meta_key, "") : st;
 }
 
@@ -615,6 +656,8 @@ static ref_status write_job(ref_indexer *ix, file_job *job)
     ref_status st = write_meeting(ix, job);
     if (st == REF_OK)
         st = record_source(ix, job->key, &job->sb, m->npunkter, job->hash, real);
+    if (st == REF_OK)
+        st = record_options(ix, job->key, file_options(job->municipality));
     if (st == REF_OK) {
         ix->stats.files_indexed++;
         if (m->unstructured)
@@ -725,7 +768,8 @@ static ref_status index_file(ref_indexer *ix, const char *path, const struct sta
     ref_status st = in_flight(ix, job->key) ? drain(ix) : REF_OK;
     int unchanged = 0;
     if (st == REF_OK)
-        st = check_unchanged(ix, job->key, real, sb, &job->known, &unchanged);
+        st = check_unchanged(ix, job->key, real, sb, file_options(job->municipality), &job->known,
+                             &unchanged);
     if (st != REF_OK) {
         job_free(job);
         return st;
@@ -785,6 +829,34 @@ static ref_status walk_dir(ref_indexer *ix, const char *path, const struct stat 
     return st;
 }
 
+/* Files met in folders that are a project's papers, not minutes: a
+ * README.md or CHANGELOG.txt beside the minutes would otherwise be indexed
+ * as one. Matched on the file name, in any case. */
+static const char *const default_excludes[] = {"readme*", "license*", "licence*", "changelog*",
+                                               "copying*"};
+
+/* Why PATH, met in a folder, is left out: the --exclude pattern it
+ * matches (on its name or its whole path), a note for a default
+ * exclusion, or NULL when it is not. */
+static const char *excluded(const ref_indexer *ix, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    for (size_t i = 0; i < ix->opts.nexclude; i++)
+        if (fnmatch(ix->opts.exclude[i], name, 0) == 0 ||
+            fnmatch(ix->opts.exclude[i], path, 0) == 0)
+            return ix->opts.exclude[i];
+    char lower[64]; /* the names excluded by default are short */
+    size_t n = 0;
+    for (; name[n] && n + 1 < sizeof lower; n++)
+        lower[n] = name[n] >= 'A' && name[n] <= 'Z' ? (char)(name[n] + 32) : name[n];
+    lower[n] = '\0';
+    for (size_t i = 0; i < sizeof default_excludes / sizeof *default_excludes; i++)
+        if (fnmatch(default_excludes[i], lower, 0) == 0)
+            return "";
+    return NULL;
+}
+
 /* NAMED: the user named PATH; a file they name is read whatever its
  * extension, while files met in folders must look like minutes. */
 static ref_status walk(ref_indexer *ix, const char *path, int named)
@@ -798,6 +870,15 @@ static ref_status walk(ref_indexer *ix, const char *path, int named)
         return named ? skip_in_order(ix, path, REF_EINVAL, "not a regular file") : REF_OK;
     if (!named && !ref_reader_wants_path(path))
         return REF_OK;
+    if (!named) {
+        const char *why = excluded(ix, path);
+        if (why) {
+            ref_status st = drain(ix); /* the note in walk order too */
+            if (st == REF_OK)
+                emit(ix, REF_INDEX_FILE_EXCLUDED, path, 0, REF_OK, why, 0, 0);
+            return st;
+        }
+    }
     return index_file(ix, path, &sb);
 }
 

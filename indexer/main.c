@@ -1,4 +1,5 @@
 /* referat-index — index Danish municipal minutes for referat-search. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "referat/buf.h"
+#include "referat/i18n.h"
 #include "referat/indexer.h"
 #include "referat/minutes.h"
 #include "referat/reader.h"
@@ -23,82 +25,106 @@ enum exit_code {
     EXIT_LOCKED = 4,  /* another indexer is writing the database */
 };
 
+/* The help, Danish (the msgid); po/en.po has it in English. */
 static const char usage[] =
-    "Usage: referat-index [OPTION]... [--municipality NAME] PATH...\n"
-    "  or:  referat-index --explain FILE\n"
-    "  or:  referat-index --compact [--db PATH] [--output PATH [--single-file]]\n"
-    "Index Danish municipal meeting minutes (referater) for referat-search.\n"
+    "Brug: referat-index [TILVALG]... [--municipality NAVN] STI...\n"
+    "  eller: referat-index --explain FIL\n"
+    "  eller: referat-index --compact [--db STI] [--output STI [--single-file]]\n"
+    "Indekserer danske kommunale mødereferater til referat-search.\n"
     "\n"
-    "Each PATH is a minutes file or a folder, searched recursively for .txt,\n"
-    ".md, .markdown, .pdf, .html and .htm files and their gzip-compressed forms\n"
-    "(.gz). PDF is read page by page (the page of each passage is kept); HTML\n"
-    "is read for its visible text (scripts, styles, navigation, headers and\n"
-    "footers left out). Every agenda item (punkt) becomes one searchable\n"
-    "document; a file in which no punkter are recognised is still indexed, one\n"
-    "document per PDF page or per file, marked unstructured. Closed items\n"
-    "(\"Lukket punkt\") are indexed by their title only. Files already indexed and\n"
-    "unchanged are skipped: same size and modification time, or same size and\n"
-    "same content (a hash) when only the time changed; changed files are\n"
-    "re-indexed, replacing their old punkter; files that disappeared from an\n"
-    "indexed folder have their punkter removed.\n"
+    "Hver STI er en referatfil eller en mappe, der gennemsøges for .txt-, .md-,\n"
+    ".markdown-, .pdf-, .html- og .htm-filer og deres gzip-komprimerede udgaver\n"
+    "(.gz). PDF læses side for side (siden for hvert afsnit gemmes); HTML læses\n"
+    "for den synlige tekst (scripts, styles, navigation, sidehoveder og -fødder\n"
+    "udeladt). Hvert dagsordenspunkt bliver ét søgbart dokument; en fil, hvor\n"
+    "ingen punkter genkendes, indekseres alligevel, ét dokument pr. PDF-side\n"
+    "eller pr. fil, markeret ustruktureret (unstructured). Lukkede punkter\n"
+    "(\"Lukket punkt\") indekseres kun med titlen. Filer, der allerede er\n"
+    "indekseret og uændrede, springes over: samme størrelse og ændringstid, eller\n"
+    "samme størrelse og samme indhold (en hash), når kun tiden er ændret; ændrede\n"
+    "filer indekseres igen og erstatter deres gamle punkter; filer, der er\n"
+    "forsvundet fra en indekseret mappe, får deres punkter fjernet.\n"
     "\n"
-    "Options:\n"
-    "  -d, --db PATH          database folder (default: $REFERAT_DB, else ./referat.db)\n"
-    "  -m, --municipality NAME  the files of the PATHs after this option belong to\n"
-    "                         municipality NAME (searchable as kommune:NAME),\n"
-    "                         whatever their text says; without it the\n"
-    "                         municipality is the one the text names most often\n"
-    "                         (\"Albertslund Kommune\", \"Region Hovedstaden\").\n"
-    "                         Give it again before other PATHs; \"\" goes back to\n"
-    "                         detecting. Unchanged files keep what they were\n"
-    "                         indexed with: add --full after changing it\n"
-    "      --explain FILE     print what the parser understood of FILE (meeting,\n"
-    "                         municipality, each punkt with number, title, journal\n"
-    "                         number, closed or not, its sections with their\n"
-    "                         first words, the page headers and footers left out,\n"
-    "                         structured or not) and exit; the database is not\n"
-    "                         opened\n"
-    "      --full             re-index every file, changed or not\n"
-    "      --commit-every N   commit after every N files (default 200); a killed\n"
-    "                         run keeps everything up to its last commit\n"
-    "      --threads N        worker threads that read, parse and analyse files for\n"
-    "                         the one database writer (default: one per CPU, at\n"
-    "                         most 8); results are the same for any N\n"
-    "  -q, --quiet            print only problems and the summary line; without it,\n"
-    "                         on a terminal, a progress bar shows files, MB, MB/s\n"
-    "                         and the time left (not a terminal: no bar)\n"
-    "  -v, --verbose          print a line for every file, and \"committed\" each\n"
-    "                         time the files listed so far became durable\n"
-    "  -h, --help             show this help and exit\n"
-    "      --version          show the version and exit\n"
+    "Tilvalg:\n"
+    "  -d, --db STI           databasens mappe (standard: $REFERAT_DB, ellers ./referat.db)\n"
+    "  -m, --municipality NAVN  filerne under STIerne efter dette tilvalg hører til\n"
+    "                         kommunen NAVN (søgbar som kommune:NAVN), uanset hvad\n"
+    "                         teksten siger; uden det er kommunen den, teksten\n"
+    "                         nævner oftest (\"Albertslund Kommune\", \"Region\n"
+    "                         Hovedstaden\"). Giv det igen før andre STIer; \"\"\n"
+    "                         vender tilbage til at finde den i teksten. En fil,\n"
+    "                         der før er indekseret med en anden kommune,\n"
+    "                         indekseres igen\n"
+    "  -x, --exclude MØNSTER  udelad filer i mapper, hvis navn eller sti passer på\n"
+    "                         MØNSTER (fnmatch: *, ?, [..]); kan gentages. README-,\n"
+    "                         LICENSE-, CHANGELOG- og COPYING-filer udelades under\n"
+    "                         alle omstændigheder, med en note; angiv en ved navn\n"
+    "                         for at indeksere den\n"
+    "      --explain FIL      vis, hvad fortolkeren forstod af FIL (møde, kommune,\n"
+    "                         hvert punkt med nummer, titel, journalnummer, lukket\n"
+    "                         eller ej, dets afsnit med de første ord, de\n"
+    "                         sidehoveder og -fødder, der blev udeladt, struktureret\n"
+    "                         eller ej) og afslut; databasen åbnes ikke\n"
+    "      --full             indekser alle filer igen, ændrede eller ej\n"
+    "      --commit-every N   gem (commit) efter hver N filer (standard 200); en\n"
+    "                         afbrudt kørsel beholder alt til sidste commit\n"
+    "      --threads N        arbejdstråde, der læser, fortolker og analyserer filer\n"
+    "                         for databasens ene skriver (standard: én pr. CPU,\n"
+    "                         højst 8); resultatet er det samme for alle N\n"
+    "  -q, --quiet            vis kun problemer og opsummeringen; uden det viser en\n"
+    "                         statuslinje på en terminal filer, MB, MB/s og den\n"
+    "                         resterende tid (ikke en terminal: ingen statuslinje)\n"
+    "  -v, --verbose          vis hver advarsel med fil og linje, en linje for hver\n"
+    "                         fil og \"committed\", hver gang de viste filer er gemt\n"
+    "                         varigt. Uden det tælles advarsler efter slags i\n"
+    "                         opsummeringen, og kun dem, der taber oplysninger\n"
+    "                         (ingen mødedato, ingen punkter genkendt), vises, for\n"
+    "                         hver fil\n"
+    "  -h, --help             vis denne hjælp og afslut\n"
+    "      --version          vis versionen og afslut\n"
     "\n"
-    "Compaction:\n"
-    "      --compact          rewrite the database compacted (Xapian's compaction):\n"
-    "                         smaller and faster to search; prints the saving. It\n"
-    "                         needs the writer's lock: while an indexer runs it\n"
-    "                         stops with exit 4. Indexing later works as before.\n"
-    "      --output PATH      with --compact: write the compacted copy to PATH (which\n"
-    "                         must not exist) and leave the database as it is\n"
-    "      --single-file      with --output: one read-only file instead of a folder,\n"
-    "                         for shipping; referat-search --db opens it as it is\n"
+    "Komprimering:\n"
+    "      --compact          skriv databasen komprimeret (Xapians compaction):\n"
+    "                         mindre og hurtigere at søge i; viser besparelsen. Den\n"
+    "                         kræver skriverens lås: mens en indeksering kører,\n"
+    "                         stopper den med status 4. Senere indeksering virker\n"
+    "                         som før.\n"
+    "      --output STI       med --compact: skriv den komprimerede kopi til STI\n"
+    "                         (som ikke må findes) og lad databasen være\n"
+    "      --single-file      med --output: én skrivebeskyttet fil i stedet for en\n"
+    "                         mappe, til forsendelse; referat-search --db åbner den\n"
+    "                         som den er\n"
     "\n"
-    "Files that cannot be indexed (missing, unreadable, empty, binary, damaged\n"
-    "or encrypted PDF) are reported with their path and skipped; the rest of the\n"
-    "run goes on. Text that is not UTF-8 (Latin-1, UTF-16) is converted, with a\n"
-    "warning naming the encoding assumed. The summary line counts the files\n"
-    "indexed structured (punkter recognised) and unstructured.\n"
+    "Filer, der ikke kan indekseres (manglende, ulæselige, tomme, binære,\n"
+    "beskadigede eller krypterede PDF), nævnes med deres sti og springes over;\n"
+    "resten af kørslen fortsætter. Tekst, der ikke er UTF-8 (Latin-1, UTF-16),\n"
+    "konverteres med en advarsel, der nævner den antagne kodning. Opsummeringen\n"
+    "tæller de filer, der er indekseret struktureret (punkter genkendt) og\n"
+    "ustruktureret.\n"
     "\n"
-    "Exit status:\n"
-    "  0  every file was indexed (--explain: FILE was read and explained;\n"
-    "     --compact: the database was compacted)\n"
-    "  1  the run completed, but some files were skipped (see the messages);\n"
-    "     --explain: FILE could not be read\n"
-    "  2  usage error\n"
-    "  3  the database could not be opened, written or compacted\n"
-    "  4  the database is locked by another indexer\n";
+    "Afslutningsstatus:\n"
+    "  0  alle filer blev indekseret (--explain: FIL blev læst og forklaret;\n"
+    "     --compact: databasen blev komprimeret)\n"
+    "  1  kørslen blev gennemført, men nogle filer blev sprunget over (se\n"
+    "     meddelelserne), eller STIerne indeholdt ingen referatfiler;\n"
+    "     --explain: FIL kunne ikke læses\n"
+    "  2  forkert brug, eller en STI, der ikke findes (intet oprettes)\n"
+    "  3  databasen kunne ikke åbnes, skrives eller komprimeres\n"
+    "  4  databasen er låst af en anden indeksering\n";
+
+/* Warnings of one kind: the message with its numbers and quoted words
+ * made general ("punkt N has no text"), and how often it came. */
+typedef struct warning_kind {
+    char *kind;
+    uint64_t count;
+    int loses_information;
+} warning_kind;
 
 typedef struct progress {
     int quiet, verbose, tty;
+    warning_kind *kinds;
+    size_t nkinds, kinds_cap;
+    uint64_t excluded_by_default;
     double started;
     int line_open; /* a progress line is on screen and must be cleared */
     ref_progress_totals total, done; /* from the pre-walk; so far */
@@ -121,6 +147,104 @@ static void clear_line(progress *p)
     }
 }
 
+/* Warnings after which the index lacks something a search needs (a
+ * meeting without a date falls out of every date filter; a file without
+ * punkter is indexed per page): printed for every file, even with
+ * --quiet, and first in the summary; so are text bytes replaced or read
+ * in a guessed encoding. The rest are counted by kind and
+ * printed one by one only with --verbose. */
+static const char *const information_losing[] = {"no meeting date", "no punkter", "invalid UTF-8",
+                                                 "not UTF-8"};
+
+static int loses_information(const char *message)
+{
+    for (size_t i = 0; i < sizeof information_losing / sizeof *information_losing; i++)
+        if (strncmp(message, information_losing[i], strlen(information_losing[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* MESSAGE's kind into OUT: numbers standing as words (with the - . : /
+ * inside dates) become "N", quoted words "…"; digits inside a name
+ * ("UTF-8", "ISO-8859-1") stay. */
+static void warning_kind_of(const char *message, ref_buf *out)
+{
+    for (const char *c = message; *c;) {
+        int word_start = c == message || c[-1] == ' ' || c[-1] == '(';
+        if (*c >= '0' && *c <= '9' && word_start) {
+            while ((*c >= '0' && *c <= '9') ||
+                   (strchr("-.:/", *c) && *c && c[1] >= '0' && c[1] <= '9'))
+                c++;
+            ref_buf_putc(out, 'N');
+        } else if (*c == '"' && strchr(c + 1, '"')) {
+            c = strchr(c + 1, '"') + 1;
+            ref_buf_puts(out, "\"…\"");
+        } else {
+            ref_buf_putc(out, *c++);
+        }
+    }
+}
+
+static void count_warning(progress *p, const char *message)
+{
+    ref_buf kind = REF_BUF_INIT;
+    warning_kind_of(message, &kind);
+    const char *k = ref_buf_cstr(&kind);
+    for (size_t i = 0; i < p->nkinds; i++)
+        if (strcmp(p->kinds[i].kind, k) == 0) {
+            p->kinds[i].count++;
+            ref_buf_free(&kind);
+            return;
+        }
+    if (p->nkinds == p->kinds_cap) {
+        size_t cap = p->kinds_cap ? p->kinds_cap * 2 : 16;
+        warning_kind *nk = realloc(p->kinds, cap * sizeof *nk);
+        if (!nk) {
+            ref_buf_free(&kind);
+            return; /* the total in the stats still counts it */
+        }
+        p->kinds = nk;
+        p->kinds_cap = cap;
+    }
+    char *copy = strdup(k);
+    if (copy)
+        p->kinds[p->nkinds++] = (warning_kind){copy, 1, loses_information(message)};
+    ref_buf_free(&kind);
+}
+
+/* Information-losing kinds first, then by count, most first. */
+static int by_importance(const void *a, const void *b)
+{
+    const warning_kind *x = a, *y = b;
+    if (x->loses_information != y->loses_information)
+        return y->loses_information - x->loses_information;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->kind, y->kind);
+}
+
+/* "; 198 warnings: 17 no meeting date found, 72 punkt N has no text, …" */
+static void put_warning_kinds(progress *p, ref_buf *out, uint64_t total)
+{
+    ref_buf_printf(out, "%llu warning%s", (unsigned long long)total, total == 1 ? "" : "s");
+    if (!p->nkinds)
+        return;
+    qsort(p->kinds, p->nkinds, sizeof *p->kinds, by_importance);
+    ref_buf_puts(out, ": ");
+    for (size_t i = 0; i < p->nkinds; i++)
+        ref_buf_printf(out, "%s%llu %s", i ? ", " : "", (unsigned long long)p->kinds[i].count,
+                       p->kinds[i].kind);
+    if (!p->verbose)
+        ref_buf_puts(out, " (-v lists each)");
+}
+
+static void free_warning_kinds(progress *p)
+{
+    for (size_t i = 0; i < p->nkinds; i++)
+        free(p->kinds[i].kind);
+    free(p->kinds);
+}
+
 static void on_event(void *ctx, const ref_index_event *ev)
 {
     progress *p = ctx;
@@ -140,7 +264,8 @@ static void on_event(void *ctx, const ref_index_event *ev)
         break;
     }
     case REF_INDEX_WARNING:
-        if (p->quiet)
+        count_warning(p, ev->message);
+        if (!p->verbose && !loses_information(ev->message))
             break;
         clear_line(p);
         if (ev->line)
@@ -166,6 +291,21 @@ static void on_event(void *ctx, const ref_index_event *ev)
             clear_line(p);
             fprintf(stderr, "removed %s (%zu punkter): the file is gone\n", ev->path,
                     ev->npunkter);
+        }
+        break;
+    case REF_INDEX_FILE_EXCLUDED:
+        if (!*ev->message) {
+            p->excluded_by_default++;
+            if (!p->quiet) {
+                clear_line(p);
+                fprintf(stderr,
+                        _("referat-index: %s: ikke indekseret: en projektfil, ikke et referat "
+                          "(angiv den ved navn for at indeksere den)\n"),
+                        ev->path);
+            }
+        } else if (p->verbose) {
+            clear_line(p);
+            fprintf(stderr, "excluded %s (--exclude %s)\n", ev->path, ev->message);
         }
         break;
     case REF_INDEX_COMMIT:
@@ -232,6 +372,22 @@ static int run(const char *db_path, ref_index_opts *opts, progress *p, const ind
     progress_event_ctx ctx = {p, NULL};
     opts->on_event = on_event_with_progress;
     opts->event_ctx = &ctx;
+    /* A PATH that is not there is a mistake in the command: say so before
+     * the database is created, so nothing is left behind. */
+    int missing = 0;
+    for (int i = 0; i < npaths; i++) {
+        struct stat sb;
+        if (stat(paths[i].path, &sb) != 0) {
+            fprintf(stderr, _("referat-index: %s: findes ikke (%s)\n"), paths[i].path,
+                    strerror(errno));
+            missing++;
+        }
+    }
+    if (missing) {
+        fputs(_("referat-index: intet indekseret, og ingen database oprettet; ret STIerne\n"),
+              stderr);
+        return EXIT_USAGE;
+    }
     ref_indexer *ix = NULL;
     char *errmsg = NULL;
     ref_status st = ref_indexer_open(db_path, opts, &ix, &errmsg);
@@ -263,19 +419,33 @@ static int run(const char *db_path, ref_index_opts *opts, progress *p, const ind
         ref_indexer_free(ix);
         return exit_for(st);
     }
+    ref_buf warnings = REF_BUF_INIT;
+    put_warning_kinds(p, &warnings, s->warnings);
     fprintf(stderr,
             "referat-index: %llu files indexed (%llu punkter, %.1f MB) in %.2f s; "
             "%llu structured, %llu unstructured; "
-            "%llu unchanged, %llu skipped, %llu removed, %llu warnings\n",
+            "%llu unchanged, %llu skipped, %llu removed; %s\n",
             (unsigned long long)s->files_indexed, (unsigned long long)s->punkter, s->bytes / 1e6,
             secs, (unsigned long long)s->files_structured,
             (unsigned long long)s->files_unstructured, (unsigned long long)s->files_unchanged,
             (unsigned long long)s->files_skipped, (unsigned long long)s->files_removed,
-            (unsigned long long)s->warnings);
+            ref_buf_cstr(&warnings));
+    ref_buf_free(&warnings);
     if (s->analyser_rebuild)
-        fprintf(stderr, "referat-index: %s was built by an older analyser: rebuilt in full\n",
+        fprintf(stderr, _("referat-index: %s var bygget af en ældre sproganalyse: bygget helt om\n"),
                 db_path);
     int code = s->files_skipped ? EXIT_SKIPPED : EXIT_OK;
+    if (s->files_seen == 0) {
+        /* Nothing to index is never what was meant. */
+        fputs(p->excluded_by_default || opts->nexclude
+                  ? _("referat-index: ingen referater fundet: STIerne indeholder ingen .txt-, "
+                      ".md-, .markdown-, .pdf-, .html- eller .htm-filer (eller .gz af dem) ud "
+                      "over de udeladte\n")
+                  : _("referat-index: ingen referater fundet: STIerne indeholder ingen .txt-, "
+                      ".md-, .markdown-, .pdf-, .html- eller .htm-filer (eller .gz af dem)\n"),
+              stderr);
+        code = EXIT_SKIPPED;
+    }
     ref_indexer_free(ix);
     return code;
 }
@@ -344,23 +514,30 @@ static long number_arg(const char *option, const char *arg, long lo, long hi)
     long n = strtol(arg, &end, 10);
     if (*arg && !*end && n >= lo && n <= hi)
         return n;
-    fprintf(stderr, "referat-index: %s: expected a number from %ld to %ld, got '%s'\n", option,
+    fprintf(stderr, _("referat-index: %s: forventede et tal fra %ld til %ld, fik '%s'\n"), option,
             lo, hi, arg);
     return -1;
 }
 
-int main(int argc, char **argv)
+/* EXCLUDES has room for ARGC --exclude patterns. */
+static int index_main(int argc, char **argv, const char **excludes)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},   {"full", no_argument, NULL, 'F'},
+        {"db", required_argument, NULL, 'd'},
+        {"full", no_argument, NULL, 'F'},
         {"municipality", required_argument, NULL, 'm'},
         {"explain", required_argument, NULL, 'E'},
         {"commit-every", required_argument, NULL, 'C'},
-        {"quiet", no_argument, NULL, 'q'},      {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},       {"threads", required_argument, NULL, 'T'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
-        {"compact", no_argument, NULL, 'K'},    {"output", required_argument, NULL, 'o'},
-        {"single-file", no_argument, NULL, 'S'}, {NULL, 0, NULL, 0},
+        {"threads", required_argument, NULL, 'T'},
+        {"compact", no_argument, NULL, 'K'},
+        {"output", required_argument, NULL, 'o'},
+        {"single-file", no_argument, NULL, 'S'},
+        {"exclude", required_argument, NULL, 'x'},
+        {NULL, 0, NULL, 0},
     };
     const char *db_path = getenv("REFERAT_DB");
     if (!db_path || !*db_path)
@@ -375,12 +552,14 @@ int main(int argc, char **argv)
         fputs("referat-index: out of memory\n", stderr);
         return EXIT_DB;
     }
+    size_t nexcludes = 0;
+    opts.exclude = excludes;
     int npaths = 0;
     const char *municipality = NULL, *explain_path = NULL;
     int compact_mode = 0, single_file = 0;
     const char *output = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "-d:m:qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "-d:m:x:qvh", longopts, NULL)) != -1) {
         switch (c) {
         case 1:
             paths[npaths].path = optarg;
@@ -389,6 +568,9 @@ int main(int argc, char **argv)
             break;
         case 'm':
             municipality = optarg;
+            break;
+        case 'x':
+            excludes[nexcludes++] = optarg;
             break;
         case 'E':
             explain_path = optarg;
@@ -403,8 +585,9 @@ int main(int argc, char **argv)
             char *end;
             long n = strtol(optarg, &end, 10);
             if (*end || n < 1 || n > 1000000) {
-                fprintf(stderr, "referat-index: --commit-every: expected a number from 1 to "
-                                "1000000, got '%s'\n",
+                fprintf(stderr,
+                        _("referat-index: --commit-every: forventede et tal fra 1 til 1000000, "
+                          "fik '%s'\n"),
                         optarg);
                 free(paths);
                 return EXIT_USAGE;
@@ -437,7 +620,7 @@ int main(int argc, char **argv)
             p.verbose = 1;
             break;
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             free(paths);
             return EXIT_OK;
         case 'V':
@@ -445,22 +628,22 @@ int main(int argc, char **argv)
             free(paths);
             return EXIT_OK;
         default:
-            fputs("Try 'referat-index --help' for more information.\n", stderr);
+            fputs(_("Skriv 'referat-index --help' for at få mere at vide.\n"), stderr);
             free(paths);
             return EXIT_USAGE;
         }
     }
     if (compact_mode || output || single_file) {
-        const char *problem = !compact_mode ? "--output and --single-file go with --compact"
-                              : single_file && !output
-                                  ? "--single-file needs --output (the indexer cannot update "
-                                    "a single-file database)"
-                              : npaths || optind < argc
-                                  ? "--compact takes no PATH (the database is --db)"
-                                              : NULL;
+        const char *problem =
+            !compact_mode ? _("--output og --single-file hører til --compact")
+            : single_file && !output
+                ? _("--single-file kræver --output (indekseringen kan ikke opdatere en database "
+                    "i én fil)")
+            : npaths || optind < argc ? _("--compact tager ingen STI (databasen er --db)")
+                                      : NULL;
         if (problem) {
-            fprintf(stderr, "referat-index: %s\nTry 'referat-index --help' for more information.\n",
-                    problem);
+            fprintf(stderr, "referat-index: %s\n%s", problem,
+                    _("Skriv 'referat-index --help' for at få mere at vide.\n"));
             free(paths);
             return EXIT_USAGE;
         }
@@ -474,23 +657,40 @@ int main(int argc, char **argv)
     }
     int code;
     if (explain_path && npaths) {
-        fputs("referat-index: --explain takes one FILE and indexes nothing; give no PATH\n"
-              "Try 'referat-index --help' for more information.\n",
+        fputs(_("referat-index: --explain tager én FIL og indekserer intet; angiv ingen STI\n"),
               stderr);
+        fputs(_("Skriv 'referat-index --help' for at få mere at vide.\n"), stderr);
         code = EXIT_USAGE;
     } else if (explain_path) {
         code = explain(explain_path);
     } else if (npaths == 0) {
-        fputs("referat-index: no PATH given: name the minutes files or folders to index\n"
-              "Try 'referat-index --help' for more information.\n",
+        fputs(_("referat-index: ingen STI angivet: nævn de referatfiler eller mapper, der skal "
+                "indekseres\n"),
               stderr);
+        fputs(_("Skriv 'referat-index --help' for at få mere at vide.\n"), stderr);
         code = EXIT_USAGE;
     } else {
         p.tty = isatty(STDERR_FILENO);
         p.started = now();
+        opts.nexclude = nexcludes;
         code = run(db_path, &opts, &p, paths, npaths);
     }
+    free_warning_kinds(&p);
     ref_buf_free(&p.line);
     free(paths);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    /* --exclude patterns; ARGC bounds their number. */
+    const char **excludes = calloc((size_t)argc + 1, sizeof *excludes);
+    if (!excludes) {
+        fputs("referat-index: out of memory\n", stderr);
+        return EXIT_DB;
+    }
+    ref_i18n_init(argv[0]);
+    int code = index_main(argc, argv, excludes);
+    free(excludes);
     return code;
 }

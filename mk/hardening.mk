@@ -55,7 +55,10 @@ valgrind: $(PROGS)
 	      cat build/valgrind/err; echo "valgrind: FAILED (exit $$rc, expected $$want)"; exit 1; fi; }; \
 	  run 0 $(BIN)/referat-index --db $(VG_DB) corpus; \
 	  run 0 $(BIN)/referat-index -v --db $(VG_DB) corpus; \
-	  run 1 $(BIN)/referat-index --full --db $(VG_DB) corpus $(VG_BAD) build/valgrind/missing; \
+	  run 2 $(BIN)/referat-index --full --db $(VG_DB) corpus $(VG_BAD) build/valgrind/missing; \
+	  run 1 $(BIN)/referat-index --full --db $(VG_DB) corpus $(VG_BAD); \
+	  run 0 $(BIN)/referat-index --help; \
+	  LANG=en_US.UTF-8 run 0 $(BIN)/referat-search --db $(VG_DB) --output build/valgrind/r.html budget; \
 	  run 0 $(BIN)/referat-search --db $(VG_DB) sygefravær; \
 	  run 0 $(BIN)/referat-search --db $(VG_DB) --decisions --format json udbud; \
 	  run 0 $(BIN)/referat-search --db $(VG_DB) --limit 0 --format csv 'budget* OR "ny organisering" -anlæg'; \

@@ -15,6 +15,7 @@
 
 #include "referat/citation.h"
 #include "referat/outcome.h"
+#include "referat/i18n.h"
 #include "referat/present.h"
 #include "referat/section.h"
 #include "referat/utf8.h"
@@ -280,6 +281,59 @@ static void md_code(ref_buf *out, const char *s)
         ref_buf_putc(out, '`');
 }
 
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+/* The hit's source as a report shows it: relative to opts.source_root
+ * when it lies under it. */
+static const char *source_shown(const ref_export *ex, const ref_record *r)
+{
+    const char *src = or_empty(r->source);
+    const char *root = ex->opts.source_root;
+    size_t n = root ? strlen(root) : 0;
+    if (n && strncmp(src, root, n) == 0 && src[n] == '/')
+        return src + n + 1;
+    return src;
+}
+
+/* opts.source_link followed by ID, every byte but A-Z a-z 0-9 - . _ ~
+ * percent-encoded (ids hold '#'). */
+static void source_url(ref_buf *o, const ref_export *ex, const char *id)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    ref_buf_puts(o, ex->opts.source_link);
+    for (const unsigned char *p = (const unsigned char *)or_empty(id); *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p))
+            ref_buf_putc(o, (char)*p);
+        else
+            ref_buf_printf(o, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+    }
+}
+
+/* The export time as "6. december 2026 kl. 13.05 (UTC)". */
+static void put_exported_at(ref_buf *o, long long at)
+{
+    static const char *const months[] = {N_("januar"),  N_("februar"),  N_("marts"),
+                                         N_("april"),   N_("maj"),      N_("juni"),
+                                         N_("juli"),    N_("august"),   N_("september"),
+                                         N_("oktober"), N_("november"), N_("december")};
+    time_t t = (time_t)at;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return;
+    /* TRANSLATORS: day, month, year, hour, minute */
+    ref_buf_printf(o, _("%d. %s %d kl. %02d.%02d (UTC)"), tm.tm_mday, _(months[tm.tm_mon]),
+                   tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+}
+
+static const char *plural_punkter(size_t n)
+{
+    return ngettext("punkt", "punkter", n);
+}
+
 /* ---- what every format shows ---------------------------------------------- */
 
 static const char *hit_text(const ref_hit *hit)
@@ -290,11 +344,6 @@ static const char *hit_text(const ref_hit *hit)
 static const char *section_key(const ref_hit *hit)
 {
     return hit->section >= 0 ? ref_section_kind_key(hit->record->sections[hit->section].kind) : "";
-}
-
-static const char *or_empty(const char *s)
-{
-    return s ? s : "";
 }
 
 /* Whether the LEN bytes at HAY hold the N bytes at NEEDLE. */
@@ -465,7 +514,7 @@ static void csv_hit(ref_export *ex, const ref_hit *hit)
     if (ex->opts.full)
         ref_record_decision(r, &ex->t1);
     csv_str(ex, ref_buf_cstr(&ex->t1), ex->t1.len, 0);
-    const char *src = or_empty(r->source);
+    const char *src = source_shown(ex, r);
     csv_str(ex, src, strlen(src), 0);
     /* Added after source, so readers by column number keep working. */
     ref_buf_reset(&ex->t1);
@@ -481,7 +530,12 @@ static void csv_hit(ref_export *ex, const ref_hit *hit)
 static void jsonl_hit(ref_export *ex, const ref_hit *hit)
 {
     size_t start = ex->out.len;
-    ref_present_json_hit(&ex->out, hit);
+    /* The line of present.h, with the source as the other formats give it. */
+    ref_record shown = *hit->record;
+    shown.source = source_shown(ex, hit->record);
+    ref_hit h = *hit;
+    h.record = &shown;
+    ref_present_json_hit(&ex->out, &h);
     if (!ex->opts.full || ex->out.failed)
         return;
     /* Reopen the object present.c closed: "…}\n" becomes "…,"decision":…}\n". */
@@ -502,14 +556,27 @@ static void jsonl_hit(ref_export *ex, const ref_hit *hit)
 static void md_header(ref_export *ex)
 {
     ref_buf *o = &ex->out;
-    ref_buf_puts(o, "# Søgning");
+    ref_buf_printf(o, "# %s", _("Søgning"));
     if (ex->opts.query && *ex->opts.query) {
         ref_buf_puts(o, ": ");
         md_str(o, ex->opts.query, 0);
     }
     ref_buf_puts(o, "\n\n");
-    if (ex->opts.count)
-        ref_buf_printf(o, "%zu fund.\n\n", ex->opts.count);
+    size_t after = o->len;
+    if (ex->opts.filters && *ex->opts.filters) {
+        ref_buf_printf(o, "%s: ", _("Filtre"));
+        md_str(o, ex->opts.filters, 0);
+        ref_buf_puts(o, "  \n");
+    }
+    if (ex->opts.exported_at) {
+        ref_buf_printf(o, "%s ", _("Eksporteret"));
+        put_exported_at(o, ex->opts.exported_at);
+        ref_buf_puts(o, "  \n");
+    }
+    if (ex->opts.count || ex->opts.count_known)
+        ref_buf_printf(o, _("%zu %s fundet.\n"), ex->opts.count, plural_punkter(ex->opts.count));
+    if (o->len > after)
+        ref_buf_puts(o, "\n");
 }
 
 /* The metadata line's parts, skipping empty ones, separated by " · ". */
@@ -535,15 +602,16 @@ static void meta_line(ref_buf *o, const ref_hit *hit, int md)
     meta_part(o, &n, "", r->date, md);
     if (r->punkt > 0)
         snprintf(num, sizeof num, "%d", r->punkt);
-    meta_part(o, &n, "punkt ", num, md);
-    meta_part(o, &n, "sagsnr. ", r->journal, md);
+    meta_part(o, &n, _("punkt "), num, md);
+    meta_part(o, &n, _("sagsnr. "), r->journal, md);
     ref_buf words = REF_BUF_INIT;
     ref_outcome_words(ref_outcome_of_record(r), &words);
-    meta_part(o, &n, "udfald: ", ref_buf_cstr(&words), md);
+    meta_part(o, &n, _("udfald: "), ref_buf_cstr(&words), md);
     ref_buf_free(&words);
     meta_part(o, &n, "", section_key(hit), md);
     snprintf(num, sizeof num, "%.2f", hit->score);
-    meta_part(o, &n, "score ", num, md);
+    if (hit->score > 0) /* a search of filters alone ranks nothing */
+        meta_part(o, &n, "score ", num, md);
 }
 
 static void md_quote(ref_buf *o, const char *text)
@@ -569,7 +637,7 @@ static void md_hit(ref_export *ex, const ref_hit *hit)
     ref_buf *o = &ex->out;
     const ref_record *r = hit->record;
     ref_buf_printf(o, "### %u. ", hit->rank);
-    md_str(o, r->title && *r->title ? r->title : "(uden titel)", 0);
+    md_str(o, r->title && *r->title ? r->title : _("(uden titel)"), 0);
     ref_buf_puts(o, "\n\n*");
     meta_line(o, hit, 1);
     ref_buf_puts(o, "*\n\n");
@@ -581,7 +649,7 @@ static void md_hit(ref_export *ex, const ref_hit *hit)
     ref_buf_reset(&ex->t1);
     put_matches(&ex->t1, hit, &ex->t2);
     if (ex->t1.len) {
-        ref_buf_puts(o, "Fundne ord: ");
+        ref_buf_printf(o, "%s: ", _("Fundne ord"));
         ref_export_md_escape(o, ref_buf_cstr(&ex->t1), ex->t1.len, 0);
         ref_buf_puts(o, "\n\n");
     }
@@ -589,17 +657,25 @@ static void md_hit(ref_export *ex, const ref_hit *hit)
     if (ex->opts.full)
         ref_record_decision(r, &ex->t1);
     if (ex->t1.len) {
-        ref_buf_puts(o, "**Beslutning:**\n\n");
+        ref_buf_printf(o, "**%s:**\n\n", _("Beslutning"));
         md_quote(o, ref_buf_cstr(&ex->t1));
         ref_buf_putc(o, '\n');
     }
     ref_buf_reset(&ex->t1);
     ref_citation(r, hit->section, &ex->t1);
-    ref_buf_puts(o, "Citér: ");
+    ref_buf_printf(o, "%s: ", _("Citér"));
     md_str(o, ref_buf_cstr(&ex->t1), 0);
     ref_buf_puts(o, "\n\n");
-    ref_buf_puts(o, "Kilde: ");
-    md_code(o, or_empty(r->source));
+    ref_buf_printf(o, "%s: ", _("Kilde"));
+    if (ex->opts.source_link) {
+        ref_buf_puts(o, "[");
+        md_str(o, source_shown(ex, r), 0);
+        ref_buf_puts(o, "](");
+        source_url(o, ex, r->id);
+        ref_buf_puts(o, ")");
+    } else {
+        md_code(o, source_shown(ex, r));
+    }
     ref_buf_puts(o, "\n\n");
 }
 
@@ -619,26 +695,40 @@ static void html_header(ref_export *ex)
 {
     ref_buf *o = &ex->out;
     const char *q = ex->opts.query && *ex->opts.query ? ex->opts.query : NULL;
-    ref_buf_puts(o, "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<title>Referat");
+    /* TRANSLATORS: the report's language code */
+    ref_buf_printf(o,
+                   "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<title>Referat",
+                   _("da"));
     if (q) {
         ref_buf_puts(o, ": «");
         html_str(o, q);
         ref_buf_puts(o, "»");
     }
     if (ex->opts.count)
-        ref_buf_printf(o, " – %zu fund", ex->opts.count);
-    ref_buf_printf(o, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>Søgning",
-                   html_css);
+        ref_buf_printf(o, _(" – %zu fund"), ex->opts.count);
+    ref_buf_printf(o, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>%s", html_css,
+                   _("Søgning"));
     if (q) {
         ref_buf_puts(o, ": «");
         html_str(o, q);
         ref_buf_puts(o, "»");
     }
     ref_buf_puts(o, "</h1>\n");
-    if (ex->opts.count)
-        ref_buf_printf(o, "<p>%zu fund</p>\n", ex->opts.count);
+    if (ex->opts.filters && *ex->opts.filters) {
+        ref_buf_printf(o, "<p class=\"filters\">%s: ", _("Filtre"));
+        html_str(o, ex->opts.filters);
+        ref_buf_puts(o, "</p>\n");
+    }
+    if (ex->opts.exported_at) {
+        ref_buf_printf(o, "<p class=\"exported\">%s ", _("Eksporteret"));
+        put_exported_at(o, ex->opts.exported_at);
+        ref_buf_puts(o, "</p>\n");
+    }
+    if (ex->opts.count || ex->opts.count_known)
+        ref_buf_printf(o, _("<p class=\"count\">%zu %s fundet</p>\n"), ex->opts.count,
+                       plural_punkter(ex->opts.count));
     ref_buf_puts(o, "</header>\n<main>\n");
 }
 
@@ -647,7 +737,7 @@ static void html_hit(ref_export *ex, const ref_hit *hit)
     ref_buf *o = &ex->out;
     const ref_record *r = hit->record;
     ref_buf_printf(o, "<article class=\"hit\">\n<h3><span class=\"rank\">%u.</span> ", hit->rank);
-    html_str(o, r->title && *r->title ? r->title : "(uden titel)");
+    html_str(o, r->title && *r->title ? r->title : _("(uden titel)"));
     ref_buf_puts(o, "</h3>\n<p class=\"meta\">");
     meta_line(o, hit, 0);
     ref_buf_puts(o, "</p>\n");
@@ -659,7 +749,7 @@ static void html_hit(ref_export *ex, const ref_hit *hit)
     ref_buf_reset(&ex->t1);
     put_matches(&ex->t1, hit, &ex->t2);
     if (ex->t1.len) {
-        ref_buf_puts(o, "<p class=\"matches\">Fundne ord: ");
+        ref_buf_printf(o, "<p class=\"matches\">%s: ", _("Fundne ord"));
         ref_export_html_escape(o, ref_buf_cstr(&ex->t1), ex->t1.len);
         ref_buf_puts(o, "</p>\n");
     }
@@ -667,18 +757,28 @@ static void html_hit(ref_export *ex, const ref_hit *hit)
     if (ex->opts.full)
         ref_record_decision(r, &ex->t1);
     if (ex->t1.len) {
-        ref_buf_puts(o, "<div class=\"decision\"><h4>Beslutning</h4>");
+        ref_buf_printf(o, "<div class=\"decision\"><h4>%s</h4>", _("Beslutning"));
         ref_export_html_escape(o, ref_buf_cstr(&ex->t1), ex->t1.len);
         ref_buf_puts(o, "</div>\n");
     }
     ref_buf_reset(&ex->t1);
     ref_citation(r, hit->section, &ex->t1);
-    ref_buf_puts(o, "<p class=\"citation\">Citér: ");
+    ref_buf_printf(o, "<p class=\"citation\">%s: ", _("Citér"));
     html_str(o, ref_buf_cstr(&ex->t1));
     ref_buf_puts(o, "</p>\n");
-    ref_buf_puts(o, "<p class=\"source\">Kilde: <code>");
-    html_str(o, or_empty(r->source));
-    ref_buf_puts(o, "</code></p>\n</article>\n");
+    ref_buf_printf(o, "<p class=\"source\">%s: ", _("Kilde"));
+    if (ex->opts.source_link) {
+        ref_buf_puts(o, "<a href=\"");
+        ref_buf t = REF_BUF_INIT;
+        source_url(&t, ex, r->id);
+        html_str(o, ref_buf_cstr(&t));
+        ref_buf_free(&t);
+        ref_buf_puts(o, "\">");
+    }
+    ref_buf_puts(o, "<code>");
+    html_str(o, source_shown(ex, r));
+    ref_buf_puts(o, ex->opts.source_link ? "</code></a></p>\n</article>\n"
+                                         : "</code></p>\n</article>\n");
 }
 
 /* ---- the sink ------------------------------------------------------------- */
@@ -942,6 +1042,61 @@ ref_status ref_export_hit(ref_export *ex, const ref_hit *hit)
     return ex->st;
 }
 
+static void filter_list(ref_buf *out, const char *name, const char *const *values, size_t n)
+{
+    if (!n)
+        return;
+    ref_buf_printf(out, "%s%s: ", out->len ? "; " : "", name);
+    for (size_t i = 0; i < n; i++)
+        ref_buf_printf(out, "%s%s", i ? ", " : "", values[i]);
+}
+
+void ref_export_describe_filters(ref_buf *out, const ref_search_opts *opts)
+{
+    ref_buf b = REF_BUF_INIT;
+    if (opts->decisions_only)
+        ref_buf_puts(&b, "kun beslutninger");
+    filter_list(&b, "udvalg", opts->bodies, opts->nbodies);
+    if (opts->date_from && *opts->date_from)
+        ref_buf_printf(&b, "%sfra %s", b.len ? "; " : "", opts->date_from);
+    if (opts->date_to && *opts->date_to)
+        ref_buf_printf(&b, "%still %s", b.len ? "; " : "", opts->date_to);
+    filter_list(&b, "kommune", opts->municipalities, opts->nmunicipalities);
+    ref_buf_append(out, b.data ? b.data : "", b.len);
+    ref_buf_free(&b);
+}
+
+static int has_date(const ref_hit *hit)
+{
+    return hit->record->date && hit->record->date[0];
+}
+
+ref_status ref_export_hits(ref_export *ex, const ref_hit *hits, size_t n, int undated_last,
+                           ref_export_group_fn group, void *ctx)
+{
+    char label[128];
+    ref_status st = ex ? ex->st : REF_EINVAL;
+    /* Pass 0 writes the dated hits (all hits unless UNDATED_LAST), pass 1
+     * the undated ones under their own heading. */
+    for (int pass = 0; pass < (undated_last ? 2 : 1); pass++) {
+        int headed = 0;
+        for (size_t i = 0; st == REF_OK && i < n; i++) {
+            if (undated_last && has_date(&hits[i]) == pass)
+                continue;
+            const char *name = NULL;
+            if (pass == 1)
+                name = headed++ ? NULL : _("Uden dato");
+            else if (group)
+                name = group(ctx, &hits[i], label, sizeof label);
+            if (name)
+                st = ref_export_begin_group(ex, name);
+            if (st == REF_OK)
+                st = ref_export_hit(ex, &hits[i]);
+        }
+    }
+    return st;
+}
+
 static void write_footer(ref_export *ex)
 {
     switch (ex->opts.format) {
@@ -950,10 +1105,9 @@ static void write_footer(ref_export *ex)
     case REF_EXPORT_MD:
         break;
     case REF_EXPORT_HTML:
-        ref_buf_printf(&ex->out,
-                       "%s</main>\n<footer><p>%zu fund eksporteret af Referat.</p>"
-                       "</footer>\n</body>\n</html>\n",
-                       ex->in_group ? "</section>\n" : "", ex->nhits);
+        ref_buf_printf(&ex->out, "%s</main>\n<footer><p>", ex->in_group ? "</section>\n" : "");
+        ref_buf_printf(&ex->out, _("%zu fund eksporteret af Referat."), ex->nhits);
+        ref_buf_puts(&ex->out, "</p></footer>\n</body>\n</html>\n");
         break;
     }
 }

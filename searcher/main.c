@@ -3,12 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "referat/analysis.h"
 #include "referat/buf.h"
 #include "referat/explain.h"
 #include "referat/export.h"
+#include "referat/i18n.h"
 #include "referat/lexicon.h"
 #include "referat/present.h"
 #include "referat/search.h"
@@ -434,26 +436,48 @@ static void year_label(const cli *c, const ref_search_result *r, const char *yea
         snprintf(out, size, "Uden dato");
 }
 
-/* Write R with export.h: to --output or stdout. */
-static int run_export(const cli *c, const char *query, const ref_search_result *r)
+typedef struct timeline_groups {
+    const cli *c;
+    const ref_search_result *r;
+    char year[5];
+} timeline_groups;
+
+/* ref_export_group_fn: a timeline's year headings. */
+static const char *timeline_group(void *ctx, const ref_hit *hit, char *label, size_t size)
 {
+    timeline_groups *g = ctx;
+    if (!year_changed(hit, g->year))
+        return NULL;
+    year_label(g->c, g->r, g->year, label, size);
+    return label;
+}
+
+/* Write R with export.h: to --output or stdout. */
+static int run_export(const cli *c, const char *query, const ref_search_result *r,
+                      const char *source_root)
+{
+    ref_buf filters = REF_BUF_INIT;
+    ref_export_describe_filters(&filters, &c->search);
     ref_export_opts eo = {.format = c->export_format,
                           .query = query,
                           .count = r->total,
-                          .full = c->full || (c->timeline && !c->snippet),
-                          .csv_sep = c->csv_sep};
+                          .count_known = 1,
+                          /* A decisions search is about the decisions:
+                           * every format carries them whole. */
+                          .full =
+                              c->full || c->search.decisions_only || (c->timeline && !c->snippet),
+                          .csv_sep = c->csv_sep,
+                          .filters = ref_buf_cstr(&filters),
+                          .exported_at = (long long)time(NULL),
+                          .source_root = source_root};
     ref_export *ex = NULL;
     char *errmsg = NULL;
     ref_status st = ref_export_open(&eo, c->output, &ex, &errmsg);
-    char year[5] = "", label[96];
-    for (size_t i = 0; st == REF_OK && i < r->nhits; i++) {
-        if (c->timeline && year_changed(&r->hits[i], year)) {
-            year_label(c, r, year, label, sizeof label);
-            st = ref_export_begin_group(ex, label);
-        }
-        if (st == REF_OK)
-            st = ref_export_hit(ex, &r->hits[i]);
-    }
+    timeline_groups g = {.c = c, .r = r};
+    if (st == REF_OK)
+        st = ref_export_hits(ex, r->hits, r->nhits, c->search.sort != REF_SORT_RELEVANCE,
+                             c->timeline ? timeline_group : NULL, &g);
+    ref_buf_free(&filters);
     if (st == REF_OK)
         st = ref_export_close(ex, &errmsg);
     else
@@ -464,8 +488,26 @@ static int run_export(const cli *c, const char *query, const ref_search_result *
         return EXIT_DB;
     }
     if (c->output)
-        fprintf(stderr, "referat-search: %zu hits written to %s\n", r->nhits, c->output);
+        fprintf(stderr, "%zu %s skrevet til %s\n", r->nhits, r->nhits == 1 ? "punkt" : "punkter",
+                c->output);
     return r->nhits ? EXIT_FOUND : EXIT_NOTHING;
+}
+
+/* Move the hits without a date after the dated ones, keeping both in
+ * order: a list in date order ends with them, under "Uden dato" (as
+ * export.h's ref_export_hits does for files). */
+static void undated_last(ref_search_result *r)
+{
+    ref_hit *sorted = malloc(r->nhits * sizeof *sorted);
+    if (!sorted)
+        return; /* the order stays as the index gave it */
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < r->nhits; i++)
+            if ((r->hits[i].record->date[0] != '\0') == (pass == 0))
+                sorted[n++] = r->hits[i];
+    memcpy(r->hits, sorted, n * sizeof *sorted);
+    free(sorted);
 }
 
 /* With --allow-partial, say which shards the answer lacks: in JSON one
@@ -530,9 +572,13 @@ static int run(const cli *c, const char *query, int show_facets)
         ref_searcher_close(s);
         return st == REF_EQUERY ? EXIT_USAGE : EXIT_DB;
     }
+    char *root = NULL;
+    if (c->exporting && ref_searcher_source_root(s, &root) != REF_OK)
+        root = NULL; /* sources as stored */
     if (c->exporting) {
         report_missing_shards(r, 0);
-        int code = run_export(c, query, r);
+        int code = run_export(c, query, r, root);
+        free(root);
         ref_search_result_free(r);
         ref_searcher_close(s);
         return code;
@@ -542,7 +588,7 @@ static int run(const cli *c, const char *query, int show_facets)
         cli jc = *c;
         jc.export_format = REF_EXPORT_JSONL;
         jc.output = NULL;
-        int code = run_export(&jc, query, r);
+        int code = run_export(&jc, query, r, NULL);
         if (code != EXIT_DB && show_facets) {
             ref_buf f = REF_BUF_INIT;
             ref_present_json_facets(&f, r);
@@ -554,6 +600,8 @@ static int run(const cli *c, const char *query, int show_facets)
         ref_searcher_close(s);
         return fflush(stdout) != 0 ? EXIT_DB : code;
     }
+    if (c->search.sort != REF_SORT_RELEVANCE)
+        undated_last(r);
     ref_present_opts po = {.color = c->color, .show_source = 1};
     ref_buf out = REF_BUF_INIT;
     if (r->corrected)
@@ -568,7 +616,7 @@ static int run(const cli *c, const char *query, int show_facets)
     else if (!c->json && r->nhits == 0)
         fprintf(stderr, "Ingen punkter fundet for: %s\n", query);
     if (!c->json && r->nhits)
-        printf("%u punkter fundet%s%s\n\n", r->total,
+        printf("%u %s fundet%s%s\n\n", r->total, r->total == 1 ? "punkt" : "punkter",
                c->search.decisions_only ? " (beslutninger)" : "",
                c->timeline ? ", i datoorden" : "");
     if (r->undated_left_out) /* JSON keeps stdout for hits: the note goes to stderr */
@@ -675,6 +723,9 @@ static int cli_main(cli *cp, int argc, char **argv)
         if (!c.limit_given)
             c.search.limit = 0;
     }
+    /* An export is the whole search unless --limit says otherwise. */
+    if (c.exporting && !c.limit_given)
+        c.search.limit = 0;
     int show_facets = c.search.facets;
     if (c.timeline)
         c.search.facets = 1;
@@ -701,6 +752,9 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--serve") == 0)
             return ref_serve_main(argc, argv);
+    /* The command line follows LANG (i18n.h); the web pages are Danish
+     * whatever the server's environment, so the server does not ask. */
+    ref_i18n_init(argv[0]);
     cli c = {.db_path = getenv("REFERAT_DB"),
              .synonyms = getenv("REFERAT_SYNONYMS"),
              .search = {.limit = 10},

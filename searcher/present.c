@@ -213,7 +213,11 @@ void ref_present_text_hit(ref_buf *out, const ref_hit *hit, const ref_present_op
     if (r->journal[0])
         ref_buf_printf(out, ", sagsnr. %s", r->journal);
     text_outcome(out, r, ", udfald: ");
-    ref_buf_printf(out, " (score %.2f)%s\n", hit->score, reset);
+    /* A search of filters alone (udvalg:chefforum) ranks nothing: no
+     * score to show. */
+    if (hit->score > 0)
+        ref_buf_printf(out, " (score %.2f)", hit->score);
+    ref_buf_printf(out, "%s\n", reset);
     if (hit->section >= 0)
         text_snippet_line(out, hit, opts, "   ");
     if (opts->show_source)

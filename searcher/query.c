@@ -25,6 +25,9 @@ struct ref_query {
     ref_buf words;
     /* Wildcard prefixes (folded), NUL-separated. */
     ref_buf prefixes;
+    /* Names the udvalg and kommune filters ask for, as typed, for
+     * ref_query_each_filter_name: field name, NUL, name, NUL. */
+    ref_buf names;
     /* The phrases of compound parts that stand for a query compound
      * (compile_single), for the snippet: per phrase its stems, each
      * NUL-terminated, and one more NUL. */
@@ -58,6 +61,7 @@ typedef struct parser {
     const ref_query_opts *opts;
     ref_status status;
     char *errmsg;
+    const ref_field *in_field; /* opts->in_field's field, or NULL */
     int depth;
     int negated; /* inside an odd number of negations: nothing to highlight */
 } parser;
@@ -105,6 +109,31 @@ int ref_query_is_operator(const char *word, size_t len)
     return operator_kind(word, len) != LEX_WORD;
 }
 
+/* "foo:bar": a word of letters before the colon and a word after it
+ * reads as a field the user meant, while "kl.:", "9:00" and "http://"
+ * stay text. */
+static int looks_like_field(const char *name, const char *colon, char after)
+{
+    for (const char *c = name; c < colon; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (unsigned char)*c >= 0x80))
+            return 0;
+    return (after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') ||
+           (after >= '0' && after <= '9') || after == '"' || (unsigned char)after >= 0x80;
+}
+
+/* An unknown field is a usage error that names the fields there are. */
+static void unknown_field(parser *p, const char *name, size_t len)
+{
+    ref_buf list = REF_BUF_INIT;
+    for (size_t i = 0; i < REF_FIELD_COUNT; i++) {
+        if (ref_fields[i].id == REF_FIELD_TEKST || ref_fields[i].id == REF_FIELD_ANDET)
+            continue; /* not in the documented language */
+        ref_buf_printf(&list, "%s%s:", list.len ? ", " : "", ref_fields[i].name);
+    }
+    fail(p, "ukendt felt '%.*s:': felterne er %s", (int)len, name, ref_buf_cstr(&list));
+    ref_buf_free(&list);
+}
+
 /* Read the next lexeme into p->cur. */
 static void next(parser *p)
 {
@@ -136,18 +165,29 @@ static void next(parser *p)
     const char *w = p->s;
     while (w < p->end && !is_word_end(*w) && *w != ':')
         w++;
-    if (w < p->end && *w == ':' && w > p->s && w + 1 < p->end && !is_space(w[1])) {
+    if (w < p->end && *w == ':' && w > p->s) {
         const ref_field *f = ref_field_by_name(p->s, (size_t)(w - p->s));
-        if (f) {
+        int has_value = w + 1 < p->end && !is_space(w[1]) && w[1] != ')';
+        if (f && has_value) {
             l->field = f;
             p->s = w + 1;
+        } else if (f) {
+            fail(p, "%.*s: mangler en værdi, fx %.*s:budget", (int)(w - p->s), p->s,
+                 (int)(w - p->s), p->s);
+            l->kind = LEX_END;
+            return;
+        } else if (has_value && looks_like_field(p->s, w, w[1])) {
+            unknown_field(p, p->s, (size_t)(w - p->s));
+            l->kind = LEX_END;
+            return;
         }
     }
     if (p->s < p->end && *p->s == '"') {
         const char *start = ++p->s;
         const char *close = memchr(start, '"', (size_t)(p->end - start));
         if (!close) {
-            fail(p, "missing closing quote (\") after: %.*s", (int)(p->end - start), start);
+            fail(p, "mangler et afsluttende anførselstegn (\") efter: %.*s", (int)(p->end - start),
+                 start);
             l->kind = LEX_END;
             return;
         }
@@ -479,9 +519,16 @@ static int compile_date(parser *p, const lexeme *l)
     int ok_lo = alen == 0 || parse_date(a, alen, 0, lo);
     int ok_hi = blen == 0 || parse_date(b, blen, 1, hi);
     if (!ok_lo || !ok_hi || (alen == 0 && blen == 0)) {
-        fail(p, "%s:%.*s is not a date: write a year (2017), a date (2017-09-07) or a range "
-                "(2016-01-01..2018-12-31)",
+        fail(p,
+             "%s:%.*s er ikke en dato: skriv et år (2017), en dato (2017-09-07) eller et "
+             "interval (2016-01-01..2018-12-31)",
              l->field->name, (int)l->len, l->text);
+        return -1;
+    }
+    if (alen && blen && strcmp(lo, hi) > 0) {
+        /* The same rule as --from after --to: an error, not zero hits. */
+        fail(p, "%s:%.*s: den første dato ligger efter den sidste; skriv %s:%.*s..%.*s",
+             l->field->name, (int)l->len, l->text, l->field->name, (int)blen, b, (int)alen, a);
         return -1;
     }
     return ref_xquery_value_range(p->q->xq, REF_SLOT_DATE, alen ? lo : NULL, blen ? hi : NULL);
@@ -533,6 +580,7 @@ static int journal_node(parser *p, const char *j, size_t len)
     ref_buf_free(&term);
     return node;
 }
+static int name_node(parser *p, ref_field_id field, const char *name);
 
 static int compile_boolean(parser *p, const lexeme *l)
 {
@@ -542,6 +590,16 @@ static int compile_boolean(parser *p, const lexeme *l)
         return outcome_node(p, l->text, l->len);
     if (l->field->id == REF_FIELD_SAGSNR)
         return journal_node(p, l->text, l->len);
+    if (l->field->id == REF_FIELD_UDVALG || l->field->id == REF_FIELD_KOMMUNE) {
+        /* udvalg:chef* and kommune:koebenhavn behave as --body and
+         * --municipality do: one code path for both (name_node). */
+        char *name = strndup(l->text, l->len);
+        int node = name ? name_node(p, l->field->id, name) : -1;
+        if (!name)
+            p->status = REF_ENOMEM;
+        free(name);
+        return node;
+    }
     ref_buf term = REF_BUF_INIT;
     ref_buf_puts(&term, l->field->prefix);
     ref_casefold(l->text, l->len, &term);
@@ -572,6 +630,20 @@ static int replace_all(const char *in, const char *from, const char *to, ref_buf
         }
     }
     return n;
+}
+
+/* IN spelt with æ ø å for ae oe aa (users without a Danish keyboard) into
+ * OUT, TMP a scratch buffer; 0 when IN has none of them. */
+static int danish_letters(const char *in, ref_buf *out, ref_buf *tmp)
+{
+    int changed = replace_all(in, "ae", "æ", out);
+    ref_buf_reset(tmp);
+    ref_buf_append(tmp, ref_buf_cstr(out), out->len);
+    changed += replace_all(ref_buf_cstr(tmp), "oe", "ø", out);
+    ref_buf_reset(tmp);
+    ref_buf_append(tmp, ref_buf_cstr(out), out->len);
+    changed += replace_all(ref_buf_cstr(tmp), "aa", "å", out);
+    return changed;
 }
 
 typedef struct alt_ctx {
@@ -605,13 +677,7 @@ static int add_alternatives(parser *p, const char *prefix, const lexeme *l, int 
     ref_casefold(l->text, l->len, &folded);
     if (ref_buf_status(&folded) == REF_OK) {
         const char *f = ref_buf_cstr(&folded);
-        int changed = replace_all(f, "ae", "æ", &var);
-        ref_buf_append(&tmp, ref_buf_cstr(&var), var.len);
-        changed += replace_all(ref_buf_cstr(&tmp), "oe", "ø", &var);
-        ref_buf_reset(&tmp);
-        ref_buf_append(&tmp, ref_buf_cstr(&var), var.len);
-        changed += replace_all(ref_buf_cstr(&tmp), "aa", "å", &var);
-        if (changed)
+        if (danish_letters(f, &var, &tmp))
             add_alt_text(&a, ref_buf_cstr(&var));
         if (replace_all(f, "å", "aa", &var))
             add_alt_text(&a, ref_buf_cstr(&var));
@@ -643,6 +709,8 @@ static int compile_lexeme(parser *p, const lexeme *l, int highlight)
     const char *prefix = l->field ? l->field->prefix : "";
     if (!l->field && p->opts->decisions_only)
         prefix = ref_field_of(REF_FIELD_BESLUTNING)->prefix;
+    else if (!l->field && p->in_field)
+        prefix = p->in_field->prefix;
     if (l->kind == LEX_WORD && l->len > 1 && l->text[l->len - 1] == '*')
         return compile_wildcard(p, prefix, l->text, l->len - 1);
     int node = compile_text(p, prefix, l->text, l->len, highlight);
@@ -665,7 +733,7 @@ static int parse_primary(parser *p)
 {
     if (p->cur.kind == LEX_LPAREN) {
         if (++p->depth > MAX_DEPTH) {
-            fail(p, "too many nested parentheses (at most %d)", MAX_DEPTH);
+            fail(p, "for mange parenteser inden i hinanden (nested; højst %d)", MAX_DEPTH);
             return -1;
         }
         next(p);
@@ -673,7 +741,7 @@ static int parse_primary(parser *p)
         if (p->status != REF_OK)
             return -1;
         if (p->cur.kind != LEX_RPAREN) {
-            fail(p, "missing closing parenthesis ')'");
+            fail(p, "mangler en afsluttende parentes ')'");
             return -1;
         }
         p->depth--;
@@ -686,11 +754,11 @@ static int parse_primary(parser *p)
         return compile_lexeme(p, &l, !p->negated);
     }
     if (p->cur.kind == LEX_RPAREN)
-        fail(p, "unexpected ')' without a matching '('");
+        fail(p, "en ')' uden en '(' før den");
     else if (p->cur.kind == LEX_END)
-        fail(p, "the query ends where a word was expected");
+        fail(p, "søgningen slutter, hvor der skulle stå et ord");
     else
-        fail(p, "an operator (OR, AND, NOT) where a word was expected");
+        fail(p, "en operator (OR, AND, NOT), hvor der skulle stå et ord");
     return -1;
 }
 
@@ -785,28 +853,51 @@ static int parse_or(parser *p)
     return n == 1 ? alts[0] : ref_xquery_op(p->q->xq, REF_XOP_OR, alts, n, 0);
 }
 
+/* The node for one folded name TERM (prefix included): the term, or
+ * every term starting with it when PREFIX. */
+static int name_term_node(parser *p, const char *term, int prefix)
+{
+    return prefix ? ref_xquery_wildcard(p->q->xq, term, 0) : ref_xquery_term(p->q->xq, term, 1);
+}
+
 /* One filter on the boolean FIELD ("udvalg", "kommune"): the folded name,
- * or every value starting with it when written with a trailing '*'. */
+ * or every value starting with it when written with a trailing '*'; as
+ * in free text, ae/oe/aa also find æ/ø/å ("byraadet" finds Byrådet) and
+ * å finds the old spelling aa. */
 static int name_node(parser *p, ref_field_id field, const char *name)
 {
     size_t n = strlen(name);
     int prefix = n > 0 && name[n - 1] == '*';
-    ref_buf term = REF_BUF_INIT;
+    ref_buf term = REF_BUF_INIT, var = REF_BUF_INIT, tmp = REF_BUF_INIT;
     ref_buf_puts(&term, ref_field_of(field)->prefix);
     size_t at = term.len;
     ref_casefold(name, n - (size_t)prefix, &term);
-    int node = -1;
-    if (ref_buf_status(&term) != REF_OK)
+    int nodes[3], nn = 0;
+    if (ref_buf_status(&term) != REF_OK) {
         p->status = REF_ENOMEM;
-    else if (term.len == at)
-        fail(p, "an empty %s name: give a name, e.g. %s", ref_field_of(field)->name,
+    } else if (term.len == at) {
+        fail(p, "et tomt navn i %s: skriv et navn, fx %s", ref_field_of(field)->name,
              field == REF_FIELD_UDVALG ? "chefforum" : "albertslund*");
-    else if (prefix)
-        node = ref_xquery_wildcard(p->q->xq, term.data, 0);
-    else
-        node = ref_xquery_term(p->q->xq, term.data, 1);
+    } else {
+        const char *t = ref_buf_cstr(&term);
+        nodes[nn++] = name_term_node(p, t, prefix);
+        ref_buf_puts(&p->q->names, ref_field_of(field)->name);
+        ref_buf_putc(&p->q->names, '\0');
+        ref_buf_puts(&p->q->names, name);
+        ref_buf_putc(&p->q->names, '\0');
+        if (danish_letters(t, &var, &tmp))
+            nodes[nn++] = name_term_node(p, ref_buf_cstr(&var), prefix);
+        if (replace_all(t, "å", "aa", &var))
+            nodes[nn++] = name_term_node(p, ref_buf_cstr(&var), prefix);
+    }
+    if (ref_buf_status(&var) != REF_OK || ref_buf_status(&tmp) != REF_OK)
+        p->status = REF_ENOMEM;
     ref_buf_free(&term);
-    return node;
+    ref_buf_free(&var);
+    ref_buf_free(&tmp);
+    if (p->status != REF_OK || nn == 0)
+        return -1;
+    return nn == 1 ? nodes[0] : ref_xquery_op(p->q->xq, REF_XOP_OR, nodes, (size_t)nn, 0);
 }
 
 /* Any of the N NAMES of FIELD. */
@@ -834,18 +925,22 @@ static int apply_filters(parser *p, int root)
     if (o->date_from || o->date_to) {
         char lo[9], hi[9];
         if (o->date_from && !parse_date(o->date_from, strlen(o->date_from), 0, lo)) {
-            fail(p, "from-date '%s' is not a date: write a year (2017), a month (2017-09) "
-                    "or a day (2017-09-07)", o->date_from);
+            fail(p,
+                 "fra-datoen '%s' er ikke en dato: skriv et år (2017), en måned (2017-09) "
+                 "eller en dag (2017-09-07)",
+                 o->date_from);
             return -1;
         }
         if (o->date_to && !parse_date(o->date_to, strlen(o->date_to), 1, hi)) {
-            fail(p, "to-date '%s' is not a date: write a year (2017), a month (2017-09) "
-                    "or a day (2017-09-07)", o->date_to);
+            fail(p,
+                 "til-datoen '%s' er ikke en dato: skriv et år (2017), en måned (2017-09) "
+                 "eller en dag (2017-09-07)",
+                 o->date_to);
             return -1;
         }
         if (o->date_from && o->date_to && strcmp(lo, hi) > 0) {
-            fail(p, "the from-date %s is after the to-date %s: nothing can match",
-                 o->date_from, o->date_to);
+            fail(p, "fra-datoen %s ligger efter til-datoen %s: intet kan passe", o->date_from,
+                 o->date_to);
             return -1;
         }
         filters[n++] = ref_xquery_value_range(p->q->xq, REF_SLOT_DATE, o->date_from ? lo : NULL,
@@ -892,16 +987,22 @@ ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_o
     }
     parser p = {.s = text, .end = text + strlen(text), .an = an, .q = q,
                 .opts = opts ? opts : &no_opts, .status = REF_OK};
-    next(&p);
+    if (p.opts->in_field && *p.opts->in_field) {
+        p.in_field = ref_field_by_name(p.opts->in_field, strlen(p.opts->in_field));
+        if (!p.in_field || p.in_field->type != REF_FIELD_TEXT)
+            fail(&p, "'%s' er ikke en del af et punkt, der kan søges i", p.opts->in_field);
+    }
+    if (p.status == REF_OK)
+        next(&p);
     int root = -2;
     if (p.status == REF_OK && p.cur.kind == LEX_END)
-        fail(&p, "the query is empty: give one or more words to search for");
+        fail(&p, "søgningen er tom: skriv et eller flere ord at søge efter");
     if (p.status == REF_OK)
         root = parse_or(&p);
     if (p.status == REF_OK && p.cur.kind != LEX_END)
-        fail(&p, "unexpected ')' without a matching '('");
+        fail(&p, "en ')' uden en '(' før den");
     if (p.status == REF_OK && root == -2)
-        fail(&p, "the query has no searchable words");
+        fail(&p, "søgningen har ingen ord, der kan søges på");
     if (p.status == REF_OK)
         root = apply_filters(&p, root);
     if (p.status == REF_OK && p.opts->decisions_only) {
@@ -912,7 +1013,7 @@ ref_status ref_query_parse(ref_analyzer *an, const char *text, const ref_query_o
     }
     if (p.status == REF_OK && root < 0) {
         /* A node constructor failed inside the wrapper. */
-        fail(&p, "the query could not be built");
+        fail(&p, "søgningen kunne ikke bygges");
         p.status = REF_EINTERNAL;
     }
     if (p.status == REF_OK && (ref_buf_status(&q->stems) != REF_OK ||
@@ -942,11 +1043,23 @@ void ref_query_free(ref_query *q)
     ref_buf_free(&q->stems);
     ref_buf_free(&q->words);
     ref_buf_free(&q->prefixes);
+    ref_buf_free(&q->names);
     ref_buf_free(&q->part_phrases);
     free(q);
 }
 
 ref_xquery *ref_query_xquery(ref_query *q) { return q->xq; }
+
+void ref_query_each_filter_name(const ref_query *q, ref_query_name_fn fn, void *ctx)
+{
+    const char *s = q->names.data, *end = s + q->names.len;
+    while (s && s < end) {
+        const char *field = s;
+        const char *name = field + strlen(field) + 1;
+        fn(ctx, field, name);
+        s = name + strlen(name) + 1;
+    }
+}
 
 int ref_query_root(const ref_query *q) { return q->root; }
 

@@ -8,6 +8,7 @@
 #include "referat/fields.h"
 #include "referat/outcome.h"
 #include "referat/query.h"
+#include "referat/utf8.h"
 #include "referat/xdb.h"
 
 struct ref_searcher {
@@ -155,6 +156,10 @@ static ref_status pick_snippet(ref_searcher *s, const ref_query *q, const ref_se
     for (size_t i = 0; i < rec->nsections; i++) {
         const ref_record_section *sec = &rec->sections[i];
         if (opts->decisions_only && sec->kind != REF_SECTION_BESLUTNING)
+            continue;
+        /* Words searched in one part only: the snippet is from that part. */
+        if (opts->in_field && strcmp(opts->in_field, "titel") != 0 &&
+            strcmp(ref_field_for_section(sec->kind)->name, opts->in_field) != 0)
             continue;
         if (!sec->text[0])
             continue;
@@ -556,6 +561,8 @@ static ref_status collect_facets(ref_search_result *r, const ref_xresults *xr)
     return REF_OK;
 }
 
+static char *unknown_filter_name(ref_searcher *s, const ref_query *q);
+
 static ref_status run_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
                                ref_search_result **out, char **errmsg)
 {
@@ -576,7 +583,8 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
                             .nmunicipalities = opts->nmunicipalities,
                             .outcomes = opts->outcomes,
                             .noutcomes = opts->noutcomes,
-                            .journal = opts->journal};
+                            .journal = opts->journal,
+                            .in_field = opts->in_field};
     ref_query *q = NULL;
     ref_status st = ref_query_parse(s->analyzer, query, &qopts, &q, errmsg);
     if (st != REF_OK)
@@ -640,7 +648,19 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
         }
     }
     ref_xresults_free(xr);
+    /* No hits, and a filter (udvalg:, kommune:, --body, --municipality)
+     * names nothing in the index: say that, and the nearest name, rather
+     * than "nothing found" for the words. */
+    char *unknown = st == REF_OK && r->total == 0 ? unknown_filter_name(s, q) : NULL;
     ref_query_free(q);
+    if (unknown) {
+        ref_search_result_free(r);
+        if (errmsg)
+            *errmsg = unknown;
+        else
+            free(unknown);
+        return REF_EQUERY;
+    }
     if (st != REF_OK) {
         if (errmsg)
             *errmsg = dup_msg(ref_status_str(st), "while reading the stored punkter");
@@ -682,12 +702,148 @@ static void count_undated_left_out(ref_searcher *s, const char *query,
                           .bodies = opts->bodies,
                           .nbodies = opts->nbodies,
                           .municipalities = opts->municipalities,
-                          .nmunicipalities = opts->nmunicipalities};
+                          .nmunicipalities = opts->nmunicipalities,
+                          .outcomes = opts->outcomes,
+                          .noutcomes = opts->noutcomes,
+                          .journal = opts->journal,
+                          .in_field = opts->in_field};
     ref_query_opts dated = all;
     dated.date_from = "0000";
     dated.date_to = "9999";
     uint32_t a = count_matches(s, query, &all), d = count_matches(s, query, &dated);
     r->undated_left_out = a > d ? a - d : 0;
+}
+
+/* --- filter names that match nothing --------------------------------------- */
+
+/* NAME folded, with æ ø å written ae oe aa: the form in which "byraadet"
+ * and "Byrådet" are the same name. */
+static void ascii_name(const char *name, size_t len, ref_buf *out)
+{
+    ref_buf folded = REF_BUF_INIT;
+    ref_casefold(name, len, &folded);
+    ref_buf_reset(out);
+    for (const char *c = ref_buf_cstr(&folded); *c; c++) {
+        if ((unsigned char)c[0] == 0xC3 &&
+            ((unsigned char)c[1] == 0xA5 || (unsigned char)c[1] == 0xA6 ||
+             (unsigned char)c[1] == 0xB8)) {
+            ref_buf_puts(out, (unsigned char)c[1] == 0xA5   ? "aa"
+                              : (unsigned char)c[1] == 0xA6 ? "ae"
+                                                            : "oe");
+            c++;
+        } else {
+            ref_buf_putc(out, *c);
+        }
+    }
+    ref_buf_free(&folded);
+}
+
+/* Edit distance of A and B (bytes), at most LIMIT + 1. */
+static size_t edit_distance(const char *a, const char *b, size_t limit)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    if ((na > nb ? na - nb : nb - na) > limit || nb > 255)
+        return limit + 1;
+    size_t row[256];
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+typedef struct name_check {
+    const char *prefix; /* the field's term prefix */
+    const char *want;   /* ascii_name of the name asked for, '*' dropped */
+    int wildcard;
+    int found;
+    ref_buf term_ascii;
+    char *nearest; /* the indexed name closest to WANT */
+    size_t nearest_distance;
+} name_check;
+
+static int check_name_term(void *ctx, const char *term, uint32_t freq)
+{
+    (void)freq;
+    name_check *c = ctx;
+    const char *value = term + strlen(c->prefix);
+    ascii_name(value, strlen(value), &c->term_ascii);
+    const char *t = ref_buf_cstr(&c->term_ascii);
+    if (c->wildcard ? strncmp(t, c->want, strlen(c->want)) == 0 : strcmp(t, c->want) == 0) {
+        c->found = 1;
+        return 1;
+    }
+    size_t d = edit_distance(c->want, t, c->nearest_distance);
+    if (!c->nearest || d < c->nearest_distance) {
+        char *copy = strdup(value);
+        if (copy) {
+            free(c->nearest);
+            c->nearest = copy;
+            c->nearest_distance = d;
+        }
+    }
+    return 0;
+}
+
+/* When NAME of FIELD (what --body or --municipality gave) matches no
+ * indexed name, a message for the user that says so and names the
+ * nearest; else NULL. */
+static char *unknown_name(ref_searcher *s, ref_field_id field, const char *name)
+{
+    size_t n = strlen(name);
+    name_check c = {.prefix = ref_field_of(field)->prefix,
+                    .wildcard = n && name[n - 1] == '*',
+                    .nearest_distance = (size_t)-1};
+    ref_buf want = REF_BUF_INIT;
+    ascii_name(name, n - (size_t)c.wildcard, &want);
+    c.want = ref_buf_cstr(&want);
+    char *msg = NULL;
+    if (ref_xdb_term_walk(s->db, c.prefix, check_name_term, &c) == REF_OK && !c.found) {
+        ref_buf m = REF_BUF_INIT;
+        ref_buf_printf(&m, "%s »%s« findes ikke i indekset",
+                       field == REF_FIELD_UDVALG ? "udvalget" : "kommunen", name);
+        if (c.nearest)
+            ref_buf_printf(&m, "; mente du »%s«?", c.nearest);
+        msg = ref_buf_detach(&m);
+    }
+    free(c.nearest);
+    ref_buf_free(&c.term_ascii);
+    ref_buf_free(&want);
+    return msg;
+}
+
+typedef struct filter_names {
+    ref_searcher *s;
+    char *msg; /* the first name that matches nothing, as a message */
+} filter_names;
+
+static void check_filter_name(void *ctx, const char *field, const char *name)
+{
+    filter_names *f = ctx;
+    if (!f->msg)
+        f->msg = unknown_name(
+            f->s, strcmp(field, "udvalg") == 0 ? REF_FIELD_UDVALG : REF_FIELD_KOMMUNE, name);
+}
+
+/* The first udvalg or kommune name of Q that matches nothing, as a
+ * message; NULL when every name is in the index. */
+static char *unknown_filter_name(ref_searcher *s, const ref_query *q)
+{
+    filter_names f = {s, NULL};
+    ref_query_each_filter_name(q, check_filter_name, &f);
+    return f.msg;
 }
 
 /* --- when the query finds nothing ------------------------------------------ */
@@ -876,7 +1032,8 @@ static ref_search_result *partial_matches(ref_searcher *s, const char *query,
 
 static int has_filters(const ref_search_opts *o)
 {
-    return o->date_from || o->date_to || o->nbodies || o->nmunicipalities || o->decisions_only;
+    return o->date_from || o->date_to || o->nbodies || o->nmunicipalities || o->decisions_only ||
+           o->in_field;
 }
 
 ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
@@ -961,6 +1118,55 @@ ref_status ref_searcher_mark(ref_searcher *s, const char *query, const char *con
         st = ref_snippet_make(s->analyzer, q, texts[i], len, len + 1, &out[i]);
     }
     ref_query_free(q);
+    return st;
+}
+
+typedef struct root_walk {
+    char *root; /* the common folder so far, NULL before the first file */
+    int failed;
+} root_walk;
+
+/* Shorten W->root to the folder it shares with the path in an index file
+ * entry's VALUE ("SIZE MTIME NPUNKTER [#HASH] PATH"; the path is absolute,
+ * so it starts at the first " /"). */
+static int narrow_root(void *ctx, const char *key, const char *value)
+{
+    (void)key;
+    root_walk *w = ctx;
+    const char *path = strstr(value, " /");
+    if (!path)
+        return 0; /* a forgotten file's empty entry */
+    path++;
+    if (!w->root) {
+        const char *slash = strrchr(path, '/');
+        w->root = strndup(path, (size_t)(slash - path));
+        w->failed = !w->root;
+        return w->failed;
+    }
+    size_t n = 0;
+    while (w->root[n] && w->root[n] == path[n])
+        n++;
+    /* Keep whole folder names: "/a/bc" and "/a/bd" share "/a". */
+    if (w->root[n] || path[n] != '/')
+        while (n > 0 && w->root[n] != '/')
+            n--;
+    w->root[n] = '\0';
+    return 0;
+}
+
+ref_status ref_searcher_source_root(ref_searcher *s, char **out)
+{
+    root_walk w = {0};
+    ref_status st = ref_xdb_metadata_walk(s->db, "src:", narrow_root, &w);
+    if (st == REF_OK && w.failed)
+        st = REF_ENOMEM;
+    if (st == REF_OK && !w.root && !(w.root = strdup("")))
+        st = REF_ENOMEM;
+    if (st != REF_OK) {
+        free(w.root);
+        w.root = NULL;
+    }
+    *out = w.root;
     return st;
 }
 

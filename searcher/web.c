@@ -29,6 +29,10 @@ struct ref_web {
     uint32_t bodies_doccount;
     time_t bodies_at;
     int has_bodies;
+    /* The folder of the indexed files (ref_searcher_source_root), kept
+     * while the index's size stays the same. */
+    char *root;
+    uint32_t root_doccount;
     unsigned long exports; /* exports written, for unique file names */
 };
 
@@ -69,6 +73,7 @@ void ref_web_free(ref_web *w)
     if (!w)
         return;
     ref_searcher_close(w->searcher);
+    free(w->root);
     ref_facet_clear(&w->bodies);
     free(w);
 }
@@ -113,6 +118,7 @@ static void search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit
     so->offset = offset;
     so->limit = limit;
     so->sort = p->sort;
+    so->in_field = p->in_field && *p->in_field ? p->in_field : NULL;
     so->date_from = p->from && *p->from ? p->from : NULL;
     so->date_to = p->to && *p->to ? p->to : NULL;
     so->bodies = (const char *const *)p->bodies;
@@ -128,8 +134,30 @@ static void search_opts(const ref_web_params *p, uint32_t offset, uint32_t limit
     so->journal = p->journal && *p->journal ? p->journal : NULL;
 }
 
-/* Run the search of P (facets when FACETS); hits' sources are cut to
- * their file names. On failure *ERRMSG holds a malloc'd message and the
+/* PATH as the web shows it: relative to the indexed folder, never where
+ * the server keeps it (the file name alone when there is no common
+ * folder). The record owns the path, so pointing into it is safe. */
+static const char *web_source(ref_web *w, const char *path)
+{
+    uint32_t count = 0;
+    if (ref_searcher_doccount(w->searcher, &count) != REF_OK)
+        count = 0;
+    if (!w->root || count != w->root_doccount) {
+        char *fresh = NULL;
+        if (ref_searcher_source_root(w->searcher, &fresh) == REF_OK) {
+            free(w->root);
+            w->root = fresh;
+            w->root_doccount = count;
+        }
+    }
+    size_t n = w->root ? strlen(w->root) : 0;
+    if (n && strncmp(path, w->root, n) == 0 && path[n] == '/')
+        return path + n + 1;
+    return ref_web_basename(path);
+}
+
+/* Run the search of P (facets when FACETS); hits' sources are made
+ * relative (web_source). On failure *ERRMSG holds a malloc'd message and the
  * return says whether the query (REF_EQUERY) or the database failed. */
 static ref_status web_search(ref_web *w, const ref_web_params *p, uint32_t offset, uint32_t limit,
                              int facets, ref_search_result **out, char **errmsg)
@@ -140,11 +168,9 @@ static ref_status web_search(ref_web *w, const ref_web_params *p, uint32_t offse
     ref_status st = ref_searcher_search(w->searcher, p->q ? p->q : "", &so, out, errmsg);
     if (st != REF_OK)
         return st;
-    /* The web sees file names, never where the server keeps them. The
-     * record owns the path, so pointing into it is safe. */
     for (size_t i = 0; i < (*out)->nhits; i++) {
         ref_record *rec = (*out)->hits[i].record;
-        rec->source = ref_web_basename(rec->source);
+        rec->source = web_source(w, rec->source);
     }
     return REF_OK;
 }
@@ -311,8 +337,27 @@ static void api_analyze(ref_web *w, const ref_web_params *p, ref_web_response *o
  * answer with the file itself: export.h owns the formats, the server only
  * sends bytes. The file is unlinked once open, so nothing is left behind
  * whatever happens to the connection. */
-static void export_search(ref_web *w, const ref_web_params *p, ref_export_format format,
-                          ref_web_response *out)
+/* The web's export formats: the path, the format, its CSV separator. */
+typedef struct web_export {
+    const char *path;
+    ref_export_format format;
+    char csv_sep; /* 0: the format's own */
+    const char *content_type;
+    const char *file_ext;
+} web_export;
+
+/* CSV with ',' for other programs; with ';' and decimal commas for a
+ * Danish Excel (the BOM makes both read as UTF-8). */
+static const web_export web_exports[] = {
+    {"/eksport.csv", REF_EXPORT_CSV, ',', "text/csv; charset=utf-8", "csv"},
+    {"/eksport-excel.csv", REF_EXPORT_CSV, ';', "text/csv; charset=utf-8", "excel.csv"},
+    {"/eksport.jsonl", REF_EXPORT_JSONL, 0, "application/x-ndjson; charset=utf-8", "jsonl"},
+    {"/eksport.md", REF_EXPORT_MD, 0, "text/markdown; charset=utf-8", "md"},
+    {"/eksport.html", REF_EXPORT_HTML, 0, "text/html; charset=utf-8", "html"},
+};
+
+static void export_search(ref_web *w, const ref_web_params *p, const web_export *we,
+                          const char *host, ref_web_response *out)
 {
     if (!p->q || !*p->q) {
         ref_web_page_error(out, 400, "Intet at eksportere",
@@ -329,16 +374,35 @@ static void export_search(ref_web *w, const ref_web_params *p, ref_export_format
         free(err);
         return;
     }
-    const char *ext = ref_export_format_name(format);
-    ref_buf path = REF_BUF_INIT;
-    ref_buf_printf(&path, "%s/export-%p-%lu.%s", w->config.tmpdir, (void *)w, w->exports++, ext);
-    ref_export_opts eo = {.format = format, .query = p->q, .count = r->total};
+    ref_buf path = REF_BUF_INIT, filters = REF_BUF_INIT, link = REF_BUF_INIT;
+    ref_buf_printf(&path, "%s/export-%p-%lu.%s", w->config.tmpdir, (void *)w, w->exports++,
+                   we->file_ext);
+    ref_search_opts so;
+    search_opts(p, 0, 0, &so);
+    ref_export_describe_filters(&filters, &so);
+    /* Sources link to this server's /kilde/ route, which serves the
+     * original by the punkt's id; the Host the browser used names it. */
+    if (host && *host &&
+        strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+            strlen(host)) /* a host name, port or IPv6 literal: nothing to escape */
+        ref_buf_printf(&link, "http://%s/kilde/", host);
+    ref_export_opts eo = {.format = we->format,
+                          .query = p->q,
+                          .count = r->total,
+                          .count_known = 1,
+                          .full = p->decisions, /* a decisions search exports them */
+                          .csv_sep = we->csv_sep,
+                          .filters = ref_buf_cstr(&filters),
+                          .exported_at = (long long)time(NULL),
+                          .source_link = link.len ? ref_buf_cstr(&link) : NULL};
     ref_export *ex = NULL;
     st = ref_buf_status(&path);
     if (st == REF_OK)
         st = ref_export_open(&eo, path.data, &ex, &err);
-    for (size_t i = 0; st == REF_OK && i < r->nhits; i++)
-        st = ref_export_hit(ex, &r->hits[i]);
+    if (st == REF_OK)
+        st = ref_export_hits(ex, r->hits, r->nhits, p->sort != REF_SORT_RELEVANCE, NULL, NULL);
+    ref_buf_free(&filters);
+    ref_buf_free(&link);
     if (st == REF_OK)
         st = ref_export_close(ex, &err);
     else
@@ -361,10 +425,9 @@ static void export_search(ref_web *w, const ref_web_params *p, ref_export_format
     }
     out->fd = fd;
     out->fd_size = (uint64_t)sb.st_size;
-    out->content_type = format == REF_EXPORT_CSV ? "text/csv; charset=utf-8"
-                                                 : "application/x-ndjson; charset=utf-8";
+    out->content_type = we->content_type;
     snprintf(out->disposition, sizeof out->disposition,
-             "attachment; filename=\"referat-soegning.%s\"", ext);
+             "attachment; filename=\"referat-soegning.%s\"", we->file_ext);
 }
 
 /* --- pages ------------------------------------------------------------------- */
@@ -405,6 +468,7 @@ static void page_punkt(ref_web *w, const char *id, const ref_web_params *p, ref_
                            ref_status_str(st));
         return;
     }
+    rec->source = web_source(w, rec->source);
     /* The title and every section, marked through the searcher's analyser. */
     size_t ntexts = 1 + rec->nsections;
     const char **texts = malloc(ntexts * sizeof *texts);
@@ -435,6 +499,69 @@ static void page_punkt(ref_web *w, const char *id, const ref_web_params *p, ref_
         ref_snippet_clear(&marks[i]);
     free(marks);
     free(texts);
+    ref_record_free(rec);
+}
+
+/* The original file of punkt ID, found by the id alone: the path comes
+ * from the index, never from the request, so nothing outside the indexed
+ * files can be asked for. Served under the data CSP (sandboxed, no
+ * scripts), so an HTML original cannot act on this origin. */
+static void page_source(ref_web *w, const char *id, ref_web_response *out)
+{
+    ref_record *rec = NULL;
+    ref_status st = ref_searcher_get(w->searcher, id, &rec);
+    if (st == REF_ENOENT || st == REF_EINVAL) {
+        ref_web_page_error(out, 404, "Punktet findes ikke",
+                           "Indekset har intet punkt med denne adresse.");
+        return;
+    }
+    if (st != REF_OK) {
+        ref_web_page_error(out, ref_web_status_of(st), "Kilden kunne ikke findes",
+                           ref_status_str(st));
+        return;
+    }
+    static const struct {
+        const char *ext, *type;
+    } types[] = {{".pdf", "application/pdf"},
+                 {".txt", "text/plain; charset=utf-8"},
+                 {".md", "text/plain; charset=utf-8"},
+                 {".markdown", "text/plain; charset=utf-8"},
+                 {".html", "text/html"},
+                 {".htm", "text/html"},
+                 {".gz", "application/gzip"}};
+    const char *type = "application/octet-stream";
+    size_t plen = strlen(rec->source);
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+        size_t n = strlen(types[i].ext);
+        if (plen > n && strcasecmp(rec->source + plen - n, types[i].ext) == 0)
+            type = types[i].type;
+    }
+    int fd = open(rec->source, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat sb;
+    if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0) {
+        ref_web_page_error(out, 404, "Kilden findes ikke længere",
+                           "Filen, punktet blev indekseret fra, er flyttet eller slettet på "
+                           "serveren.");
+    } else {
+        out->fd = fd;
+        out->fd_size = (uint64_t)sb.st_size;
+        out->content_type = type;
+        /* Browsers refuse to show a PDF in a sandboxed document; a PDF
+         * runs no script of this origin, so it only may not be framed. */
+        if (strcmp(type, "application/pdf") == 0)
+            snprintf(out->csp, sizeof out->csp, "frame-ancestors 'none'");
+        /* The name may hold anything; keep only what a header can carry. */
+        char name[64];
+        size_t n = 0;
+        for (const char *c = ref_web_basename(rec->source); *c && n + 1 < sizeof name; c++)
+            name[n++] = (*c >= 0x20 && *c < 0x7f && *c != '"' && *c != '\\') ? *c : '_';
+        name[n] = '\0';
+        snprintf(out->disposition, sizeof out->disposition, "inline; filename=\"%s\"", name);
+    }
     ref_record_free(rec);
 }
 
@@ -487,12 +614,20 @@ static void feed(ref_web *w, const ref_web_params *p, ref_web_response *out)
     ref_search_result_free(r);
 }
 
-static void route(ref_web *w, const char *path, const ref_web_params *p, ref_web_response *out)
+static void route(ref_web *w, const char *path, const ref_web_params *p, const char *host,
+                  ref_web_response *out)
 {
+    for (size_t i = 0; i < sizeof web_exports / sizeof *web_exports; i++)
+        if (strcmp(path, web_exports[i].path) == 0) {
+            export_search(w, p, &web_exports[i], host, out);
+            return;
+        }
     if (strcmp(path, "/") == 0)
         page_search(w, p, out);
     else if (strncmp(path, "/punkt/", 7) == 0 && path[7])
         page_punkt(w, path + 7, p, out);
+    else if (strncmp(path, "/kilde/", 7) == 0 && path[7])
+        page_source(w, path + 7, out);
     else if (strcmp(path, "/api/search") == 0)
         api_search(w, p, out);
     else if (strcmp(path, "/api/analyze") == 0)
@@ -501,10 +636,6 @@ static void route(ref_web *w, const char *path, const ref_web_params *p, ref_web
         page_thread(w, path + 5, p, out);
     else if (strcmp(path, "/feed.atom") == 0)
         feed(w, p, out);
-    else if (strcmp(path, "/eksport.csv") == 0)
-        export_search(w, p, REF_EXPORT_CSV, out);
-    else if (strcmp(path, "/eksport.jsonl") == 0)
-        export_search(w, p, REF_EXPORT_JSONL, out);
     else if (is_api(path))
         json_error(out, 404, "Ukendt API-adresse: brug /api/search eller /api/analyze.");
     else
@@ -571,7 +702,7 @@ void ref_web_handle(ref_web *w, const char *method, const char *uri, const char 
              * cheap when nothing changed. On failure the old revision is
              * still readable. */
             (void)ref_searcher_reopen(w->searcher);
-            route(w, p, &params, out);
+            route(w, p, &params, host, out);
         }
         free(err);
         ref_web_params_clear(&params);

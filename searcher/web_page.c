@@ -45,7 +45,15 @@ static const char css[] =
     ".meeting ol{list-style:none;padding:0}.meeting h2{font-size:1.1rem}"
     ".meeting li[aria-current]{font-weight:bold}footer{color:#666;font-size:.85rem;"
     "margin-top:2rem;padding-bottom:1rem}"
-    "@media (max-width:44rem){.layout{display:block}}";
+    "select,input{max-width:100%;box-sizing:border-box}.qrow{min-width:0}"
+    "input.kommune{width:9rem}code{overflow-wrap:anywhere}"
+    ".hit h2,.hit p,.punkt{overflow-wrap:anywhere}"
+    ".facets.narrow{display:none}.facets summary{cursor:pointer;font-weight:bold}"
+    ".nohits{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:.4rem 1rem}"
+    /* A phone: results first, the facets after them and folded. */
+    "@media (max-width:44rem){.layout{display:block}.facets.wide{display:none}"
+    ".facets.narrow{display:block;margin:1rem 0}form.search label{flex:1 1 100%}"
+    "form.search select{width:100%}input.year,input.kommune{width:100%}}";
 
 static const char *const months[] = {"januar",    "februar", "marts",    "april",
                                      "maj",       "juni",    "juli",     "august",
@@ -121,6 +129,11 @@ static void put_state(ref_buf *u, const ref_web_params *p, uint32_t page)
         SEP();
         ref_buf_puts(u, "sag=");
         ref_web_escape(u, p->journal, strlen(p->journal));
+    }
+    if (p->in_field && *p->in_field) {
+        SEP();
+        ref_buf_puts(u, "felt=");
+        ref_web_escape(u, p->in_field, strlen(p->in_field));
     }
     if (p->sort != REF_SORT_RELEVANCE) {
         SEP();
@@ -353,7 +366,16 @@ static void put_form(const ref_web_params *p, const ref_facet *bodies, ref_buf *
     ref_buf_puts(b, "\"></label> <label>til <input class=\"year\" name=\"til\" "
                     "inputmode=\"numeric\" placeholder=\"åååå\" value=\"");
     put_text(b, p->to);
-    ref_buf_puts(b, "\"></label>\n<label>Sortering <select name=\"sort\">");
+    ref_buf_puts(b, "\"></label>\n<label>Kommune <input class=\"kommune\" name=\"kommune\" "
+                    "placeholder=\"alle\" value=\"");
+    put_text(b, p->municipality);
+    ref_buf_puts(b, "\"></label>\n");
+    if (p->in_field && *p->in_field) { /* the "Fundet i" choice stays with the form */
+        ref_buf_puts(b, "<input type=\"hidden\" name=\"felt\" value=\"");
+        put_text(b, p->in_field);
+        ref_buf_puts(b, "\">\n");
+    }
+    ref_buf_puts(b, "<label>Sortering <select name=\"sort\">");
     put_option(b, "relevans", "Bedste match", p->sort == REF_SORT_RELEVANCE);
     put_option(b, "-dato", "Nyeste først", p->sort == REF_SORT_DATE_DESC);
     put_option(b, "dato", "Ældste først", p->sort == REF_SORT_DATE);
@@ -397,35 +419,69 @@ static void put_facet_list(ref_buf *b, const ref_facet *f, const char *heading,
         } else if (kind == REF_FACET_OUTCOME) {
             active = p->outcome && strcmp(p->outcome, v) == 0;
             next.outcome = active ? NULL : (char *)v;
+        } else if (kind == REF_FACET_SECTION) {
+            /* The words only in this part of the punkt. */
+            active = p->in_field && strcmp(p->in_field, v) == 0;
+            next.in_field = active ? NULL : (char *)v;
         }
-        ref_buf_puts(b, "<li>");
-        if (kind == REF_FACET_SECTION) {
+        ref_buf_puts(b, "<li><a ");
+        put_href(b, "/", NULL, &next, 0);
+        ref_buf_puts(b, active ? " aria-current=\"true\" title=\"Fjern filteret\"><b>" : ">");
+        ref_outcome label;
+        if (kind == REF_FACET_SECTION)
             put_label(b, v);
-        } else {
-            ref_buf_puts(b, "<a ");
-            put_href(b, "/", NULL, &next, 0);
-            ref_buf_puts(b, active ? " aria-current=\"true\" title=\"Fjern filteret\"><b>" : ">");
-            ref_outcome label;
-            if (kind == REF_FACET_OUTCOME && ref_outcome_by_key(v, strlen(v), &label))
-                put_text(b, ref_outcome_word(label)); /* the Danish word, not the key */
-            else
-                put_text(b, v);
-            ref_buf_puts(b, active ? "</b> ✕</a>" : "</a>");
-        }
+        else if (kind == REF_FACET_OUTCOME && ref_outcome_by_key(v, strlen(v), &label))
+            put_text(b, ref_outcome_word(label)); /* the Danish word, not the key */
+        else
+            put_text(b, v);
+        ref_buf_puts(b, active ? "</b> ✕</a>" : "</a>");
         ref_buf_printf(b, " <span class=\"count\">(%u)</span></li>", f->values[i].count);
     }
     ref_buf_puts(b, "</ul>");
 }
 
-static void put_facets(ref_buf *b, const ref_search_result *r, const ref_web_params *p)
+static void put_facet_lists(ref_buf *b, const ref_search_result *r, const ref_web_params *p)
 {
-    ref_buf_puts(b, "<aside class=\"facets\" aria-label=\"Afgræns\">");
     put_facet_list(b, &r->facets[REF_FACET_YEAR], "År", p, REF_FACET_YEAR);
     put_facet_list(b, &r->facets[REF_FACET_BODY], "Udvalg", p, REF_FACET_BODY);
     put_facet_list(b, &r->facets[REF_FACET_MUNICIPALITY], "Kommune", p, REF_FACET_MUNICIPALITY);
     put_facet_list(b, &r->facets[REF_FACET_OUTCOME], "Udfald", p, REF_FACET_OUTCOME);
     put_facet_list(b, &r->facets[REF_FACET_SECTION], "Fundet i", p, REF_FACET_SECTION);
-    ref_buf_puts(b, "</aside>\n");
+}
+
+/* Beside the results on a wide screen; on a phone (no room beside them)
+ * the results come first and the facets follow, folded in a <details>
+ * (CSS shows one or the other: no script is needed). */
+static void put_facets(ref_buf *b, const ref_search_result *r, const ref_web_params *p, int phone)
+{
+    if (!phone) {
+        ref_buf_puts(b, "<aside class=\"facets wide\" aria-label=\"Afgræns\">");
+        put_facet_lists(b, r, p);
+        ref_buf_puts(b, "</aside>\n");
+        return;
+    }
+    ref_buf_puts(b, "<details class=\"facets narrow\"><summary>Afgræns søgningen (år, udvalg, "
+                    "kommune, fundet i)</summary>");
+    put_facet_lists(b, r, p);
+    ref_buf_puts(b, "</details>\n");
+}
+
+static void put_no_hits(ref_buf *b, const ref_web_params *p)
+{
+    ref_buf_puts(b, "<section class=\"nohits\"><h2>Ingen punkter fundet</h2><p>Prøv at:</p><ul>"
+                    "<li>bruge færre eller mere almindelige ord — alle ordene skal findes</li>"
+                    "<li>søge på en del af ordet med <code>*</code>, fx <code>budget*</code></li>"
+                    "<li>bruge <code>OR</code> mellem ord med samme betydning, fx "
+                    "<code>sygefravær OR fravær</code></li>");
+    int filtered = p->decisions || p->nbodies || (p->from && *p->from) || (p->to && *p->to) ||
+                   (p->municipality && *p->municipality) || (p->in_field && *p->in_field);
+    if (filtered) {
+        ref_web_params all = {.q = p->q, .page = 1};
+        ref_buf_puts(b, "<li>fjerne filtrene: <a ");
+        put_href(b, "/", NULL, &all, 0);
+        ref_buf_puts(b, ">søg i alle referater</a></li>");
+    }
+    ref_buf_puts(b, "</ul></section>\n");
 }
 
 static void put_hit(ref_buf *b, const ref_hit *h, const ref_web_params *p)
@@ -518,6 +574,8 @@ static void put_results(ref_buf *b, const ref_search_result *r, const ref_web_pa
         put_text(b, r->missing ? r->missing : "");
         ref_buf_puts(b, "</p>\n");
     }
+    if (r->total == 0 && !r->corrected)
+        put_no_hits(b, p);
     ref_buf_printf(b, "<p class=\"count\">%u %s fundet%s</p>\n", r->total,
                    r->total == 1 ? "punkt" : "punkter", p->decisions ? " (kun beslutninger)" : "");
     if (r->suggestion && !r->corrected) {
@@ -530,7 +588,7 @@ static void put_results(ref_buf *b, const ref_search_result *r, const ref_web_pa
         ref_buf_puts(b, "</a>?</p>\n");
     }
     ref_buf_puts(b, "<div class=\"layout\">\n");
-    put_facets(b, r, p);
+    put_facets(b, r, p, 0);
     ref_buf_puts(b, "<div class=\"results\">\n");
     ref_buf_printf(b, "<ol class=\"hits\" start=\"%u\">\n", r->nhits ? r->hits[0].rank : 1);
     for (size_t i = 0; i < r->nhits; i++)
@@ -540,15 +598,26 @@ static void put_results(ref_buf *b, const ref_search_result *r, const ref_web_pa
         ref_buf_puts(b, "<p>Der er ikke flere resultater på denne side.</p>\n");
     put_pages(b, r, p);
     if (r->total) {
-        ref_buf_puts(b, "<p class=\"export\">Hent søgningen som <a ");
-        put_href(b, "/eksport.csv", NULL, p, 0);
-        ref_buf_puts(b, ">CSV (Excel)</a> · <a ");
-        put_href(b, "/eksport.jsonl", NULL, p, 0);
-        ref_buf_puts(b, ">JSON Lines</a> · <a ");
+        static const char *const formats[][2] = {{"/eksport.csv", "CSV"},
+                                                 {"/eksport-excel.csv", "CSV til Excel"},
+                                                 {"/eksport.jsonl", "JSON Lines"},
+                                                 {"/eksport.md", "Markdown"},
+                                                 {"/eksport.html", "HTML-rapport"}};
+        ref_buf_printf(b, "<p class=\"export\">Hent alle %u som ", r->total);
+        for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+            ref_buf_puts(b, "<a ");
+            put_href(b, formats[i][0], NULL, p, 0);
+            ref_buf_puts(b, ">");
+            put_text(b, formats[i][1]);
+            ref_buf_puts(b, "</a> · ");
+        }
+        ref_buf_puts(b, "<a ");
         put_href(b, "/api/search", NULL, p, p->page);
         ref_buf_puts(b, ">JSON (API)</a></p>\n");
     }
-    ref_buf_puts(b, "</div>\n</div>\n");
+    ref_buf_puts(b, "</div>\n");
+    put_facets(b, r, p, 1);
+    ref_buf_puts(b, "</div>\n");
 }
 
 void ref_web_page_search(const ref_web_search_view *v, ref_web_response *out)
@@ -713,9 +782,20 @@ void ref_web_page_punkt(const ref_web_punkt_view *v, ref_web_response *out)
         put_text_marked(b, v->marks ? &v->marks[1 + i] : NULL, sec->text);
         ref_buf_puts(b, "</div></section>\n");
     }
-    ref_buf_puts(b, "<p class=\"source\">Kilde: <code>");
-    put_text(b, ref_web_basename(rec->source));
-    ref_buf_puts(b, "</code></p>\n</article>\n");
+    /* The original, served by id (web.c's /kilde/); a PDF opens at the
+     * punkt's page. */
+    ref_buf_puts(b, "<p class=\"source\">Kilde: <a ");
+    ref_buf u = REF_BUF_INIT;
+    ref_buf_puts(&u, "/kilde/");
+    ref_web_escape(&u, rec->id, strlen(rec->id));
+    if (rec->page > 0)
+        ref_buf_printf(&u, "#page=%d", rec->page);
+    ref_buf_puts(b, "href=\"");
+    put_text(b, ref_buf_cstr(&u));
+    ref_buf_free(&u);
+    ref_buf_puts(b, "\"><code>");
+    put_text(b, rec->source);
+    ref_buf_puts(b, "</code></a></p>\n</article>\n");
     for (size_t i = 0; i < v->nmeeting; i++)
         if (strcmp(v->meeting[i]->id, rec->id) == 0)
             put_meeting(b, v->meeting, v->nmeeting, i, p);

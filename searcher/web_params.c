@@ -77,6 +77,7 @@ void ref_web_params_clear(ref_web_params *p)
     free(p->from);
     free(p->to);
     free(p->municipality);
+    free(p->in_field);
     free(p->text);
     free(p->outcome);
     free(p->journal);
@@ -94,6 +95,7 @@ typedef enum param_key {
     P_FROM,
     P_TO,
     P_MUNICIPALITY,
+    P_IN_FIELD,
     P_SORT,
     P_PAGE,
     P_LIMIT,
@@ -122,6 +124,7 @@ static param_key key_of(const char *name)
         {"to", P_TO},
         {"kommune", P_MUNICIPALITY},
         {"municipality", P_MUNICIPALITY},
+        {"felt", P_IN_FIELD},
         {"sort", P_SORT},
         {"side", P_PAGE},
         {"page", P_PAGE},
@@ -204,6 +207,9 @@ static char *store(ref_web_params *p, param_key key, const char *name, char *val
         break;
     case P_MUNICIPALITY:
         slot = &p->municipality;
+        break;
+    case P_IN_FIELD:
+        slot = &p->in_field;
         break;
     case P_NO_CORRECT:
         p->no_correct = *value && strcmp(value, "0") != 0;

@@ -79,7 +79,8 @@ class Torture(unittest.TestCase):
                "ASAN_OPTIONS": (os.environ.get("ASAN_OPTIONS", "") +
                                 ":verify_asan_link_order=0").lstrip(":")}
         t0 = time.monotonic()
-        cls.result = g.run("referat-index", "--db", cls.db, cls.src, env=env, timeout=300)
+        # -v: every warning with its line (without it they are counted by kind).
+        cls.result = g.run("referat-index", "-v", "--db", cls.db, cls.src, env=env, timeout=300)
         cls.seconds = time.monotonic() - t0
         cls.lines = cls.result.stderr.splitlines()
 

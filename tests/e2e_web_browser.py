@@ -119,6 +119,68 @@ class BrowserTest(ServedCorpus):
         self.assertEqual([m for m in messages if "Content Security Policy" in m
                           or "exception" in m.lower()], [])
 
+    def width(self, px):
+        """Lay the page out as a window PX wide (a phone at 390)."""
+        self.browser.call("Emulation.setDeviceMetricsOverride", width=px, height=844,
+                          deviceScaleFactor=1, mobile=px < 600)
+
+    def test_phone_and_desktop_layouts_fit_the_window(self):
+        b = self.browser
+        # A query with many facet lines: udvalg, years, sections.
+        url = self.server.url + "/?q=budget"
+        try:
+            for px, name in ((390, "web-phone.png"), (1300, "web-desktop.png")):
+                self.width(px)
+                for path in ("/", "/?q=budget", "/?q=xylofonundervisning&udvalg=Chefforum"):
+                    b.navigate(self.server.url + path)
+                    self.assertLessEqual(
+                        b.evaluate("document.documentElement.scrollWidth"),
+                        b.evaluate("innerWidth"), (px, path))
+                b.navigate(url)
+                b.screenshot(os.path.join(ARTIFACTS, name))
+                first_hit = b.evaluate(
+                    "document.querySelector('li.hit').getBoundingClientRect().top")
+                visible_facets = b.evaluate(
+                    "[...document.querySelectorAll('.facets li')].filter("
+                    "li => li.getBoundingClientRect().height > 0 && "
+                    "li.getBoundingClientRect().top < %f).length" % first_hit)
+                if px == 390:
+                    # Results first; the facets fold away below them.
+                    self.assertEqual(visible_facets, 0)
+                    self.assertLess(first_hit, 844)
+                    self.assertEqual(b.evaluate(
+                        "document.querySelector('details.facets').open"), False)
+                else:  # beside the results, to their left
+                    self.assertLessEqual(b.evaluate(
+                        "document.querySelector('aside.facets').getBoundingClientRect().right"),
+                        b.evaluate(
+                            "document.querySelector('li.hit').getBoundingClientRect().left"))
+                    self.assertGreater(b.evaluate(
+                        "[...document.querySelectorAll('aside.facets li')].filter("
+                        "li => li.getBoundingClientRect().height > 0).length"), 5)
+        finally:
+            self.browser.call("Emulation.clearDeviceMetricsOverride")
+
+    def test_fundet_i_and_kommune_are_filters_kept_by_the_form(self):
+        b = self.browser
+        b.navigate(self.server.url + "/?q=budget")
+        b.loads(lambda: b.click(
+            "[...document.querySelectorAll('.facets.wide a')].find("
+            "a => a.textContent === 'Beslutning')"))
+        path, params = self.location()
+        self.assertEqual(params.get("felt"), ["beslutning"])
+        self.assertEqual(set(b.evaluate(
+            "[...document.querySelectorAll('li.hit .sec')].map(s => s.textContent)")),
+            {"Beslutning"})
+        # A municipality typed in the form, and the section, survive a new search.
+        b.evaluate("document.querySelector('input[name=kommune]').value = 'Albertslund'")
+        b.evaluate("document.querySelector('input[name=q]').value = 'budget*'")
+        b.loads(lambda: b.click("document.querySelector('form.search button')"))
+        path, params = self.location()
+        self.assertEqual(params.get("kommune"), ["Albertslund"])
+        self.assertEqual(params.get("felt"), ["beslutning"])
+        self.assertEqual(params.get("q"), ["budget*"])
+
     def test_markup_in_minutes_is_text_in_the_browser(self):
         b = self.browser
         b.navigate(self.server.url + "/?q=vejbump")

@@ -691,7 +691,8 @@ static void test_markdown_headings_bold_matches_and_escapes(void **state)
     export_all(&opts, path);
     char *md = slurp(path, NULL);
     static const char *const want[] = {
-        "# Søgning: sygefravær\n\n3 fund.\n\n## 2017\n\n### 1. Budget \"2018\"; ændringer\n\n",
+        "# Søgning: sygefravær\n\n3 punkter fundet.\n\n## 2017\n\n### 1. Budget \"2018\"; "
+        "ændringer\n\n",
         "*Økonomiudvalget · 2017-03-14 · punkt 4 · sagsnr. 00.30.00-S00-1-17 · udfald: Andet · "
         "beslutning · score 12.35*\n",
         "Citér: Økonomiudvalget, 14. marts 2017, punkt 4: Budget \"2018\"; ændringer, Beslutning\n",

@@ -51,6 +51,7 @@ static void on_event(void *ctx, const ref_index_event *ev)
         e->unchanged++;
         break;
     case REF_INDEX_COMMIT:
+    case REF_INDEX_FILE_EXCLUDED:
         break;
     }
 }

@@ -604,11 +604,16 @@ static void test_date_and_body_filters(void **state)
     ref_search_result_free(same);
     ref_search_result_free(r);
 
-    const char *other[] = {"økonomiudvalget"};
+    /* A body the index does not know is a query error naming the nearest
+     * (issue 19), not an empty result. */
+    const char *other[] = {"chefforumm"};
     ref_search_opts none = {.limit = 0, .bodies = other, .nbodies = 1};
-    r = search_opts("budget", &none);
-    assert_int_equal(r->nhits, 0);
-    ref_search_result_free(r);
+    char *unknown = NULL;
+    r = NULL;
+    assert_int_equal(ref_searcher_search(searcher, "budget", &none, &r, &unknown), REF_EQUERY);
+    assert_null(r);
+    assert_non_null(strstr(unknown, "»chefforum«"));
+    free(unknown);
     const char *prefix[] = {"Chef*"};
     ref_search_opts pre = {.limit = 0, .bodies = prefix, .nbodies = 1};
     r = search_opts("budget", &pre);

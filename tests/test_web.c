@@ -172,7 +172,7 @@ static void test_punkt_page_escapes_a_hand_made_record(void **state)
         {REF_SECTION_BESLUTNING, "<b>Beslutning</b>", "Godkendt <script>alert(1)</script> & mere"},
     };
     ref_record rec = {.id = "x\"#1",
-                      .source = "/srv/hemmelig/<x>.pdf",
+                      .source = "2017/<x>.pdf",
                       .body = "Udvalg <i>",
                       .date = "2017-09-07",
                       .place = "",
@@ -202,7 +202,14 @@ static void test_punkt_page_escapes_a_hand_made_record(void **state)
     assert_non_null(strstr(html, "Udvalg &lt;i&gt;"));
     assert_null(strstr(html, "<script>"));
     assert_null(strstr(html, "<em>"));
-    assert_null(strstr(html, "/srv/hemmelig")); /* the server's folders stay hidden */
+    assert_non_null(strstr(html, "<code>2017/&lt;x&gt;.pdf</code>"));
+    assert_non_null(strstr(html, "href=\"/kilde/x%22%231\"")); /* the original, by id */
+    ref_web_response_clear(&r);
+    /* A PDF's punkt opens the original at its page. */
+    rec.page = 3;
+    ref_web_response_init(&r);
+    ref_web_page_punkt(&v, &r);
+    assert_non_null(strstr(ref_buf_cstr(&r.body), "href=\"/kilde/x%22%231#page=3\""));
     ref_web_response_clear(&r);
 }
 

@@ -9,9 +9,10 @@ set -eu
 # Atom feeds (issue 17): python3-feedparser reads /feed.atom in tests/e2e_feed.py.
 # Shards (issue 20): xapian-tools for xapian-tcpsrv (tests/e2e_shards.py);
 # groff-base and man-db check the man pages; systemd checks the unit files.
+# gettext (issue 19): msgfmt compiles the English catalogue po/en.po.
 PKGS="g++ make pkg-config libxapian-dev libstemmer-dev zlib1g-dev libcmocka-dev python3 hunspell-da
       libmicrohttpd-dev chromium fonts-dejavu-core libpoppler-glib-dev libxml2-dev python3-cairo
-      xapian-tools groff-base man-db systemd python3-feedparser $*"
+      xapian-tools groff-base man-db systemd python3-feedparser gettext $*"
 missing=""
 for p in $PKGS; do
     status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)

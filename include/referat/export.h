@@ -55,17 +55,17 @@
  * present.h); with opts.full one more key, "decision" (string, as above),
  * before the closing brace. Groups are not written.
  *
- * Markdown: "# Søgning: QUERY" and the count, "## LABEL" per group, then per
- * hit "### RANK. TITLE", an italic metadata line, the snippet as a quote
- * with matches in **bold**, the decision as a quote, and the source in a
- * code span. Text is escaped so that it shows as written: a backslash before
- * \ ` * _ [ ] < > # | ~ anywhere, before '&' that starts an entity-like
- * word, and at the start of a line before - + = and the '.' or ')' after
- * digits (lists, setext headings); leading blanks of decision lines are
- * dropped so no line turns into a code block.
+ * Markdown: "# Søgning: QUERY", the filters, the export time and the count, "## LABEL" per group,
+ * then per hit "### RANK. TITLE", an italic metadata line, the snippet as a quote with matches in
+ * **bold**, the decision as a quote, and the source in a code span. Text is escaped so that it
+ * shows as written: a backslash before \ ` * _ [ ] < > # | ~ anywhere, before '&' that starts an
+ * entity-like word, and at the start of a line before - + = and the '.' or ')' after digits (lists,
+ * setext headings); leading blanks of decision lines are dropped so no line turns into a code
+ * block.
  *
  * HTML: one self-contained UTF-8 document (inline CSS, no scripts, no
- * external resources); title and heading give the query and opts.count;
+ * external resources); title and heading give the query and opts.count,
+ * then the filters and the export time;
  * one <section> with an <h2> per group, one <article class="hit"> per hit;
  * all text escaped (& < > " '), matches in <mark>; the decision in
  * <div class="decision"> keeps its line breaks. */
@@ -99,6 +99,17 @@ typedef struct ref_export_opts {
                           written) */
     int full;          /* add the full decision text */
     char csv_sep;      /* CSV field separator; 0 = ';' */
+    /* Reports (Markdown, HTML) open with what produced them: */
+    const char *filters;   /* the filters in words ("udvalg: Chefforum; år:
+                              2015–2017"), NULL or "" = none */
+    long long exported_at; /* seconds since the epoch; 0 = not stated */
+    int count_known;       /* COUNT is stated even when 0 */
+    /* Sources: written relative to SOURCE_ROOT (a folder, no trailing
+     * '/') when they lie under it; reports link each to SOURCE_LINK
+     * followed by the punkt's id percent-encoded (a web server's
+     * /kilde/ route) when SOURCE_LINK is set. NULL = as stored, no link. */
+    const char *source_root;
+    const char *source_link;
 } ref_export_opts;
 
 typedef struct ref_export ref_export;
@@ -126,6 +137,16 @@ ref_status ref_export_open(const ref_export_opts *opts, const char *path, ref_ex
 ref_status ref_export_begin_group(ref_export *ex, const char *label);
 /* Write one hit (HIT is only read, and may be freed once this returns). */
 ref_status ref_export_hit(ref_export *ex, const ref_hit *hit);
+
+/* Names the group a hit starts, or NULL when it continues the current one
+ * (a timeline's years); LABEL is SIZE bytes. */
+typedef const char *(*ref_export_group_fn)(void *ctx, const ref_hit *hit, char *label, size_t size);
+/* Write the N HITS in order, starting groups where GROUP (may be NULL)
+ * says. With UNDATED_LAST (a list in date order), hits without a date
+ * come after all the dated ones, under the group "Uden dato", in every
+ * format (CSV and JSON Lines have no headings, but keep the order). */
+ref_status ref_export_hits(ref_export *ex, const ref_hit *hits, size_t n, int undated_last,
+                           ref_export_group_fn group, void *ctx);
 /* Finish the document, flush, sync and rename the file into place; then
  * free EX. Returns the first error of the export, if any (the file is then
  * removed and *ERRMSG, may be NULL, receives a malloc'd detail). */
@@ -135,6 +156,11 @@ ref_status ref_export_close(ref_export *ex, char **errmsg);
 void ref_export_abort(ref_export *ex);
 /* The detail of the export's first error, "" while there is none. */
 const char *ref_export_errmsg(const ref_export *ex);
+
+/* The filters of OPTS in words, for opts.filters: "kun beslutninger;
+ * udvalg: Chefforum, Byrådet; fra 2015; til 2017; kommune: Albertslund"
+ * (appended to OUT; nothing when there are none). */
+void ref_export_describe_filters(ref_buf *out, const ref_search_opts *opts);
 
 /* The escapers the formats use, public for the HTTP front end and for
  * table-driven tests. Each appends LEN bytes of S to OUT. */

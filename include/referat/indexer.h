@@ -9,7 +9,8 @@
  * indexed folder has its punkter removed by ref_indexer_finish(). Unchanged
  * files are skipped unless opts.full: same size and mtime as recorded, or
  * same size and the same content hash (FNV-1a 64 of the decoded text) when
- * only the mtime moved.
+ * only the mtime moved, and indexed with the same options that change what
+ * a file yields (its --municipality): changing those re-indexes the file.
  *
  * Worker threads (opts.threads) read, parse and analyse files and build
  * their Xapian documents; the calling thread alone walks the folders, owns
@@ -37,6 +38,10 @@ typedef enum ref_index_event_kind {
     REF_INDEX_FILE_REMOVED,   /* its punkter were removed: the file is gone */
     REF_INDEX_WARNING,        /* indexed, but something looked wrong */
     REF_INDEX_COMMIT,         /* a batch was committed */
+    REF_INDEX_FILE_EXCLUDED,  /* met in a folder and left out: message is the
+                                 --exclude pattern it matched, or "" for a
+                                 project file (README, LICENSE, CHANGELOG,
+                                 COPYING: not minutes); name it to index it */
 } ref_index_event_kind;
 
 typedef struct ref_index_event {
@@ -58,6 +63,10 @@ typedef struct ref_index_opts {
     unsigned threads;       /* worker threads reading, parsing and analysing
                                files for the one database writer; 0 = one
                                per online CPU (at most 8) */
+    /* Files met in folders whose name or path matches one of these
+     * fnmatch(3) patterns are left out (named files never are). */
+    const char *const *exclude;
+    size_t nexclude;
     ref_index_event_fn on_event; /* may be NULL */
     void *event_ctx;
 } ref_index_opts;

@@ -34,6 +34,11 @@
 
 typedef struct ref_query_opts {
     int decisions_only; /* free text matches only in the Beslutning section */
+    /* Free text matches only in this field's section or title ("titel",
+     * "sagsfremstilling", …: fields.h's names), or NULL for anywhere: the
+     * web page's "Fundet i" filter. REF_EQUERY for a name that is no text
+     * field. */
+    const char *in_field;
     const ref_synonyms *synonyms; /* abbreviations to expand, or NULL */
     /* Filters ANDed with the query (the command line's --from/--to/--body):
      * meeting dates from DATE_FROM to DATE_TO inclusive, each "2017",
@@ -96,5 +101,10 @@ size_t ref_query_part_phrase_len(const ref_query *q, const char *const *recent, 
 typedef int (*ref_query_word_fn)(void *ctx, const char *stem, const char *const *parts,
                                  size_t nparts);
 void ref_query_each_word(const ref_query *q, ref_query_word_fn fn, void *ctx);
+
+/* Call FN with each name an udvalg or kommune filter asks for, as typed
+ * (query fields and options alike): FIELD is "udvalg" or "kommune". */
+typedef void (*ref_query_name_fn)(void *ctx, const char *field, const char *name);
+void ref_query_each_filter_name(const ref_query *q, ref_query_name_fn fn, void *ctx);
 
 #endif

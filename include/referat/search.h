@@ -40,6 +40,7 @@ typedef struct ref_search_opts {
     size_t noutcomes;
     const char *journal;  /* only that journal number (query.h), or NULL */
     int facets;           /* count hits per year, body and section (below) */
+    const char *in_field; /* query.h's ref_query_opts.in_field */
     int no_correct;       /* never replace the query by its spelling
                              suggestion (--no-correct); it is still offered */
 } ref_search_opts;
@@ -177,6 +178,13 @@ void ref_records_free(ref_record **records, size_t n);
  * initialised). REF_ENOMEM. */
 ref_status ref_searcher_mark(ref_searcher *s, const char *query, const char *const *texts, size_t n,
                              ref_snippet *out);
+/* The folder every indexed minutes file lies in (the longest common
+ * folder of their paths, without a trailing '/'; "" when they share none
+ * or nothing is indexed) into *OUT, malloc'd: what exports and pages give
+ * sources relative to, so a report does not show where on its disk the
+ * indexing machine kept the minutes. A walk over the index's list of
+ * files (one entry per file, not per punkt). */
+ref_status ref_searcher_source_root(ref_searcher *s, char **out);
 /* The searcher's analyser, borrowed (for showing what it does to a text,
  * explain.h); valid while S is. */
 ref_analyzer *ref_searcher_analyzer(ref_searcher *s);

@@ -16,7 +16,12 @@
  *                      {"year"|"body"|"section"|"municipality": {VALUE: COUNT, …}}}
  *                      (present.h's ref_present_json_facets)
  *   /api/analyze       JSON: {"text", "tokens": [explain.h's objects]}
- *   /eksport.csv, /eksport.jsonl   the current search via export.h
+ *   /eksport.csv, /eksport-excel.csv, /eksport.jsonl, /eksport.md,
+ *   /eksport.html      the current search, every hit, via export.h (CSV
+ *                      with ',' or, for a Danish Excel, ';'); reports
+ *                      open with the query, filters, time and count and
+ *                      link sources to /kilde/; a decisions search
+ *                      exports the decisions whole
  * Errors: HTML pages for people, {"error": MESSAGE} under /api/.
  *
  * Parameters (same names on every route, so a page's URL is its state):
@@ -25,6 +30,8 @@
  *   udvalg        a body; may repeat           (alias body)
  *   fra, til      first and last year or date  (aliases from, to)
  *   kommune       a municipality, as indexed   (alias municipality)
+ *   felt          words only in this part of a punkt: titel, beslutning,
+ *                 sagsfremstilling, … (the "Fundet i" facet's links)
  *   sort          relevans (default), dato (oldest first), -dato
  *                 (also relevance, date, -date)
  *   side          1-based page of REF_WEB_PAGE_SIZE hits  (alias page)
@@ -36,8 +43,10 @@
  * number out of range is a 400; a request URI over REF_WEB_MAX_URI bytes
  * is a 414.
  *
- * Hits' "source" is the file name only, on pages and in the API: the
- * server does not tell the web where on its disk the minutes live. */
+ * Hits' "source" is relative to the indexed folder (search.h's
+ * ref_searcher_source_root; the file name alone when the files share no
+ * folder), on pages, in the API and in exports: the server does not tell
+ * the web where on its disk the minutes live. */
 #ifndef REFERAT_WEB_H
 #define REFERAT_WEB_H
 
@@ -65,6 +74,7 @@ typedef struct ref_web_params {
                        suggestion (the link back from a correction) */
     char *from, *to;
     char *municipality; /* NULL or "" = every municipality */
+    char *in_field;     /* NULL or "": words anywhere; else one section */
     char *bodies[REF_WEB_MAX_BODIES];
     size_t nbodies;
     ref_sort sort;
