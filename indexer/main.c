@@ -477,8 +477,13 @@ static int explain(const char *path)
         ref_buf_printf(&out, ", %zu pages", text.npages);
     ref_buf_putc(&out, '\n');
     ref_meeting_explain(m, &out);
-    fwrite(out.data ? out.data : "", 1, out.len, stdout);
-    int code = ref_buf_status(&out) == REF_OK ? EXIT_OK : EXIT_SKIPPED;
+    int code = EXIT_OK;
+    if (ref_buf_status(&out) == REF_OK) {
+        fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    } else {
+        fprintf(stderr, "referat-index: %s: %s\n", path, ref_status_str(REF_ENOMEM));
+        code = EXIT_SKIPPED;
+    }
     ref_buf_free(&out);
     ref_meeting_free(m);
     ref_text_free(&text);
@@ -681,6 +686,21 @@ static int index_main(int argc, char **argv, const char **excludes)
     return code;
 }
 
+/* Output that could not be written fails the run, whatever came before: a
+ * full disk or a closed pipe must never exit 0 with half the output
+ * (tests/e2e_faults.py). CODE stands when it already says failure. */
+static int close_stdout(const char *prog, int code, int fail_code)
+{
+    int failed = ferror(stdout);
+    errno = 0;
+    if (fclose(stdout) != 0)
+        failed = 1;
+    if (!failed)
+        return code;
+    fprintf(stderr, "%s: writing the output: %s\n", prog, errno ? strerror(errno) : "write error");
+    return code == 0 ? fail_code : code;
+}
+
 int main(int argc, char **argv)
 {
     /* --exclude patterns; ARGC bounds their number. */
@@ -692,5 +712,5 @@ int main(int argc, char **argv)
     ref_i18n_init(argv[0]);
     int code = index_main(argc, argv, excludes);
     free(excludes);
-    return code;
+    return close_stdout("referat-index", code, EXIT_DB);
 }

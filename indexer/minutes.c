@@ -95,13 +95,20 @@ void ref_meeting_free(ref_meeting *meeting)
 
 /* ---- the parser's state ----------------------------------------------- */
 
+/* After a failure (p->rc set, sticky) this returns "", never NULL: the
+ * parse runs on to its end, where rc is returned and the meeting freed, and
+ * no field read on the way (mt->body[0], ...) is NULL (a crash found by
+ * tests/fault/fault_paths.c, parse-txt). */
 char *mn_pstrndup(parser *p, const char *s, size_t n)
 {
+    static char failed[1];
     if (p->rc != REF_OK)
-        return NULL;
+        return failed;
     char *r = arena_strndup(p->m, s, n);
-    if (!r)
+    if (!r) {
         p->rc = REF_ENOMEM;
+        return failed;
+    }
     return r;
 }
 

@@ -427,10 +427,11 @@ static cache_slot *cache_find(stem_cache *c, const char *w, size_t n, uint32_t h
     }
 }
 
-/* Copy N bytes to SCRATCH as a C string; NULL when out of memory. */
+/* Copy N bytes to SCRATCH as a C string; NULL when out of memory (the
+ * caller hears of it now, so the next use starts clean). */
 static const char *scratch_cstr(ref_buf *scratch, const char *s, size_t n)
 {
-    ref_buf_reset(scratch);
+    ref_buf_clear(scratch);
     ref_buf_append(scratch, s, n);
     if (scratch->failed)
         return NULL;
@@ -960,9 +961,22 @@ void ref_analyzer_free(ref_analyzer *an)
     free(an);
 }
 
+/* A failed allocation in an earlier call must not fail this one: the
+ * analyser's buffers live as long as it does (a --serve worker's, for
+ * good). Pinned by tests/fault/fault_paths.c (analyze). */
+static void forget_failures(ref_analyzer *an)
+{
+    ref_buf_clear(&an->fold);
+    ref_buf_clear(&an->joined);
+    ref_buf_clear(&an->text_scratch);
+    ref_buf_clear(&an->stem_scratch);
+    ref_buf_clear(&an->part_text);
+}
+
 ref_status ref_analyze(ref_analyzer *an, const char *text, size_t len, ref_token_fn fn, void *ctx,
                        uint32_t *positions)
 {
+    forget_failures(an);
     run r = {.an = an, .text = text, .len = len, .fn = fn, .ctx = ctx};
     size_t i = 0;
     chunk ck;

@@ -76,6 +76,18 @@ void ref_buf_reset(ref_buf *b)
         b->data[0] = '\0';
 }
 
+void ref_buf_clear(ref_buf *b)
+{
+    ref_buf_reset(b);
+    b->failed = 0;
+}
+
+void ref_buf_inherit_failure(ref_buf *b, const ref_buf *helper)
+{
+    if (helper->failed)
+        b->failed = 1;
+}
+
 void ref_buf_truncate(ref_buf *b, size_t len)
 {
     if (len < b->len) {

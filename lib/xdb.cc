@@ -37,6 +37,12 @@ struct ref_xdb {
     Xapian::Database *db = nullptr;         // the reader (all present shards), or the writer's base
     Xapian::WritableDatabase *wdb = nullptr; // non-NULL when open for writing
     std::string errmsg;
+    // A writer's changes since its last commit form one Xapian transaction,
+    // so they land together (ref_xdb_commit) or not at all (a failed write,
+    // ref_xdb_close). A failed write discards the batch at once and is
+    // remembered here: the next commit reports it instead of committing
+    // the rest of a batch with a hole in it.
+    ref_status write_failed = REF_OK;
     std::vector<Shard> shards; // readers: the parts db combines
     ref_xdb_shard_opts opts = {0, 0, 0, 0};
     std::chrono::steady_clock::time_point last_reconnect;
@@ -143,6 +149,17 @@ template <typename Fn> ref_status guard(std::string *msg, Fn fn) noexcept
     }
 }
 
+// Set a handle's message without throwing (the message is lost when even
+// that cannot be allocated; the status still says what happened).
+void set_errmsg(std::string *msg, const char *text) noexcept
+{
+    try {
+        *msg = text;
+    } catch (...) {
+        msg->clear();
+    }
+}
+
 char *dup_cstr(const std::string &s)
 {
     char *p = static_cast<char *>(std::malloc(s.size() + 1));
@@ -190,6 +207,22 @@ template <typename Fn> int add_node(ref_xquery *q, Fn fn, NodeRecipe recipe = No
         return -1;
     }
     return id;
+}
+
+// add_node with a recipe that MAKE builds: building it allocates, so it is
+// built under the guard too (a std::bad_alloc from an argument built at the
+// call site once escaped into C: tests/fault/, query).
+template <typename Fn, typename Make> int add_node_made(ref_xquery *q, Fn fn, Make make) noexcept
+{
+    if (!q || q->status != REF_OK)
+        return -1;
+    NodeRecipe recipe;
+    ref_status st = guard(&q->errmsg, [&] { recipe = make(); });
+    if (st != REF_OK) {
+        q->status = st;
+        return -1;
+    }
+    return add_node(q, fn, std::move(recipe));
 }
 
 NodeRecipe op_recipe(ref_xop op, const int *children, size_t n, uint32_t window)
@@ -278,6 +311,25 @@ Xapian::Query rebuild(Xapian::Database &db, const ref_xquery *q, int id,
 bool valid_node(const ref_xquery *q, int id)
 {
     return id >= 0 && static_cast<size_t>(id) < q->nodes.size();
+}
+
+// Run the write FN inside the pending transaction. A failure, whatever it
+// is (a Xapian::Error, std::bad_alloc half-way through a replace), leaves
+// the batch incomplete: discard it now, and refuse further writes and the
+// commit, so nothing of it ever becomes visible.
+template <typename Fn> ref_status write_op(ref_xdb *db, Fn fn) noexcept
+{
+    if (db->write_failed != REF_OK) {
+        set_errmsg(&db->errmsg, "an earlier write failed; its batch was discarded");
+        return db->write_failed;
+    }
+    ref_status st = guard(&db->errmsg, fn);
+    if (st != REF_OK) {
+        db->write_failed = st;
+        std::string ignored;
+        guard(&ignored, [&] { db->wdb->cancel_transaction(); });
+    }
+    return st;
 }
 
 // --- one policy for reading ------------------------------------------------
@@ -642,6 +694,7 @@ ref_status ref_xdb_open(const char *path, ref_xdb_mode mode, ref_xdb **out, char
     ref_status st = guard(&msg, [&] {
         db->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
         db->db = db->wdb;
+        db->wdb->begin_transaction(true);
     });
     if (st != REF_OK) {
         if (errmsg)
@@ -661,10 +714,15 @@ void ref_xdb_close(ref_xdb *db)
 {
     if (!db)
         return;
-    // Xapian commits a writer's pending changes when its handle is destroyed
-    // (outside a transaction); the indexer commits at batch boundaries anyway,
-    // and a killed process never gets here, so readers only ever see commits.
+    // What was not committed is discarded, never committed here: a run
+    // that ends in an error (or is killed) leaves the last commit as it was,
+    // and its rerun starts from there (tests/fault/, index).
     std::string ignored;
+    if (db->wdb)
+        guard(&ignored, [&] {
+            if (db->write_failed == REF_OK)
+                db->wdb->cancel_transaction();
+        });
     guard(&ignored, [&] {
         delete db->db;
         db->shards.clear();
@@ -746,7 +804,7 @@ static ref_status need_writer(ref_xdb *db)
     if (!db)
         return REF_EINVAL;
     if (!db->wdb) {
-        db->errmsg = "database is open read-only";
+        set_errmsg(&db->errmsg, "database is open read-only");
         return REF_EINVAL;
     }
     return REF_OK;
@@ -759,7 +817,7 @@ ref_status ref_xdb_replace(ref_xdb *db, const char *unique_term, const ref_xdoc 
         return st;
     if (!unique_term || !*unique_term || !doc)
         return REF_EINVAL;
-    return guard(&db->errmsg, [&] { db->wdb->replace_document(unique_term, doc->doc); });
+    return write_op(db, [&] { db->wdb->replace_document(unique_term, doc->doc); });
 }
 
 ref_status ref_xdb_add(ref_xdb *db, const ref_xdoc *doc)
@@ -769,7 +827,7 @@ ref_status ref_xdb_add(ref_xdb *db, const ref_xdoc *doc)
         return st;
     if (!doc)
         return REF_EINVAL;
-    return guard(&db->errmsg, [&] { db->wdb->add_document(doc->doc); });
+    return write_op(db, [&] { db->wdb->add_document(doc->doc); });
 }
 
 ref_status ref_xdb_delete_by_term(ref_xdb *db, const char *term)
@@ -779,7 +837,7 @@ ref_status ref_xdb_delete_by_term(ref_xdb *db, const char *term)
         return st;
     if (!term || !*term)
         return REF_EINVAL;
-    return guard(&db->errmsg, [&] { db->wdb->delete_document(term); });
+    return write_op(db, [&] { db->wdb->delete_document(term); });
 }
 
 ref_status ref_xdb_commit(ref_xdb *db)
@@ -787,7 +845,13 @@ ref_status ref_xdb_commit(ref_xdb *db)
     ref_status st = need_writer(db);
     if (st != REF_OK)
         return st;
-    return guard(&db->errmsg, [&] { db->wdb->commit(); });
+    // The batch commits as one, then the next one begins. When the commit
+    // fails (a full disk), Xapian has ended the transaction and the batch is
+    // not committed; the handle takes no more writes.
+    return write_op(db, [&] {
+        db->wdb->commit_transaction();
+        db->wdb->begin_transaction(true);
+    });
 }
 
 ref_status ref_xdb_set_metadata(ref_xdb *db, const char *key, const char *value)
@@ -797,7 +861,7 @@ ref_status ref_xdb_set_metadata(ref_xdb *db, const char *key, const char *value)
         return st;
     if (!key || !*key || !value)
         return REF_EINVAL;
-    return guard(&db->errmsg, [&] { db->wdb->set_metadata(key, value); });
+    return write_op(db, [&] { db->wdb->set_metadata(key, value); });
 }
 
 ref_status ref_xdb_get_metadata(ref_xdb *db, const char *key, char **value)
@@ -853,7 +917,7 @@ ref_status ref_xdb_add_spelling(ref_xdb *db, const char *word, uint32_t freq)
         return st;
     if (!word || !*word)
         return REF_EINVAL;
-    return guard(&db->errmsg, [&] { db->wdb->add_spelling(word, freq ? freq : 1); });
+    return write_op(db, [&] { db->wdb->add_spelling(word, freq ? freq : 1); });
 }
 
 ref_status ref_xdb_spelling_suggestion(ref_xdb *db, const char *word, unsigned max_edit,
@@ -898,11 +962,11 @@ int ref_xquery_op(ref_xquery *q, ref_xop op, const int *children, size_t n, uint
     for (size_t i = 0; i < n; i++) {
         if (!valid_node(q, children[i])) {
             q->status = REF_EINVAL;
-            q->errmsg = "invalid query node";
+            set_errmsg(&q->errmsg, "invalid query node");
             return -1;
         }
     }
-    return add_node(q, [&] {
+    return add_node_made(q, [&] {
         std::vector<Xapian::Query> subs;
         subs.reserve(n);
         for (size_t i = 0; i < n; i++)
@@ -912,7 +976,7 @@ int ref_xquery_op(ref_xquery *q, ref_xop op, const int *children, size_t n, uint
         if (op == REF_XOP_PHRASE || op == REF_XOP_NEAR)
             w = window ? window : static_cast<Xapian::termcount>(n);
         return Xapian::Query(xop(op), subs.begin(), subs.end(), w);
-    }, op_recipe(op, children, n, window));
+    }, [&] { return op_recipe(op, children, n, window); });
 }
 
 int ref_xquery_scale(ref_xquery *q, int child, double factor)
@@ -921,13 +985,13 @@ int ref_xquery_scale(ref_xquery *q, int child, double factor)
         return -1;
     if (!valid_node(q, child)) {
         q->status = REF_EINVAL;
-        q->errmsg = "invalid query node";
+        set_errmsg(&q->errmsg, "invalid query node");
         return -1;
     }
-    return add_node(q, [&] {
+    return add_node_made(q, [&] {
         return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->nodes[static_cast<size_t>(child)],
                              factor);
-    }, scale_recipe(child, factor));
+    }, [&] { return scale_recipe(child, factor); });
 }
 
 int ref_xquery_value_range(ref_xquery *q, unsigned slot, const char *lo, const char *hi)
@@ -997,15 +1061,22 @@ namespace {
 struct Budget {
     std::chrono::steady_clock::time_point deadline;
     bool limited = false;
+    // Xapian 1.4's Enquire::set_time_limit crashes (SIGSEGV inside
+    // get_mset) when the limit expires in a match that spans remote shards
+    // (seen with a 1 ms budget over two xapian-tcpsrv shards,
+    // tests/e2e_shards.py). Over remote shards the budget is therefore
+    // checked between the matches (spent()), and a remote match itself is
+    // bounded by --shard-timeout.
+    bool xapian_limit = false;
 
-    explicit Budget(unsigned ms)
+    Budget(unsigned ms, bool any_remote)
         : deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(ms)),
-          limited(ms != 0)
+          limited(ms != 0), xapian_limit(ms != 0 && !any_remote)
     {
     }
     void apply(Xapian::Enquire &enquire) const
     {
-        if (!limited)
+        if (!xapian_limit)
             return;
         std::chrono::duration<double> left = deadline - std::chrono::steady_clock::now();
         enquire.set_time_limit(std::max(left.count(), 0.001));
@@ -1108,7 +1179,7 @@ ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearc
     if (!db || !q || !opts)
         return REF_EINVAL;
     if (q->status != REF_OK) {
-        db->errmsg = q->errmsg;
+        set_errmsg(&db->errmsg, q->errmsg.c_str());
         return q->status;
     }
     if (!valid_node(q, root))
@@ -1118,7 +1189,10 @@ ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearc
         return REF_ENOMEM;
     // Over budget or bounds: a status of its own, not a database error.
     Refused refused{REF_OK, std::string()};
-    const Budget budget(db->opts.budget_ms);
+    bool any_remote = false;
+    for (const Shard &s : db->shards)
+        any_remote = any_remote || s.remote;
+    const Budget budget(db->opts.budget_ms, any_remote);
     ref_status st = read_policy(db, [&] {
         try {
             r->slot_counts.clear();
@@ -1191,7 +1265,7 @@ ref_status ref_xdb_search(ref_xdb *db, ref_xquery *q, int root, const ref_xsearc
     });
     if (st == REF_OK && refused.status != REF_OK) {
         st = refused.status;
-        db->errmsg = refused.message;
+        set_errmsg(&db->errmsg, refused.message.c_str()); /* no throw into C */
     }
     if (st != REF_OK) {
         delete r;

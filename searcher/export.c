@@ -793,9 +793,9 @@ static void sink_write(ref_export *ex, const char *p, size_t n)
                 int zerr = 0;
                 const char *msg = gzerror(ex->gz, &zerr);
                 if (zerr == Z_ERRNO)
-                    fail_errno(ex, "cannot write", ex->tmp);
+                    fail_errno(ex, "cannot write", ex->path); /* the name the user gave */
                 else
-                    failf(ex, REF_EIO, "cannot write %s: %s", ex->tmp, msg);
+                    failf(ex, REF_EIO, "cannot write %s: %s", ex->path, msg);
                 return;
             }
             p += w;
@@ -807,7 +807,7 @@ static void sink_write(ref_export *ex, const char *p, size_t n)
             if (w < 0 && errno == EINTR)
                 continue;
             if (w < 0) {
-                fail_errno(ex, "cannot write", ex->tmp);
+                fail_errno(ex, "cannot write", ex->path); /* the name the user gave */
                 return;
             }
             p += w;
@@ -886,9 +886,9 @@ static void finish_file(ref_export *ex)
         ex->gz = NULL;
         if (zr != Z_OK) {
             if (zr == Z_ERRNO)
-                fail_errno(ex, "cannot write", ex->tmp);
+                fail_errno(ex, "cannot write", ex->path); /* the name the user gave */
             else
-                failf(ex, REF_EIO, "cannot finish the gzip stream of %s (zlib error %d)", ex->tmp,
+                failf(ex, REF_EIO, "cannot finish the gzip stream of %s (zlib error %d)", ex->path,
                       zr);
         }
     }
@@ -897,7 +897,7 @@ static void finish_file(ref_export *ex)
     if (ex->st == REF_OK && fsync(ex->fd) != 0 && errno != EINVAL && errno != EROFS)
         fail_errno(ex, "cannot sync", ex->tmp);
     if (close(ex->fd) != 0)
-        fail_errno(ex, "cannot write", ex->tmp);
+        fail_errno(ex, "cannot write", ex->path); /* the name the user gave */
     ex->fd = -1;
     if (ex->st == REF_OK && rename(ex->tmp, ex->path) != 0)
         fail_errno(ex, "cannot rename the export to", ex->path);

@@ -1,5 +1,6 @@
 /* referat-search — search indexed Danish municipal minutes. */
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -592,7 +593,12 @@ static int run(const cli *c, const char *query, int show_facets)
         if (code != EXIT_DB && show_facets) {
             ref_buf f = REF_BUF_INIT;
             ref_present_json_facets(&f, r);
-            fwrite(f.data, 1, f.len, stdout);
+            if (ref_buf_status(&f) == REF_OK) {
+                fwrite(f.data, 1, f.len, stdout);
+            } else {
+                fprintf(stderr, "referat-search: %s\n", ref_status_str(REF_ENOMEM));
+                code = EXIT_DB;
+            }
             ref_buf_free(&f);
         }
         report_missing_shards(r, 1);
@@ -642,17 +648,29 @@ static int run(const cli *c, const char *query, int show_facets)
                 ref_buf_printf(&out, "   mangler: %s\n", r->hits[i].missing);
             ref_buf_putc(&out, '\n');
         }
+        if (ref_buf_status(&out) != REF_OK)
+            break;
         fwrite(out.data, 1, out.len, stdout);
     }
     if (c->timeline && !c->json && r->nhits < r->total)
         printf("(viser %zu af %u; --limit 0 viser alle)\n\n", r->nhits, r->total);
-    if (r->has_facets && show_facets) {
+    if (r->has_facets && show_facets && ref_buf_status(&out) == REF_OK) {
         ref_buf_reset(&out);
         if (c->json)
             ref_present_json_facets(&out, r);
         else
             ref_present_text_facets(&out, r);
-        fwrite(out.data, 1, out.len, stdout);
+        if (ref_buf_status(&out) == REF_OK)
+            fwrite(out.data, 1, out.len, stdout);
+    }
+    /* A hit or the facets that could not be built end the output there,
+     * with an error, never with success. */
+    if (ref_buf_status(&out) != REF_OK) {
+        fprintf(stderr, "referat-search: %s\n", ref_status_str(REF_ENOMEM));
+        ref_buf_free(&out);
+        ref_search_result_free(r);
+        ref_searcher_close(s);
+        return EXIT_DB;
     }
     report_missing_shards(r, c->json);
     /* In JSON Lines every stdout line is a hit; the suggestion goes to
@@ -747,6 +765,21 @@ static int cli_main(cli *cp, int argc, char **argv)
     return code;
 }
 
+/* Output that could not be written fails the run, whatever came before: a
+ * full disk or a closed pipe must never exit 0 with half the output
+ * (tests/e2e_faults.py). CODE stands when it already says failure. */
+static int close_stdout(const char *prog, int code, int fail_code)
+{
+    int failed = ferror(stdout);
+    errno = 0;
+    if (fclose(stdout) != 0)
+        failed = 1;
+    if (!failed)
+        return code;
+    fprintf(stderr, "%s: writing the output: %s\n", prog, errno ? strerror(errno) : "write error");
+    return code == 0 ? fail_code : code;
+}
+
 int main(int argc, char **argv)
 {
     /* The web server has options and help of its own (serve.h). */
@@ -765,5 +798,5 @@ int main(int argc, char **argv)
     free(c.municipalities);
     free(c.db_paths);
     free(c.outcomes);
-    return code;
+    return close_stdout("referat-search", code, EXIT_DB);
 }

@@ -139,6 +139,9 @@ void ref_present_json_hit(ref_buf *out, const ref_hit *hit)
     ref_buf_reset(&tmp);
     ref_present_snippet(&tmp, hit, "", "");
     json_key_str(out, "snippet_text", ref_buf_cstr(&tmp));
+    /* A snippet cut short by a failed allocation fails the hit (an empty or
+     * clipped snippet once went out with success: tests/fault/, export-jsonl). */
+    ref_buf_inherit_failure(out, &tmp);
     ref_buf_puts(out, ",\"matches\":[");
     const char *text = snippet_text(hit);
     for (size_t i = 0; i < hit->snippet.nspans; i++) {

@@ -220,38 +220,51 @@ static int correctable(const char *w, size_t n)
     return 1;
 }
 
+typedef struct word_stem {
+    char *stem; /* NULL: no word, or out of memory (then failed is set) */
+    int failed;
+} word_stem;
+
 static int first_word_stem(void *ctx, const ref_token *tok)
 {
-    char **out = ctx;
+    word_stem *out = ctx;
     if (tok->kind != REF_TOKEN_WORD)
         return 0;
-    *out = strdup(tok->stem);
+    out->stem = strdup(tok->stem);
+    out->failed = !out->stem;
     return 1;
 }
 
 /* 1 if A and B are forms of one word for the index (same analysed stem:
  * "sygefravær" and "sygefraværet"): the query already finds B, so
  * suggesting it would be noise. */
-static int same_word(ref_searcher *s, const char *a, const char *b)
+static int same_word(ref_searcher *s, const char *a, const char *b, ref_status *st)
 {
-    char *sa = NULL, *sb = NULL;
-    ref_analyze(s->analyzer, a, strlen(a), first_word_stem, &sa, NULL);
-    ref_analyze(s->analyzer, b, strlen(b), first_word_stem, &sb, NULL);
-    int same = sa && sb && strcmp(sa, sb) == 0;
-    free(sa);
-    free(sb);
+    word_stem wa = {NULL, 0}, wb = {NULL, 0};
+    ref_status sta = ref_analyze(s->analyzer, a, strlen(a), first_word_stem, &wa, NULL);
+    ref_status stb = ref_analyze(s->analyzer, b, strlen(b), first_word_stem, &wb, NULL);
+    /* A stem lost to a failed allocation is no answer (it once made
+     * "sygefravær" suggest "sygefraværet": tests/fault/, web-page). */
+    if (sta != REF_OK || stb != REF_OK || wa.failed || wb.failed)
+        *st = sta != REF_OK ? sta : stb != REF_OK ? stb : REF_ENOMEM;
+    int same = wa.stem && wb.stem && strcmp(wa.stem, wb.stem) == 0;
+    free(wa.stem);
+    free(wb.stem);
     return same;
 }
 
 /* Whether the folded WORD is known: to the index (its stem as a word or a
  * compound part) or to the lexicon (any inflection, or a compound of known
  * parts). A known word is not a typo: "udbud" is never "afbud". */
-static int word_known(ref_searcher *s, const char *word, size_t len)
+static int word_known(ref_searcher *s, const char *word, size_t len, ref_status *st)
 {
     if (ref_analyzer_knows(s->analyzer, word, len))
         return 1;
-    char *stem = NULL;
-    ref_analyze(s->analyzer, word, len, first_word_stem, &stem, NULL);
+    word_stem w = {NULL, 0};
+    ref_status ast = ref_analyze(s->analyzer, word, len, first_word_stem, &w, NULL);
+    if (ast != REF_OK || w.failed)
+        *st = ast != REF_OK ? ast : REF_ENOMEM; /* not "unknown": a failure */
+    char *stem = w.stem;
     if (!stem)
         return 0;
     uint32_t freq = 0;
@@ -269,7 +282,7 @@ static int word_known(ref_searcher *s, const char *word, size_t len)
 /* "Mente du": each plain word of QUERY that neither the index nor the
  * lexicon knows, replaced by the nearest word the index knows (Xapian's
  * spelling table, filled by the indexer). NULL when nothing changes. */
-static char *suggest(ref_searcher *s, const char *query)
+static char *suggest(ref_searcher *s, const char *query, ref_status *st)
 {
     ref_buf out = REF_BUF_INIT, folded = REF_BUF_INIT;
     int changed = 0;
@@ -279,9 +292,13 @@ static char *suggest(ref_searcher *s, const char *query)
         if (correctable(p, n)) {
             ref_buf_reset(&folded);
             ref_casefold(p, n, &folded);
-            if (ref_buf_status(&folded) == REF_OK && !word_known(s, folded.data, folded.len))
-                ref_xdb_spelling_suggestion(s->db, folded.data, 2, &fix);
-            if (fix && same_word(s, folded.data, fix)) {
+            if (ref_buf_status(&folded) == REF_OK &&
+                !word_known(s, folded.data, folded.len, st)) {
+                ref_status sst = ref_xdb_spelling_suggestion(s->db, folded.data, 2, &fix);
+                if (sst != REF_OK)
+                    *st = sst;
+            }
+            if (fix && same_word(s, folded.data, fix, st)) {
                 free(fix);
                 fix = NULL;
             }
@@ -298,8 +315,10 @@ static char *suggest(ref_searcher *s, const char *query)
         ref_buf_append(&out, p, sp);
         p += sp;
     }
+    if (ref_buf_status(&folded) != REF_OK || ref_buf_status(&out) != REF_OK)
+        *st = REF_ENOMEM;
     ref_buf_free(&folded);
-    if (!changed) {
+    if (!changed || *st != REF_OK) {
         ref_buf_free(&out);
         return NULL;
     }
@@ -1045,7 +1064,14 @@ ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_sea
     if (st != REF_OK || (*out)->total >= REF_SUGGEST_BELOW)
         return st;
     /* Only words nobody knows are suggested for (suggest). */
-    char *suggestion = suggest(s, query);
+    char *suggestion = suggest(s, query, &st);
+    /* A suggestion lost to a failure fails the search: the page must not
+     * differ, with success, from the one it would have been. */
+    if (st != REF_OK) {
+        ref_search_result_free(*out);
+        *out = NULL;
+        return st;
+    }
     if ((*out)->total > 0) {
         (*out)->suggestion = suggestion;
         return REF_OK;

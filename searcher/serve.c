@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -432,6 +433,26 @@ static int check_database(const server *sv)
     return -1;
 }
 
+/* Descriptors kept free of connections: each worker's database handle
+ * (Xapian opens a few files per table) and an export's temporary file.
+ * Without the reserve, a flood of connections under a low RLIMIT_NOFILE
+ * left no descriptor to open the database or an export, and every request
+ * failed; with it the excess waits in the listen queue (or times out) and
+ * the requests taken are answered (tests/e2e_faults.py, server). */
+#define FDS_PER_WORKER 16
+#define FDS_SPARE 32
+
+static unsigned connection_limit(unsigned threads)
+{
+    struct rlimit rl;
+    rlim_t reserve = FDS_SPARE + (rlim_t)threads * FDS_PER_WORKER;
+    /* libmicrohttpd's own default, for an unlimited or large limit. */
+    rlim_t limit = 1000;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        limit = rl.rlim_cur > reserve + 4 ? rl.rlim_cur - reserve : 4;
+    return (unsigned)(limit < 1000 ? limit : 1000);
+}
+
 static int run(server *sv, const serve_opts *o, struct sockaddr_storage addr)
 {
     /* Signals are taken by sigwait below, never by a server thread: block
@@ -444,6 +465,7 @@ static int run(server *sv, const serve_opts *o, struct sockaddr_storage addr)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
+    unsigned max_conns = connection_limit(o->threads);
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     errno = 0;
@@ -451,8 +473,8 @@ static int run(server *sv, const serve_opts *o, struct sockaddr_storage addr)
         flags, 0, NULL, NULL, answer, sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-        MHD_OPTION_URI_LOG_CALLBACK, keep_raw_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, request_done,
-        NULL, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_URI_LOG_CALLBACK, keep_raw_uri, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "referat-search: cannot listen on %s%s%s\n", o->listen, errno ? ": " : "",
                 errno ? strerror(errno) : "");

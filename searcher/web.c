@@ -227,6 +227,7 @@ static void json_facets(ref_buf *b, const ref_search_result *r)
         ref_buf_putc(b, ',');
         ref_buf_append(b, line.data + 1, line.len - 3);
     }
+    ref_buf_inherit_failure(b, &line); /* no answer without its facets (tests/fault/) */
     ref_buf_free(&line);
 }
 

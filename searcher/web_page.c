@@ -161,6 +161,7 @@ static void put_href(ref_buf *b, const char *path, const char *id, const ref_web
     ref_buf_puts(b, "href=\"");
     ref_export_html_escape(b, ref_buf_cstr(&u), u.len);
     ref_buf_putc(b, '"');
+    ref_buf_inherit_failure(b, &u);
     ref_buf_free(&u);
 }
 
@@ -635,6 +636,7 @@ void ref_web_page_search(const ref_web_search_view *v, ref_web_response *out)
     }
     ref_buf_puts(&title, "Referat");
     page_begin_feed(out, ref_buf_cstr(&title), searching ? p : NULL);
+    ref_buf_inherit_failure(&out->body, &title); /* tests/fault/, web-page */
     ref_buf_free(&title);
     ref_buf *b = &out->body;
     put_form(p, v->bodies, b);

@@ -323,6 +323,53 @@ static void test_readers_see_only_commits(void **state)
     ref_xdb_close(w);
 }
 
+/* A run that ends in an error closes its writer without committing: what
+ * it wrote since its last commit (punkter and their src: records) must not
+ * land, or its rerun adds the punkter again (issue 18: duplicated punkter). */
+static void test_close_discards_what_was_not_committed(void **state)
+{
+    fixture *f = *state;
+    ref_xdb *w = open_ok(f->dir, REF_XDB_WRITE);
+    put_doc(w, &corpus[0]);
+    assert_int_equal(ref_xdb_commit(w), REF_OK);
+    put_doc(w, &corpus[1]);
+    assert_int_equal(ref_xdb_set_metadata(w, "src:x", "1"), REF_OK);
+    ref_xdb_close(w);
+    ref_xdb *r = open_ok(f->dir, REF_XDB_READ);
+    assert_int_equal(doccount(r), 1);
+    char *v = NULL;
+    assert_int_equal(ref_xdb_get_metadata(r, "src:x", &v), REF_OK);
+    assert_string_equal(v, "");
+    free(v);
+    ref_xdb_close(r);
+}
+
+/* A write that fails discards its batch, and the commit then fails too: a
+ * batch never lands with a hole in it. (Xapian refuses terms over 245
+ * bytes: a real failure, no mock.) */
+static void test_a_failed_write_discards_its_batch_and_fails_the_commit(void **state)
+{
+    fixture *f = *state;
+    ref_xdb *w = open_ok(f->dir, REF_XDB_WRITE);
+    put_doc(w, &corpus[0]);
+    assert_int_equal(ref_xdb_commit(w), REF_OK);
+    put_doc(w, &corpus[1]);
+    ref_xdoc *doc = NULL;
+    assert_int_equal(ref_xdoc_new(&doc), REF_OK);
+    char term[400];
+    memset(term, 'x', sizeof term - 1);
+    term[sizeof term - 1] = '\0';
+    assert_int_equal(ref_xdoc_add_term(doc, term, 1), REF_OK);
+    assert_int_not_equal(ref_xdb_add(w, doc), REF_OK);
+    ref_xdoc_free(doc);
+    assert_int_not_equal(ref_xdb_commit(w), REF_OK);
+    assert_string_not_equal(ref_xdb_errmsg(w), "");
+    ref_xdb_close(w);
+    ref_xdb *r = open_ok(f->dir, REF_XDB_READ);
+    assert_int_equal(doccount(r), 1);
+    ref_xdb_close(r);
+}
+
 /* ---- metadata and terms ------------------------------------------------- */
 
 typedef struct kv_list {
@@ -755,9 +802,11 @@ static void test_stub_file_lists_local_shards(void **state)
     ref_xdb *w = open_ok(a, REF_XDB_WRITE);
     put_doc(w, &corpus[0]);
     put_doc(w, &corpus[1]);
+    assert_int_equal(ref_xdb_commit(w), REF_OK); /* close discards, never commits */
     ref_xdb_close(w);
     w = open_ok(b, REF_XDB_WRITE);
     put_doc(w, &corpus[2]);
+    assert_int_equal(ref_xdb_commit(w), REF_OK);
     ref_xdb_close(w);
     ref_buf text = REF_BUF_INIT;
     ref_buf_printf(&text, "auto a\n# the second\n\nauto %s\n", b);
@@ -1058,6 +1107,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delete_by_term_removes_every_carrier, setup_corpus,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_readers_see_only_commits, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_close_discards_what_was_not_committed, setup_empty,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_failed_write_discards_its_batch_and_fails_the_commit,
+                                        setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_metadata_set_get_walk_delete, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_term_walk_lists_prefix_with_freqs, setup_corpus,
                                         teardown),

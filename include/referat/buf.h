@@ -29,8 +29,19 @@ void ref_buf_printf(ref_buf *b, const char *fmt, ...)
 void ref_buf_vprintf(ref_buf *b, const char *fmt, va_list ap);
 /* Make room for N more bytes without changing len. */
 void ref_buf_reserve(ref_buf *b, size_t n);
-/* Empty the buffer, keep its memory (and clear nothing sticky). */
+/* Empty the buffer, keep its memory, and keep a failure: a chain of uses
+ * within one call (reset, append, reset, append, check once) still sees
+ * it. */
 void ref_buf_reset(ref_buf *b);
+/* Empty the buffer, keep its memory, and forget a failure: for a
+ * long-lived buffer (an analyser's) at the start of each call, so that no
+ * failure outlives the call it happened in (issue 18: one failed
+ * allocation once made an analyser answer "out of memory" for good). */
+void ref_buf_clear(ref_buf *b);
+/* Mark B failed if HELPER failed: what is built from a helper buffer
+ * fails with it (a link, a snippet or a title lost to a failed allocation
+ * must not go out as an empty one with success). */
+void ref_buf_inherit_failure(ref_buf *b, const ref_buf *helper);
 /* Truncate to LEN bytes (LEN <= b->len). */
 void ref_buf_truncate(ref_buf *b, size_t len);
 /* REF_OK, or REF_ENOMEM if any append failed. */

@@ -67,9 +67,9 @@ ref_status ref_xdb_open_shards(const char *const *paths, size_t npaths,
  * ("remote HOST:PORT" or the path, each ending in "\n"); "" when none. Owned
  * by DB, valid until the next call on it. */
 const char *ref_xdb_missing_shards(const ref_xdb *db);
-/* Close and free. NULL is ok. Note: for a writer, Xapian commits pending
- * changes when the handle is destroyed (outside a transaction); only a killed
- * process loses them. */
+/* Close and free. NULL is ok. A writer's changes since its last
+ * ref_xdb_commit are discarded, never committed here: after an error the
+ * database keeps its last commit. */
 void ref_xdb_close(ref_xdb *db);
 /* The message of the last failed call on DB ("" if none); owned by DB. */
 const char *ref_xdb_errmsg(const ref_xdb *db);
@@ -98,7 +98,10 @@ ref_status ref_xdb_replace(ref_xdb *db, const char *unique_term, const ref_xdoc 
 ref_status ref_xdb_add(ref_xdb *db, const ref_xdoc *doc);
 /* Delete every document that carries TERM. */
 ref_status ref_xdb_delete_by_term(ref_xdb *db, const char *term);
-/* Make everything written so far durable and visible to readers, atomically. */
+/* Make everything written since the last commit durable and visible to
+ * readers, atomically: all of it or (on failure) none. After any failed
+ * write the batch is already discarded, and this and every later write
+ * return that failure: a batch never commits with a hole in it. */
 ref_status ref_xdb_commit(ref_xdb *db);
 ref_status ref_xdb_set_metadata(ref_xdb *db, const char *key, const char *value);
 /* The value of KEY as a malloc'd NUL-terminated string the caller frees
