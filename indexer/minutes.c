@@ -952,6 +952,8 @@ static ref_status parse(parser *p, const char *text, size_t len)
         mn_finish_header(p);
     mn_meeting_from_first_page(p, text, len);
     mn_warn_missing_fields(p);
+    if (ref_buf_status(&p->field_text) != REF_OK || ref_buf_status(&p->header_text) != REF_OK)
+        p->rc = REF_ENOMEM; /* a line was not kept: fail, never index less */
     {
         const char *t = ref_buf_cstr(&p->field_text);
         size_t n = p->field_text.len;
