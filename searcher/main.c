@@ -776,7 +776,7 @@ static int close_stdout(const char *prog, int code, int fail_code)
         failed = 1;
     if (!failed)
         return code;
-    fprintf(stderr, "%s: writing the output: %s\n", prog, errno ? strerror(errno) : "write error");
+    fprintf(stderr, _("%s: uddata kunne ikke skrives: %s\n"), prog, errno ? strerror(errno) : _("skrivefejl"));
     return code == 0 ? fail_code : code;
 }
 

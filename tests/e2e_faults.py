@@ -211,7 +211,7 @@ class Faults(unittest.TestCase):
                 r = subprocess.run([os.path.join(BIN, prog)] + args, stdout=full,
                                    stderr=subprocess.PIPE, text=True, timeout=60)
             self.assertEqual(r.returncode, 3, (prog, args, r.stderr))
-            self.assertIn("writing the output", r.stderr)
+            self.assertIn("uddata kunne ikke skrives", r.stderr)
 
 
 if __name__ == "__main__":
