@@ -306,6 +306,12 @@ static void check_number(parser *p, const punkt_line *pl, size_t lineno)
 
 static void start_punkt(parser *p, const punkt_line *pl, size_t lineno)
 {
+    /* A case number right above this punkt line is this punkt's, even if
+     * the punkt before took it (Faaborg-Midtfyn writes it above). */
+    int pending = p->pending_journal && p->pending_journal_line == p->line_before;
+    ref_punkt *prev = mn_cur_punkt(p);
+    if (pending && prev && prev->journal == p->pending_journal)
+        prev->journal = (char *)""; /* strings are arena-owned or static */
     finish_punkt(p);
     ref_meeting *mt = &p->m->pub;
     if (!mn_grow(p, (void **)&mt->punkter, &p->cap_punkter, mt->npunkter, sizeof *mt->punkter))
@@ -317,9 +323,13 @@ static void start_punkt(parser *p, const punkt_line *pl, size_t lineno)
     const char *t = pl->rest + toff;
     size_t tn = pl->nrest - toff;
     trim(&t, &tn);
+    tn = mn_strip_leaders(t, tn); /* "Titel ........ 5": the contents' leader */
     pk->prefix = mn_pstrndup(p, pl->rest, plen);
     pk->title = mn_pstrndup(p, t, tn);
     pk->journal = mn_pstrndup(p, "", 0);
+    if (pending)
+        pk->journal = (char *)p->pending_journal;
+    p->pending_journal = NULL;
     if (p->rc != REF_OK)
         return;
     pk->number = pl->number;
@@ -331,6 +341,7 @@ static void start_punkt(parser *p, const punkt_line *pl, size_t lineno)
     p->cap_sections = 0;
     p->have_section = 0;
     p->expect_journal = 1;
+    p->journal_lines = JOURNAL_SEARCH_LINES + 1; /* the punkt line counts */
     if (!p->implicit_punkt)
         check_number(p, pl, lineno);
 }
@@ -516,7 +527,7 @@ static int punkt_preamble(parser *p, const line *ln, const punkt_line *pl, int i
     if (!pk->title[0] && ln->n <= MARKUP_HEADING_MAX_BYTES &&
         !ends_sentence_char(ln->s[ln->n - 1]) && !mn_ci_contains(ln->s, ln->n, ": ") &&
         mn_classify_heading(ln).role != ROLE_KNOWN &&
-        !(p->expect_journal && mn_match_journal(ln, &tok, &ntok))) {
+        !mn_find_journal(ln->s, ln->n, p->expect_journal, &tok, &ntok)) {
         pk->title = mn_pstrndup(p, ln->s, ln->n);
         return 1;
     }
@@ -538,6 +549,107 @@ static void start_implicit_punkt(parser *p, const line *ln, const line *next)
         heading_or_text(p, ln, next);
 }
 
+static void add_toc_entry(parser *p, int number, const char *prefix, const char *title,
+                          size_t lineno, int page)
+{
+    if (!mn_grow(p, (void **)&p->toc, &p->cap_toc, p->ntoc, sizeof *p->toc))
+        return;
+    p->toc[p->ntoc++] = (toc_entry){number, prefix, title, lineno, page};
+}
+
+/* A line of the table of contents naming a punkt ("3. Varmeplan 2018 .... 7",
+ * "Pkt. 42 Beslutninger om dagsordenen\t3"): remembered, so that a punkt
+ * the body never reaches is still kept (add_listed_punkter). */
+/* A header line that filled a field (the first line, "Mødested: Borgersalen
+ * Tinglev"), kept as text too: ref_meeting.header_lines. */
+static void keep_field_line(parser *p, const line *ln)
+{
+    if (p->field_text.len)
+        ref_buf_putc(&p->field_text, '\n');
+    ref_buf_append(&p->field_text, ln->s, mn_strip_leaders(ln->s, ln->n));
+}
+
+/* A header line kept as text, without a contents leader ("Bilag ..... 14"). */
+static void keep_header_line(parser *p, const line *ln)
+{
+    if (p->header_text.len)
+        ref_buf_putc(&p->header_text, '\n');
+    ref_buf_append(&p->header_text, ln->s, mn_strip_leaders(ln->s, ln->n));
+}
+
+static int note_toc_entry(parser *p, const line *ln)
+{
+    line t = *ln; /* the same text, read up to its leader; LN keeps the buffer */
+    t.n = mn_strip_leaders(ln->s, ln->n);
+    punkt_line pl;
+    if (!(mn_match_punkt_line(&t, &pl) || mn_match_numbered_punkt(&t, &pl)) || pl.number <= 0)
+        return 0;
+    size_t plen, toff;
+    mn_split_prefix(pl.rest, pl.nrest, &plen, &toff);
+    const char *title = pl.rest + toff;
+    size_t tn = pl.nrest - toff;
+    trim(&title, &tn);
+    const char *prefix = mn_pstrndup(p, pl.rest, plen);
+    const char *ti = mn_pstrndup(p, title, tn);
+    if (prefix && ti)
+        add_toc_entry(p, pl.number, prefix, ti, ln->no, p->cur_page);
+    return 1;
+}
+
+/* A punkt's case number, wherever it stands in the punkt's first lines
+ * ("Sagsid.: 17/69, Sagsinitialer: bhh" under a bullet, "Sagsnr.: 330-2020-164
+ * Dok.nr.: …" on one line with other labels). A line that is nothing but
+ * the number is consumed; a line that says more stays text too. A number
+ * alone on its line after the punkt's first lines may be the next punkt's,
+ * written above its punkt line (Hjørring): it is kept pending for that. 1 if
+ * LN was consumed. */
+static int take_journal(parser *p, const line *ln)
+{
+    ref_punkt *pk = mn_cur_punkt(p);
+    int first = pk && p->expect_journal;
+    p->expect_journal = 0;
+    const char *tok;
+    size_t ntok;
+    int found = mn_find_journal(ln->s, ln->n, first, &tok, &ntok);
+    if (!found)
+        return 0;
+    char *number = mn_pstrndup(p, tok, ntok);
+    p->pending_journal = number;
+    p->pending_journal_line = ln->no;
+    /* On a page of items without punkt lines, a case number on its own line
+     * after an item with its own number and text starts the next item
+     * (Hedensted: "Sagsnr.: …", "Beslutningstema", …, "Sagsnr.: …"). */
+    if (found == 2 && pk && number && p->implicit_punkt && pk->journal[0] &&
+        (pk->nsections || p->have_section)) {
+        punkt_line pl = {0, 0, "", 0};
+        start_punkt(p, &pl, ln->no);
+        pk = mn_cur_punkt(p);
+        if (pk)
+            pk->journal = number;
+        p->at_paragraph = 1;
+        return 1;
+    }
+    if (pk && !pk->journal[0] && p->journal_lines > 0 && number) {
+        pk->journal = number;
+        if (found == 2) {
+            p->at_paragraph = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Does LN end in a page number after a word ("… for implementeri 12")?
+ * Under "Indholdsfortegnelse" that is an entry whose leader was lost (a PDF
+ * or web page of the same contents). */
+static int page_number_ends(const line *ln)
+{
+    size_t e = ln->n, d = 0;
+    while (e > 0 && is_digit(ln->s[e - 1]) && d < 5)
+        e--, d++;
+    return d > 0 && d < 5 && e >= 2 && ln->s[e - 1] == ' ' && !is_digit(ln->s[e - 2]);
+}
+
 static void handle_line(parser *p, const line *ln, const line *next)
 {
     if (ln->consumed)
@@ -551,6 +663,10 @@ static void handle_line(parser *p, const line *ln, const line *next)
         p->at_paragraph = 1;
         return;
     }
+    p->line_before = p->last_line;
+    p->last_line = ln->no;
+    if (p->journal_lines > 0)
+        p->journal_lines--;
     /* In a table of contents, "Lukkede punkter" names a part; it does not
      * open one. */
     int part = p->in_toc && !p->have_punkt ? 0 : mn_closed_part_line(ln->s, ln->n);
@@ -561,7 +677,7 @@ static void handle_line(parser *p, const line *ln, const line *next)
         return;
     }
     punkt_line pl;
-    int toc = !p->have_punkt && mn_toc_entry(ln);
+    int toc = !p->have_punkt && (mn_toc_entry(ln) || (p->in_toc && page_number_ends(ln)));
     int is_punkt = !toc && punkt_line_here(p, ln, &pl);
     if (p->have_punkt && punkt_preamble(p, ln, &pl, is_punkt)) {
         p->at_paragraph = 1;
@@ -589,40 +705,40 @@ static void handle_line(parser *p, const line *ln, const line *next)
         return;
     }
     if (!p->have_punkt) {
+        take_journal(p, ln); /* only remembered: the first punkt's, if next */
+        /* An entry of the contents lives on as its punkt's title; every
+         * other header line, also one that fills a field (the place, the
+         * meeting's first line), stays searchable as header text. */
+        int entry = (toc || p->in_toc) && note_toc_entry(p, ln), taken;
         /* A page with one item: a section heading, or the first line that
          * is not about the meeting, ends the header. */
+        /* A contents line's words live on in the titles of the punkter it
+         * names; kept with the first document, they would make it match every
+         * title (test_anlaeg_does_not_find_planlaegning). */
         if (toc)
             return;
         if (p->implicit_ok && p->seen_header_line && mn_classify_heading(ln).role == ROLE_KNOWN) {
             start_implicit_punkt(p, ln, next);
-        } else if (!mn_header_line(p, ln)) {
-            if (p->implicit_ok) {
+        } else if ((taken = mn_header_line(p, ln)) == 0) {
+            if (p->implicit_ok)
                 start_implicit_punkt(p, ln, next);
-            } else {
-                if (p->header_text.len)
-                    ref_buf_putc(&p->header_text, '\n');
-                ref_buf_append(&p->header_text, ln->s, ln->n);
-            }
+            else
+                keep_header_line(p, ln);
+        } else if (!entry && taken == 1) {
+            keep_field_line(p, ln);
         }
         return;
     }
-    if (p->expect_journal) {
-        p->expect_journal = 0;
-        const char *tok;
-        size_t ntok;
-        if (mn_match_journal(ln, &tok, &ntok)) {
-            ref_punkt *pk = mn_cur_punkt(p);
-            pk->journal = mn_pstrndup(p, tok, ntok);
-            p->at_paragraph = 1;
-            return;
-        }
-    }
+    if (take_journal(p, ln))
+        return;
     heading_or_text(p, ln, next);
 }
 
 /* A punkt that got no text and whose number comes again later was an entry
  * of a table of contents set as punkt lines (Allerød's "PUNKTER" list):
- * remove it. Closed punkter have no text by design and stay. */
+ * remove it, remembering it as a contents entry (add_listed_punkter keeps
+ * those the body never reaches). Closed punkter have no text by design and
+ * stay. One pass plus a table by number: linear (minutes.h). */
 static void drop_toc_punkter(parser *p)
 {
     ref_meeting *mt = &p->m->pub;
@@ -630,40 +746,175 @@ static void drop_toc_punkter(parser *p)
      * ("1.".."14.", then "1. Bemærkninger …") is a table of contents, even
      * where the file ends before every entry comes again. */
     size_t toc_start = 0, toc_end = 0;
-    for (size_t i = 1; i < mt->npunkter && !toc_end; i++) {
-        const ref_punkt *b = &mt->punkter[i];
-        if (b->number <= 0 || b->number > mt->punkter[i - 1].number)
-            continue;
-        /* the entry of the table that this punkt repeats, if any */
-        for (size_t k = 0; k < i && !toc_end; k++)
-            if (mt->punkter[k].number == b->number && strcmp(mt->punkter[k].title, b->title) == 0)
-                toc_start = k, toc_end = i;
-        if (!toc_end) {
-            int textless = 1;
-            for (size_t k = 0; k < i; k++)
-                textless &= mt->punkter[k].nsections == 0;
-            if (textless)
-                toc_end = i;
-        }
-        break;
+    int max_number = 0;
+    for (size_t i = 0; i < mt->npunkter; i++)
+        if (mt->punkter[i].number > max_number)
+            max_number = mt->punkter[i].number;
+    size_t *last_of = calloc((size_t)max_number + 1, sizeof *last_of); /* index + 1 */
+    if (!last_of) {
+        p->rc = REF_ENOMEM;
+        return;
     }
+    int textless = 1;
+    for (size_t i = 0; i < mt->npunkter; i++) {
+        const ref_punkt *b = &mt->punkter[i];
+        if (!toc_end && i > 0 && b->number > 0 && b->number <= mt->punkter[i - 1].number) {
+            /* the first time the numbers go back: the entry of the table this
+             * punkt repeats, if any, else the whole run before, if textless */
+            size_t k = last_of[b->number];
+            if (k && strcmp(mt->punkter[k - 1].title, b->title) == 0)
+                toc_start = k - 1, toc_end = i;
+            else if (textless)
+                toc_end = i;
+            else
+                toc_end = SIZE_MAX; /* asked once only */
+        }
+        textless &= b->nsections == 0;
+        if (b->number > 0 && !last_of[b->number])
+            last_of[b->number] = i + 1;
+    }
+    if (toc_end == SIZE_MAX)
+        toc_end = 0;
+    for (size_t i = 0; i < mt->npunkter; i++)
+        if (mt->punkter[i].number > 0)
+            last_of[mt->punkter[i].number] = i + 1;
     size_t kept = 0;
     for (size_t i = 0; i < mt->npunkter; i++) {
         ref_punkt *pk = &mt->punkter[i];
         int toc = i >= toc_start && i < toc_end && pk->nsections == 0;
         if (!toc && !pk->closed && pk->number > 0 && pk->nsections == 0)
-            for (size_t j = i + 1; j < mt->npunkter && !toc; j++)
-                toc = mt->punkter[j].number == pk->number;
+            toc = last_of[pk->number] > i + 1;
         if (toc) {
+            add_toc_entry(p, pk->number, pk->prefix, pk->title, pk->line, pk->page);
             free(pk->sections);
             continue;
         }
         mt->punkter[kept++] = *pk;
     }
     mt->npunkter = kept;
+    free(last_of);
+}
+
+enum { DERIVED_TITLE_MAX_WORDS = 12 };
+
+/* Every structured punkt has a title: one whose punkt line, next line and
+ * contents entry gave none (a web page of one item per block, "Sag nr. 24"
+ * alone) takes the first words of its first text, else its first heading,
+ * else its number ("Punkt 83").
+ * The "has no title" warning still tells that no title line was written. */
+static void title_untitled_punkter(parser *p)
+{
+    ref_meeting *mt = &p->m->pub;
+    for (size_t i = 0; i < mt->npunkter && p->rc == REF_OK; i++) {
+        ref_punkt *pk = &mt->punkter[i];
+        if (pk->title[0] || pk->header)
+            continue;
+        const char *t = NULL;
+        for (size_t k = 0; k < pk->nsections && !t; k++)
+            if (pk->sections[k].text[0])
+                t = pk->sections[k].text;
+        for (size_t k = 0; k < pk->nsections && !t; k++)
+            if (pk->sections[k].heading[0])
+                t = pk->sections[k].heading;
+        if (!t) { /* nothing but its number ("Sag nr. 83" in a flattened list) */
+            char num[32];
+            snprintf(num, sizeof num, "Punkt %d", pk->number);
+            if (pk->number > 0)
+                pk->title = mn_pstrndup(p, num, strlen(num));
+            continue;
+        }
+        size_t e = 0, words = 0, n = strlen(t);
+        while (e < n && t[e] != '\n' && words < DERIVED_TITLE_MAX_WORDS) {
+            size_t w = e;
+            while (w < n && t[w] != '\n' && !space_width(t + w, n - w))
+                w++;
+            e = w;
+            words++;
+            w = skip_spaces(t, n, e);
+            if (w >= n || t[w] == '\n')
+                break;
+            e = words < DERIVED_TITLE_MAX_WORDS ? w : e;
+        }
+        const char *s = t;
+        trim(&s, &e);
+        pk->title = mn_pstrndup(p, s, e);
+    }
+}
+
+/* Punkter the table of contents lists that the body never reaches (the
+ * file is an excerpt, or the items have no text) are kept title-only with
+ * their number, `listed` set, each before the first punkt with a higher
+ * number, so nothing the contents name is lost. Linear: a table by number
+ * and one merge. */
+static void add_listed_punkter(parser *p)
+{
+    ref_meeting *mt = &p->m->pub;
+    if (!p->ntoc || p->rc != REF_OK)
+        return;
+    int max_number = 0;
+    for (size_t i = 0; i < p->ntoc; i++)
+        if (p->toc[i].number > max_number)
+            max_number = p->toc[i].number;
+    unsigned char *seen = calloc((size_t)max_number + 1, 1);
+    if (!seen) {
+        p->rc = REF_ENOMEM;
+        return;
+    }
+    for (size_t i = 0; i < mt->npunkter; i++)
+        if (mt->punkter[i].number > 0 && mt->punkter[i].number <= max_number)
+            seen[mt->punkter[i].number] = 1;
+    size_t nmissing = 0;
+    for (size_t i = 0; i < p->ntoc; i++)
+        if (!seen[p->toc[i].number]) {
+            seen[p->toc[i].number] = 1; /* once, also if listed twice */
+            p->toc[nmissing++] = p->toc[i];
+        }
+    free(seen);
+    if (!nmissing)
+        return;
+    ref_punkt *all = calloc(mt->npunkter + nmissing, sizeof *all);
+    if (!all) {
+        p->rc = REF_ENOMEM;
+        return;
+    }
+    size_t n = 0, t = 0;
+    for (size_t i = 0; i <= mt->npunkter; i++) {
+        while (t < nmissing && (i == mt->npunkter || (mt->punkter[i].number > p->toc[t].number &&
+                                                      !mt->punkter[i].header))) {
+            ref_punkt *pk = &all[n++];
+            pk->number = p->toc[t].number;
+            pk->prefix = (char *)p->toc[t].prefix;
+            pk->title = (char *)p->toc[t].title;
+            pk->journal = (char *)"";
+            pk->line = p->toc[t].line;
+            pk->page = p->toc[t].page;
+            pk->listed = 1;
+            t++;
+        }
+        if (i < mt->npunkter)
+            all[n++] = mt->punkter[i];
+    }
+    free(mt->punkter);
+    mt->punkter = all;
+    mt->npunkter = n;
+    p->cap_punkter = n;
 }
 
 static void keep_header_text(parser *p);
+
+/* "the label (line 4)" for a field with VALUE decided by RULE at LINENO. */
+static const char *rule_text(parser *p, const char *value, const char *rule, size_t lineno)
+{
+    if (!value[0] || !rule)
+        return "";
+    char buf[160];
+    if (lineno)
+        snprintf(buf, sizeof buf, "%s (line %zu)", rule, lineno);
+    else
+        snprintf(buf, sizeof buf, "%s", rule);
+    const char *r = mn_pstrndup(p, buf, strlen(buf));
+    return r ? r : "";
+}
 
 static ref_status parse(parser *p, const char *text, size_t len)
 {
@@ -673,6 +924,8 @@ static ref_status parse(parser *p, const char *text, size_t len)
     mt->place = mt->body;
     mt->heading = mt->body;
     mt->municipality = mt->body;
+    mt->date_rule = mt->body_rule = mt->municipality_rule = "";
+    mt->header_lines = mt->body;
     p->at_paragraph = 1;
     mn_prescan_text(p, text, len);
     mn_detect_municipality(p, text, len);
@@ -695,13 +948,29 @@ static ref_status parse(parser *p, const char *text, size_t len)
     }
     if (ref_buf_status(&a.buf) != REF_OK || ref_buf_status(&b.buf) != REF_OK)
         p->rc = REF_ENOMEM;
-    if (!p->have_punkt) {
+    if (!p->have_punkt)
         mn_finish_header(p);
-        mn_warn(p, 0, "no punkter recognised");
+    mn_meeting_from_first_page(p, text, len);
+    mn_warn_missing_fields(p);
+    if (ref_buf_status(&p->field_text) != REF_OK || ref_buf_status(&p->header_text) != REF_OK)
+        p->rc = REF_ENOMEM; /* a line was not kept: fail, never index less */
+    {
+        const char *t = ref_buf_cstr(&p->field_text);
+        size_t n = p->field_text.len;
+        trim(&t, &n);
+        mt->header_lines = mn_pstrndup(p, t, n);
     }
+    mt->date_rule = rule_text(p, mt->date, p->date_rule, p->date_line);
+    mt->body_rule = rule_text(p, mt->body, p->body_rule, p->body_line);
+    if (!p->have_punkt)
+        mn_warn(p, 0, "no punkter recognised");
     finish_punkt(p);
     if (p->rc == REF_OK)
         drop_toc_punkter(p);
+    if (p->rc == REF_OK && mt->npunkter)
+        add_listed_punkter(p);
+    if (p->rc == REF_OK)
+        title_untitled_punkter(p);
     if (p->rc == REF_OK && mt->npunkter)
         keep_header_text(p);
     ref_buf_free(&a.buf);
@@ -804,6 +1073,7 @@ static void add_unstructured(parser *p, int page, size_t first_line)
 static void fallback(parser *p, const char *text, size_t len)
 {
     p->m->pub.unstructured = 1;
+    p->m->pub.header_lines = (char *)""; /* every line is in the pages' text */
     p->next_furniture = 0;
     for (size_t i = 0; i < p->m->pub.nfurniture; i++)
         p->m->pub.furniture[i].count = 0;
@@ -871,7 +1141,9 @@ static ref_status parse_meeting(const char *text, size_t len, int with_fallback,
     }
     ref_buf_free(&p.text);
     ref_buf_free(&p.header_text);
+    ref_buf_free(&p.field_text);
     free(p.first_line_of);
+    free(p.toc);
     free(p.furniture_lines);
     free(p.furniture_of);
     if (st != REF_OK) {

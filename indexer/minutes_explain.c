@@ -45,6 +45,14 @@ void ref_meeting_explain(const ref_meeting *m, ref_buf *out)
 {
     ref_buf_printf(out, "meeting\n  municipality: %s\n  body: %s\n  date: %s\n  place: %s\n",
                    or_none(m->municipality), or_none(m->body), or_none(m->date), or_none(m->place));
+    if (m->date_rule[0] || m->body_rule[0] || m->municipality_rule[0])
+        ref_buf_printf(out, "  decided: date by %s; body by %s; municipality by %s\n",
+                       or_none(m->date_rule), or_none(m->body_rule), or_none(m->municipality_rule));
+    if (m->header_lines[0]) {
+        ref_buf_puts(out, "  header lines kept as text: ");
+        put_first_words(out, m->header_lines);
+        ref_buf_putc(out, '\n');
+    }
     if (m->heading[0])
         ref_buf_printf(out, "  first line: %s\n", m->heading);
     if (m->npages)
@@ -71,8 +79,9 @@ void ref_meeting_explain(const ref_meeting *m, ref_buf *out)
         ref_buf_printf(out, ": %s\n  line %zu", pk->title[0] ? pk->title : "(no title)", pk->line);
         if (pk->page)
             ref_buf_printf(out, ", page %d", pk->page);
-        ref_buf_printf(out, ", journal %s%s\n", or_none(pk->journal),
-                       pk->closed ? ", CLOSED: title only, no text indexed" : "");
+        ref_buf_printf(out, ", journal %s%s%s\n", or_none(pk->journal),
+                       pk->closed ? ", CLOSED: title only, no text indexed" : "",
+                       pk->listed ? ", LISTED in the table of contents only: title only" : "");
         for (size_t k = 0; k < pk->nsections; k++) {
             const ref_section *sec = &pk->sections[k];
             ref_buf_printf(out, "  - %s", ref_section_kind_key(sec->kind));

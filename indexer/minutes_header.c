@@ -13,6 +13,10 @@ static const char *const doc_kinds[] = {
     "Referat til mødet i", "Referat fra mødet i", "Beslutningsprotokol", "REFERAT", "Dagsorden",
 };
 
+static int find_body(const char *s, size_t n, int any_case, const char **b, size_t *bn);
+
+enum { BODY_NAME_MAX_WORDS = 6 };
+
 /* From "REFERAT Chefforum d. 07-09-2017": body "Chefforum", date. */
 static void parse_heading_line(parser *p, const line *ln)
 {
@@ -44,8 +48,24 @@ static void parse_heading_line(parser *p, const line *ln)
                 }
             }
         }
-        if (bn)
-            mt->body = mn_pstrndup(p, b, bn);
+        const char *name;
+        size_t nn;
+        if (bn && find_body(b, bn, 1, &name, &nn)) {
+            /* A short capitalised name ending in the body's word is the name
+             * as written, whatever its other words ('Teknik & <Miljø>
+             * "Udvalg"'); a longer rest is cut to the name in it. */
+            size_t after = (size_t)(name + nn - b);
+            while (after < bn && (b[after] == '"' || b[after] == '\''))
+                after++;
+            if (after == bn && starts_upper(b, bn) &&
+                count_words(b, bn, BODY_NAME_MAX_WORDS) <= BODY_NAME_MAX_WORDS) {
+                name = b;
+                nn = bn;
+            }
+            mt->body = mn_pstrndup(p, name, nn);
+            p->body_rule = "the first line";
+            p->body_line = ln->no;
+        }
         break;
     }
 }
@@ -73,10 +93,18 @@ typedef struct span {
     size_t n;
 } span;
 
-static int word_is_body(span w)
+/* W without the punctuation that may follow it in a line ("Byrådet,",
+ * "ØKONOMIUDVALG.", "Udvalg:"). */
+static span bare(span w)
 {
-    while (w.n && (w.s[w.n - 1] == ',' || w.s[w.n - 1] == ':'))
+    while (w.n && (w.s[w.n - 1] == ',' || w.s[w.n - 1] == ':' || w.s[w.n - 1] == '.' ||
+                   w.s[w.n - 1] == ';' || w.s[w.n - 1] == '"'))
         w.n--;
+    return w;
+}
+
+static int ends_like_body(span w)
+{
     for (size_t k = 0; k < sizeof body_endings / sizeof body_endings[0]; k++) {
         size_t m = strlen(body_endings[k]);
         if (w.n >= m && ci_equal(w.s + w.n - m, m, body_endings[k]))
@@ -85,61 +113,153 @@ static int word_is_body(span w)
     return 0;
 }
 
+/* Does W name a body ("Byrådet"), also in the genitive ("Byrådets møde")?
+ * Where a label may stand (LABEL_PLACE), "Udvalg" and "Mødeforum" are
+ * labels, no names. */
+static int word_is_body(span w, int label_place)
+{
+    if (label_place || w.s[w.n - 1] == ':')
+        for (size_t k = 0; k < sizeof header_labels / sizeof header_labels[0]; k++)
+            if (ci_equal(bare(w).s, bare(w).n, header_labels[k].label))
+                return 0;
+    w = bare(w);
+    if (ends_like_body(w))
+        return 1;
+    return w.n > 1 && w.s[w.n - 1] == 's' && ends_like_body((span){w.s, w.n - 1});
+}
+
 /* A word that may stand inside a body's name: capitalised ("Teknik,"),
- * "og", or cut before "og" ("Børne-"). */
+ * "og", or cut before "og" ("Børne-"); not a word ending a sentence
+ * ("Referat.") or a document's kind. */
 static int word_in_body_name(span w)
 {
+    if (w.s[w.n - 1] == '.' || ci_equal(w.s, w.n, "Referat") || ci_equal(w.s, w.n, "Dagsorden"))
+        return 0;
+    for (size_t k = 0; k < sizeof header_labels / sizeof header_labels[0]; k++)
+        if (ci_equal(w.s, w.n, header_labels[k].label))
+            return 0;
     return starts_upper(w.s, w.n) || ci_equal(w.s, w.n, "og") || w.s[w.n - 1] == '-';
 }
 
-/* The body named in a header line without a label: "Social- og
- * Sundhedsudvalget torsdag den 20. april 2023", "Byrådet - Referat",
- * "mødet i Kommunalbestyrelsen 2018-21", "Udvalget for Erhverv og Kultur".
- * Finds the first word ending like a body and widens it to the name around
- * it. */
-static void body_from_line(parser *p, const line *ln)
+/* Words that end the name after "for" ("Udvalg for regional udvikling den
+ * 1. februar"). */
+static int ends_for_name(span w)
 {
-    enum { MAX_WORDS = 40 };
-    if (ln->n > FURNITURE_MAX_BYTES)
-        return;
-    span w[MAX_WORDS];
+    static const char *const stops[] = {"den", "d.", "kl.", "-", "–", "|", "·", "•", "og"};
+    if (is_digit(w.s[0]))
+        return 1;
+    for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++)
+        if (ci_equal(w.s, w.n, stops[k]))
+            return k < sizeof stops / sizeof stops[0] - 1; /* "og" only at the end */
+    return 0;
+}
+
+/* A period after a body's name is no part of it: "Kommunalbestyrelsen
+ * 2022-25", "Teknik, Erhverv, Plan og Miljøudvalget 2018-2021",
+ * "(2018-2021)". */
+static int is_period(span w)
+{
+    size_t digits = 0;
+    for (size_t i = 0; i < w.n; i++) {
+        char c = w.s[i];
+        if (is_digit(c))
+            digits++;
+        else if (c != '-' && c != '(' && c != ')' && c != '/')
+            return 0;
+    }
+    return digits >= 2;
+}
+
+enum { BODY_MAX_WORDS = 40, FOR_NAME_MAX_WORDS = 8 };
+
+/* Small words before a body's name that are no part of it ("referat fra
+ * byrådet", "møde i udvalget"). */
+static int function_word(span w)
+{
+    static const char *const words[] = {"i", "af", "fra", "til", "for", "med", "møde", "mødet"};
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (ci_equal(w.s, w.n, words[k]))
+            return 1;
+    return !starts_letter(w.s, w.n);
+}
+
+/* The body named in S without a label: "Social- og Sundhedsudvalget torsdag
+ * den 20. april 2023", "Byrådet - Referat", "mødet i Kommunalbestyrelsen
+ * 2018-21", "Udvalget for Erhverv og Kultur", "Udvalg for regional
+ * udvikling", "Byrådets møde den …" (→ "Byrådet"). Finds the first word
+ * ending like a body and widens it to the name around it. 1 and the name's
+ * bytes in *B, *BN if found. ANY_CASE also takes a body word written in
+ * lower case ("Det fælles landdistriktsråd"). */
+static int find_body(const char *s, size_t n, int any_case, const char **b, size_t *bn)
+{
+    if (n > FURNITURE_MAX_BYTES)
+        n = FURNITURE_MAX_BYTES;
+    span w[BODY_MAX_WORDS];
     size_t nw = 0, i = 0;
-    while (nw < MAX_WORDS) {
-        i = skip_spaces(ln->s, ln->n, i);
-        if (i >= ln->n)
+    while (nw < BODY_MAX_WORDS) {
+        i = skip_spaces(s, n, i);
+        if (i >= n)
             break;
         size_t j = i;
-        while (j < ln->n && !space_width(ln->s + j, ln->n - j))
+        while (j < n && !space_width(s + j, n - j))
             j++;
-        w[nw++] = (span){ln->s + i, j - i};
+        w[nw++] = (span){s + i, j - i};
         i = j;
     }
     for (size_t k = 0; k < nw; k++) {
-        if (!starts_upper(w[k].s, w[k].n) || !word_is_body(w[k]))
+        /* a name in lower case ("Det fælles landdistriktsråd - Dagsordener")
+         * only where the name ends: at the line's end or before a dash */
+        int lower = !starts_upper(w[k].s, w[k].n);
+        if (lower && !(any_case && (k + 1 == nw || ci_equal(w[k + 1].s, w[k + 1].n, "-") ||
+                                    ci_equal(w[k + 1].s, w[k + 1].n, "–"))))
+            continue;
+        /* "Udvalg" starting a line or after "." is a label ("Udvalg Ikon",
+         * ". Mødeforum MED-Hovedudvalget"); "Teknisk Udvalg" is a name */
+        if (!word_is_body(w[k], k == 0 || w[k - 1].s[w[k - 1].n - 1] == '.'))
             continue;
         size_t first = k, last = k;
-        while (first > 0 && word_in_body_name(w[first - 1]) &&
-               !ci_equal(w[first - 1].s, w[first - 1].n, "Referat") &&
-               !ci_equal(w[first - 1].s, w[first - 1].n, "Dagsorden"))
+        while (first > 0 &&
+               (word_in_body_name(w[first - 1]) || (lower && !function_word(w[first - 1]) &&
+                                                    w[first - 1].s[w[first - 1].n - 1] != '.')))
             first--;
         if (ci_equal(w[first].s, w[first].n, "og"))
             first++;
         /* "Udvalget for Erhverv og Kultur": the name goes on after "for". */
         if (last + 1 < nw && ci_equal(w[last + 1].s, w[last + 1].n, "for")) {
             size_t e = last + 2;
-            while (e < nw && word_in_body_name(w[e]) && !is_digit(w[e].s[0]))
+            while (e < nw && e < last + 2 + FOR_NAME_MAX_WORDS && !ends_for_name(w[e])) {
+                int stop = bare(w[e]).n < w[e].n;
                 e++;
+                if (stop)
+                    break;
+            }
             if (e > last + 2)
                 last = e - 1;
-            if (ci_equal(w[last].s, w[last].n, "og"))
+            while (last > k &&
+                   (ci_equal(w[last].s, w[last].n, "og") || ci_equal(w[last].s, w[last].n, "i")))
                 last--;
         }
-        const char *b = w[first].s;
-        size_t bn = (size_t)(w[last].s + w[last].n - b);
-        while (bn && (b[bn - 1] == ',' || b[bn - 1] == ':'))
-            bn--;
+        while (last > k && is_period(w[last]))
+            last--;
+        span name = bare((span){w[first].s, (size_t)(w[last].s + w[last].n - w[first].s)});
+        /* genitive: "Byrådets møde" names "Byrådet" */
+        if (first == last && !ends_like_body(name))
+            name.n--;
+        *b = name.s;
+        *bn = name.n;
+        return name.n > 0;
+    }
+    return 0;
+}
+
+static void body_from_line(parser *p, const line *ln)
+{
+    const char *b;
+    size_t bn;
+    if (ln->n <= FURNITURE_MAX_BYTES && find_body(ln->s, ln->n, 0, &b, &bn)) {
         p->m->pub.body = mn_pstrndup(p, b, bn);
-        return;
+        p->body_rule = "a header line naming a body";
+        p->body_line = ln->no;
     }
 }
 
@@ -153,10 +273,19 @@ static void set_header_field(parser *p, enum header_field field, const line *ln,
         if (!mt->place[0] && vn)
             mt->place = mn_pstrndup(p, v, vn);
         break;
-    case FIELD_BODY:
-        if (!mt->body[0] && vn && vn <= FURNITURE_MAX_BYTES)
-            mt->body = mn_pstrndup(p, v, vn);
+    case FIELD_BODY: {
+        /* the name in the value ("Teknik, Erhverv, Plan og Miljøudvalget
+         * 2018-2021"); a value naming no body ("Ikon", a web page's icon
+         * text) is no committee */
+        const char *b;
+        size_t bn;
+        if (!mt->body[0] && vn && find_body(v, vn, 1, &b, &bn)) {
+            mt->body = mn_pstrndup(p, b, bn);
+            p->body_rule = "the label";
+            p->body_line = ln->no;
+        }
         break;
+    }
     case FIELD_DATE:
         if (!p->labelled_date) {
             char date[11];
@@ -172,13 +301,14 @@ static void set_header_field(parser *p, enum header_field field, const line *ln,
 
 /* A header line: the meeting's first line, labels, the table of contents.
  * Returns 1 if the line told something about the meeting (or is part of
- * the table of contents), 0 if it is some other text. */
+ * the table of contents), 2 if it is the contents' heading (structure, not
+ * content), 0 if it is some other text. */
 int mn_header_line(parser *p, const line *ln)
 {
     ref_meeting *mt = &p->m->pub;
     if (ci_equal(ln->s, ln->n, "Indholdsfortegnelse") || ci_equal(ln->s, ln->n, "Indhold")) {
         p->in_toc = 1;
-        return 1;
+        return 2; /* structure, not content */
     }
     int dated = 0;
     if (!p->in_toc) {
@@ -244,9 +374,20 @@ void mn_finish_header(parser *p)
         mt->date = (char *)p->labelled_date;
     } else if (p->first_header_date) {
         mt->date = (char *)p->first_header_date;
-    } else {
-        mn_warn(p, 0, "no meeting date found");
     }
+    if (p->referat_date)
+        p->date_rule = "the first line";
+    else if (p->labelled_date)
+        p->date_rule = "the label", p->date_line = p->labelled_date_line;
+    else if (p->first_header_date)
+        p->date_rule = "the first date in the header";
+}
+
+void mn_warn_missing_fields(parser *p)
+{
+    ref_meeting *mt = &p->m->pub;
+    if (!mt->date[0])
+        mn_warn(p, 0, "no meeting date found");
     if (!mt->body[0])
         mn_warn(p, 0, "no committee name found in the first line");
 }
@@ -386,34 +527,102 @@ static int municipality_before(const char *text, size_t at)
     return -1;
 }
 
-/* The municipality or region the text names most often (the first named
- * on a tie); "" if none. One pass over the text. */
+/* The words after a municipality's name that make it the municipality:
+ * "Albertslund Kommune(s)", "Aarhus Byråd", "Ballerup Kommunalbestyrelse".
+ * Longest first. */
+static const char *const issuer_words[] = {" Kommunalbestyrelse", " Kommune", " Byråd"};
+
+/* Bytes of the issuer word at TEXT[I] (" Kommune"), ending a word (a
+ * genitive 's' allowed); 0 if none. */
+static size_t issuer_word_at(const char *text, size_t len, size_t i)
+{
+    for (size_t k = 0; k < sizeof issuer_words / sizeof issuer_words[0]; k++) {
+        size_t w = strlen(issuer_words[k]);
+        if (len - i < w || memcmp(text + i, issuer_words[k], w) != 0)
+            continue;
+        size_t e = i + w;
+        if (e < len && text[e] == 's')
+            e++;
+        if (e == len || !starts_letter(text + e, len - e))
+            return w;
+    }
+    return 0;
+}
+
+enum { ADDRESS_LOOK_BYTES = 40 };
+
+/* Is the mention ending at TEXT[END] an address ("i Herning Kommune, Torvet
+ * 5, 7400 Herning": a postcode follows on the line), the place of the
+ * meeting rather than the body that holds it? */
+static int names_a_place(const char *text, size_t len, size_t end)
+{
+    size_t stop = len - end < ADDRESS_LOOK_BYTES ? len : end + ADDRESS_LOOK_BYTES;
+    for (size_t i = end; i + 5 < stop && text[i] != '\n'; i++)
+        if (text[i] == ' ' && is_digit(text[i + 1]) && is_digit(text[i + 2]) &&
+            is_digit(text[i + 3]) && is_digit(text[i + 4]) && text[i + 5] == ' ' && i + 6 < len &&
+            starts_upper(text + i + 6, len - i - 6))
+            return 1;
+    return 0;
+}
+
+enum { NNAMES = NMUNICIPALITIES + NREGIONS, ISSUER_LINES = 6 };
+
+/* The municipality or region that holds the meeting, in this order:
+ *   1. named in the title lines (the first ISSUER_LINES non-blank lines:
+ *      "Referat - Viborg Kommune", "Hjørring Byråd - Hjørring Kommune");
+ *   2. named most often (the first named on a tie), an address ("i
+ *      Herning Kommune, Torvet 5, 7400 Herning") counting only when nothing
+ *      else is named.
+ * "" if none. One pass over the text. `--municipality` and the other files
+ * of the folder come after these, in the indexer. */
 void mn_detect_municipality(parser *p, const char *text, size_t len)
 {
-    size_t counts[NMUNICIPALITIES + NREGIONS];
-    size_t first[NMUNICIPALITIES + NREGIONS];
+    size_t counts[2][NNAMES], first[2][NNAMES];
     memset(counts, 0, sizeof counts);
+    int issuer = -1;
+    size_t lines = 0;
+    int blank = 1;
     for (size_t i = 0; i + 1 < len; i++) {
+        if (text[i] == '\n') {
+            lines += !blank;
+            blank = 1;
+        } else if (!is_space((unsigned char)text[i])) {
+            blank = 0;
+        }
         int k = -1;
-        if (text[i] == ' ' && text[i + 1] == 'K' && len - i >= 8 &&
-            memcmp(text + i + 1, "Kommune", 7) == 0 &&
-            (i + 8 == len || text[i + 8] == 's' || !starts_letter(text + i + 8, len - i - 8)))
+        size_t end = i, w;
+        if (text[i] == ' ' && (text[i + 1] == 'K' || text[i + 1] == 'B') &&
+            (w = issuer_word_at(text, len, i)) > 0) {
             k = municipality_before(text, i);
-        else if (text[i] == 'R' && (i == 0 || !starts_letter(text + i - 1, 1)))
+            end = i + w;
+        } else if (text[i] == 'R' && (i == 0 || !starts_letter(text + i - 1, 1))) {
             for (int r = 0; r < (int)NREGIONS; r++)
                 if (ci_prefix(text + i, len - i, region_names[r]) == strlen(region_names[r]) &&
                     memcmp(text + i, region_names[r], 7) == 0)
                     k = (int)NMUNICIPALITIES + r;
+        }
         if (k < 0)
             continue;
-        if (!counts[k]++)
-            first[k] = i;
+        int place = names_a_place(text, len, end);
+        if (!place && issuer < 0 && lines < ISSUER_LINES)
+            issuer = k;
+        if (!counts[place][k]++)
+            first[place][k] = i;
     }
     int best = -1;
-    for (int k = 0; k < (int)(NMUNICIPALITIES + NREGIONS); k++)
-        if (counts[k] && (best < 0 || counts[k] > counts[best] ||
-                          (counts[k] == counts[best] && first[k] < first[best])))
-            best = k;
+    const char *rule = "the title lines";
+    if (issuer >= 0) {
+        best = issuer;
+    } else {
+        for (int place = 0; place < 2 && best < 0; place++)
+            for (int k = 0; k < NNAMES; k++)
+                if (counts[place][k] && (best < 0 || counts[place][k] > counts[place][best] ||
+                                         (counts[place][k] == counts[place][best] &&
+                                          first[place][k] < first[place][best]))) {
+                    best = k;
+                    rule = place ? "the address named" : "the most mentions";
+                }
+    }
     if (best < 0)
         return;
     const char *name = best >= (int)NMUNICIPALITIES
@@ -421,4 +630,156 @@ void mn_detect_municipality(parser *p, const char *text, size_t len)
                            : (municipality_names[best].name ? municipality_names[best].name
                                                             : municipality_names[best].written);
     p->m->pub.municipality = mn_pstrndup(p, name, strlen(name));
+    p->m->pub.municipality_rule = rule;
+}
+
+/* ---- the meeting's date and body from the first page ------------------- */
+
+/* When the header did not name the date or the body (a page of one item
+ * whose header ended early, text flattened from PDF, a web page's menus
+ * first), the first page is read for them, best kind of line first:
+ *   1. a label anywhere in the line's start ("… Mødedato: Tirsdag den 30.
+ *      juni 2015 …", "Udvalg: Byrådet");
+ *   2. a decision heading with the meeting's date ("Beslutning i
+ *      Kommunalbestyrelsen den 17-01-2018", "Kultur- og Idrætsudvalget,
+ *      03-04-2019, pkt. 44");
+ *   3. a line about the meeting ("Møde i Kommunalbestyrelsen mandag den 25.
+ *      september 2006", "Byrådet 12. februar 2024", "Ældrerådet").
+ * Punkt lines are never read for a body: an agenda item's title names
+ * other bodies. */
+enum { FIRST_PAGE_MAX_LINES = 150, FIELD_LOOK_BYTES = 240, LABEL_VALUE_BYTES = 80 };
+
+enum { RANK_LABEL, RANK_DECISION, RANK_MEETING_LINE, NRANKS };
+
+static const char *const rank_names[NRANKS] = {
+    "a label on the first page",
+    "a decision heading on the first page",
+    "a line about the meeting on the first page",
+};
+
+typedef struct found {
+    char date[NRANKS][11];
+    size_t date_line[NRANKS];
+    const char *body[NRANKS]; /* in the meeting's arena: the line's buffer is
+                                 reused for the next line */
+    size_t body_line[NRANKS];
+    parser *p;
+} found;
+
+/* Where LABEL stands at a word start in S followed by ':' or a space; the
+ * value's start in *V, or 0. */
+static int label_in(const char *s, size_t n, const char *label, size_t *v)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && !space_width(s + i - 1, n - i + 1) && s[i - 1] != '.')
+            continue;
+        size_t w = ci_prefix(s + i, n - i, label);
+        if (!w || (i + w < n && starts_letter(s + i + w, n - i - w)))
+            continue;
+        size_t j = i + w;
+        if (j < n && s[j] == ':')
+            j++;
+        *v = skip_spaces(s, n, j);
+        return 1;
+    }
+    return 0;
+}
+
+static void note_date(found *f, int rank, const char *s, size_t n, size_t lineno)
+{
+    size_t at;
+    if (!f->date[rank][0] && ref_date_find(s, n, f->date[rank], &at))
+        f->date_line[rank] = lineno;
+}
+
+static void note_body(found *f, int rank, const char *s, size_t n, int any_case, size_t lineno)
+{
+    const char *b;
+    size_t bn;
+    if (!f->body[rank] && find_body(s, n, any_case, &b, &bn)) {
+        f->body[rank] = mn_pstrndup(f->p, b, bn);
+        f->body_line[rank] = lineno;
+    }
+}
+
+static int mentions_meeting(const char *s, size_t n)
+{
+    static const char *const words[] = {"møde", "referat", "dagsorden", "beslutningsprotokol"};
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (mn_ci_contains(s, n, words[k]))
+            return 1;
+    return 0;
+}
+
+static void first_page_line(found *f, const line *ln)
+{
+    const char *s = ln->s;
+    size_t n = ln->n < FIELD_LOOK_BYTES ? ln->n : FIELD_LOOK_BYTES;
+    size_t v;
+    static const char *const date_labels[] = {"Mødedato", "Dato", "Mødetid", "Starttidspunkt"};
+    for (size_t k = 0; k < sizeof date_labels / sizeof date_labels[0]; k++)
+        if (label_in(s, n, date_labels[k], &v))
+            note_date(f, RANK_LABEL, s + v, n - v < LABEL_VALUE_BYTES ? n - v : LABEL_VALUE_BYTES,
+                      ln->no);
+    static const char *const body_labels[] = {"Udvalg", "Mødeforum"};
+    for (size_t k = 0; k < sizeof body_labels / sizeof body_labels[0]; k++)
+        if (ci_prefix(s, n, body_labels[k]) && label_in(s, n, body_labels[k], &v))
+            note_body(f, RANK_LABEL, s + v, n - v, 1, ln->no);
+    punkt_line pl;
+    if (mn_match_punkt_line(ln, &pl) || mn_match_numbered_punkt(ln, &pl))
+        return;
+    size_t d = mn_date_lead(s, n);
+    char date[11];
+    size_t at;
+    int dated = ref_date_find(s, n, date, &at);
+    /* "Beslutning i Byrådet den 26-01-2015", "Beslutning Børne- og
+     * Uddannelsesudvalg den 06-06-2017" */
+    size_t b = ci_prefix(s, n, "Beslutning");
+    if (b && d < n && dated && n <= SUFFIXED_HEADING_MAX_BYTES) {
+        note_date(f, RANK_DECISION, s, n, ln->no);
+        note_body(f, RANK_DECISION, s + b, d - b, 0, ln->no);
+    }
+    /* "Kultur- og Idrætsudvalget, 03-04-2019, pkt. 44" */
+    if (dated && at > 0 && mn_ci_contains(s + at, n - at, ", pkt.") &&
+        n <= SUFFIXED_HEADING_MAX_BYTES) {
+        note_date(f, RANK_DECISION, s, n, ln->no);
+        note_body(f, RANK_DECISION, s, at, 0, ln->no);
+    }
+    if ((dated && mentions_meeting(s, n)) || ln->n <= PLAIN_HEADING_MAX_BYTES) {
+        if (dated)
+            note_date(f, RANK_MEETING_LINE, s, n, ln->no);
+        note_body(f, RANK_MEETING_LINE, s, dated ? at : n, 1, ln->no);
+    }
+}
+
+void mn_meeting_from_first_page(parser *p, const char *text, size_t len)
+{
+    ref_meeting *mt = &p->m->pub;
+    if ((mt->date[0] && mt->body[0]) || p->rc != REF_OK)
+        return;
+    found f;
+    memset(&f, 0, sizeof f);
+    f.p = p;
+    cursor c;
+    mn_cursor_init(&c, text, len, 0);
+    line ln = {0};
+    for (mn_next_line(&c, &ln); ln.present && ln.page == 1 && ln.no <= FIRST_PAGE_MAX_LINES;
+         mn_next_line(&c, &ln))
+        if (ln.n)
+            first_page_line(&f, &ln);
+    for (int r = 0; r < NRANKS && !mt->date[0]; r++)
+        if (f.date[r][0]) {
+            mt->date = mn_pstrndup(p, f.date[r], 10);
+            p->date_rule = rank_names[r];
+            p->date_line = f.date_line[r];
+        }
+    for (int r = 0; r < NRANKS && !mt->body[0]; r++)
+        if (f.body[r]) {
+            mt->body = (char *)f.body[r];
+            p->body_rule = rank_names[r];
+            p->body_line = f.body_line[r];
+        }
+    if (ref_buf_status(&ln.buf) != REF_OK)
+        p->rc = REF_ENOMEM;
+    ref_buf_free(&ln.buf);
 }

@@ -50,6 +50,7 @@ enum {
      * file of one enormous line), so it is read as flattened text, the title
      * being its first words and the rest the punkt's text. */
     PUNKT_TITLE_MAX_BYTES = 400,
+    JOURNAL_SEARCH_LINES = 8, /* a punkt's case number stands in its first lines */
 };
 
 /* ---- small UTF-8-aware string helpers --------------------------------- */
@@ -230,6 +231,14 @@ typedef struct meeting_impl {
     arena_block *blocks;
 } meeting_impl;
 
+/* A punkt as the table of contents lists it. */
+typedef struct toc_entry {
+    int number;
+    const char *prefix, *title; /* in the meeting's arena */
+    size_t line;
+    int page;
+} toc_entry;
+
 typedef struct parser {
     meeting_impl *m;
     ref_status rc; /* sticky: once set, helpers do nothing */
@@ -246,9 +255,20 @@ typedef struct parser {
     int heading_level;
     int cur_page; /* page of the line being handled; 0 without pages */
     ref_buf text;
-    int pending_blank;  /* a blank line since the last text line */
-    int at_paragraph;   /* the previous line was blank or structural */
-    int expect_journal; /* the previous non-blank line was the punkt line */
+    int pending_blank;           /* a blank line since the last text line */
+    int at_paragraph;            /* the previous line was blank or structural */
+    int expect_journal;          /* the previous non-blank line was the punkt line */
+    int journal_lines;           /* lines after the punkt line still searched for its
+                                    case number */
+    const char *pending_journal; /* a case number alone on its line, not the
+                                    current punkt's: the next punkt's if its
+                                    punkt line follows */
+    size_t pending_journal_line;
+    size_t last_line, line_before; /* the last non-blank lines handled */
+    toc_entry *toc;                /* punkter the table of contents lists */
+    size_t ntoc, cap_toc;
+    const char *body_rule, *date_rule; /* which rule decided, for --explain */
+    size_t body_line, date_line;
 
     /* header */
     int in_toc;
@@ -267,6 +287,7 @@ typedef struct parser {
                            its value (index into header_labels + 1) */
     const char *first_header_date;
     ref_buf header_text;     /* header lines no header field took */
+    ref_buf field_text;      /* header lines that filled a field */
     size_t header_lines;     /* header lines searched for the body so far */
     size_t npages;           /* 0: no form feeds */
     size_t *furniture_lines; /* sorted line numbers to leave out */
@@ -320,11 +341,19 @@ void mn_split_prefix(const char *s, size_t n, size_t *prefix_len, size_t *title_
 int mn_ci_contains(const char *s, size_t n, const char *needle);
 int mn_closed_marker(const char *s, size_t n);
 int mn_closed_part_line(const char *s, size_t n);
-int mn_match_journal(const line *ln, const char **tok, size_t *ntok);
+/* The case number in S (*TOK, *NTOK): after a journal label ("Sagsnr.:",
+ * "Sagsid.", "J.nr."), or KLE-shaped anywhere at a word start; with
+ * UNLABELLED_OK also S as a whole when it is one token with a joiner
+ * ("13/3462"). 2 if S is nothing but the label and number, 1 if S holds more
+ * text, 0 if none. */
+int mn_find_journal(const char *s, size_t n, int unlabelled_ok, const char **tok, size_t *ntok);
 heading_match mn_classify_heading(const line *ln);
 size_t mn_caps_heading_at(const char *s, size_t n);
 size_t mn_date_lead(const char *s, size_t n);
 int mn_toc_entry(const line *ln);
+/* Bytes of S without a table-of-contents leader and page number at its end
+ * ("Godkendelse ......... 5", "Evt.\t14", "…………… 5"); N if it has none. */
+size_t mn_strip_leaders(const char *s, size_t n);
 size_t mn_long_title_len(const char *s, size_t n);
 size_t mn_flattened_title_len(const char *s, size_t n);
 
@@ -337,7 +366,11 @@ int mn_is_furniture(parser *p, const line *ln);
 
 int mn_header_line(parser *p, const line *ln);
 void mn_finish_header(parser *p);
+void mn_warn_missing_fields(parser *p);
 void mn_detect_municipality(parser *p, const char *text, size_t len);
+/* After the main pass: the date and body the header did not give, from the
+ * first page. */
+void mn_meeting_from_first_page(parser *p, const char *text, size_t len);
 
 /* ---- minutes.c: the core ------------------------------------------------ */
 

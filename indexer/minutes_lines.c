@@ -23,6 +23,44 @@ static size_t atx_marks(const char *s, size_t n)
     return k;
 }
 
+enum { HTML_TAG_MAX_BYTES = 200 };
+
+/* HTML elements whose tags text files carry as literal text: what a web
+ * page saved as text leaves ("Økonomiudvalget<br />", "<strong>Referat
+ * </strong>"). Short inline tags (<b>, <i>, <a>) are not here: in prose
+ * they are as likely written about as left over, and e2e_feed.py's hostile
+ * minutes write "<b>rengøring</b>" to be shown as written. */
+static const char *const html_tags[] = {
+    "br", "strong", "em", "p",  "span",  "div",    "font",       "li", "ul",
+    "ol", "td",     "tr", "th", "table", "tbody",  "thead",      "hr", "h1",
+    "h2", "h3",     "h4", "h5", "h6",    "center", "blockquote",
+};
+
+/* Bytes of a tag of a known HTML element at S ("<br />", "</strong>", "<span
+ * class=\"x\">"), or 0: a '<' that starts no such tag ("< 5 %") is text. */
+static size_t html_tag_at(const char *s, size_t n)
+{
+    size_t i = 1;
+    if (n < 3 || s[0] != '<')
+        return 0;
+    if (s[i] == '/')
+        i++;
+    size_t name = i;
+    while (i < n && is_ascii_alnum(s[i]))
+        i++;
+    size_t k;
+    for (k = 0; k < sizeof html_tags / sizeof html_tags[0]; k++)
+        if (i - name == strlen(html_tags[k]) && ci_equal(s + name, i - name, html_tags[k]))
+            break;
+    if (k == sizeof html_tags / sizeof html_tags[0])
+        return 0;
+    if (i < n && s[i] != '>' && s[i] != '/' && !space_width(s + i, n - i))
+        return 0; /* "<brev>" */
+    while (i < n && i < HTML_TAG_MAX_BYTES && s[i] != '>' && s[i] != '<')
+        i++;
+    return i < n && s[i] == '>' ? i + 1 : 0;
+}
+
 void mn_clean_line(line *ln, const char *raw, size_t n)
 {
     ref_buf_reset(&ln->buf);
@@ -48,6 +86,14 @@ void mn_clean_line(line *ln, const char *raw, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (raw[i] == '*' && i + 1 < n && raw[i + 1] == '*') {
             i++;
+            continue;
+        }
+        size_t tag = raw[i] == '<' ? html_tag_at(raw + i, n - i) : 0;
+        if (tag) { /* a tag separates words: one space for it */
+            if (ln->buf.len && ln->buf.data[ln->buf.len - 1] != ' ' &&
+                !(i + tag < n && space_width(raw + i + tag, n - i - tag)))
+                ref_buf_putc(&ln->buf, ' ');
+            i += tag - 1;
             continue;
         }
         /* A NUL would end the C strings the caller gets; the reader rejects

@@ -224,12 +224,22 @@ int mn_closed_part_line(const char *s, size_t n)
 
 /* ---- journal numbers -------------------------------------------------- */
 
-/* Labels some case systems write before the number; the number alone is
- * Albertslund's way. */
+/* Labels case systems write before the case number. "Dok.nr." and
+ * "Dokumentnr." number a document, not a case, and "Sag nr. 24" is a punkt
+ * line (Rødovre), so neither is here. */
 static const char *const journal_labels[] = {
-    "Sagsnr.",    "Sagsnr",      "Sags nr.", "J.nr.",  "J. nr.",  "Jnr.",
-    "Journalnr.", "Journal nr.", "Sagsid.",  "Sagsid", "Sags-id",
+    "Sagsnr.", "Sagsnr",     "Sags nr.",    "Sagnr.",  "Sagsnummer", "J.nr.",   "J. nr.",
+    "Jnr.",    "Journalnr.", "Journal nr.", "Sagsid.", "Sagsid",     "Sags-id", "Sags id",
 };
+
+/* Bytes of a letter at S: ASCII or a two-byte Latin-1 letter (the Ø of
+ * "00.30.10-Ø00-4-16"); 0 otherwise. */
+static size_t letter_width(const char *s, size_t n)
+{
+    if (n >= 1 && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+        return 1;
+    return n >= 2 && starts_letter(s, n) && (unsigned char)s[0] >= 0x80 ? 2 : 0;
+}
 
 /* A single token of letters and digits joined by '.', '-' or '/', with at
  * least two digits: "00.01.00-A00-3-17", "13/3462". Without a label it must
@@ -239,39 +249,96 @@ static int journal_token(const char *s, size_t n, int labelled)
     if (n == 0 || n > MAX_JOURNAL_BYTES || !is_ascii_alnum(s[0]) || !is_ascii_alnum(s[n - 1]))
         return 0;
     size_t digits = 0, joiners = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
+        size_t w = letter_width(s + i, n - i);
         if (is_digit(s[i]))
             digits++;
         else if (s[i] == '.' || s[i] == '-' || s[i] == '/')
             joiners++;
-        else if (!is_ascii_alnum(s[i]))
+        else if (!w)
             return 0;
+        i += w ? w : 1;
     }
     return digits >= 2 && (labelled || joiners > 0);
 }
 
-int mn_match_journal(const line *ln, const char **tok, size_t *ntok)
+/* Bytes of the KLE-shaped case number at S ("27.69.48-P20-1-16",
+ * "00.30.10-Ø00-4-16": the KLE subject, a letter and two digits, a serial
+ * and a year), 0 if there is none. The shape alone says "case number",
+ * without a label. */
+static size_t kle_number(const char *s, size_t n)
 {
-    const char *s = ln->s;
-    size_t n = ln->n;
-    int labelled = 0;
-    for (size_t k = 0; k < sizeof journal_labels / sizeof journal_labels[0]; k++) {
-        size_t i = ci_prefix(s, n, journal_labels[k]);
-        if (i && (i == n || !starts_letter(s + i, n - i))) {
-            if (i < n && s[i] == ':')
-                i++;
-            i = skip_spaces(s, n, i);
-            s += i;
-            n -= i;
-            labelled = 1;
-            break;
+    size_t i = 0;
+    for (int group = 0; group < 3; group++) {
+        if (i + 2 > n || !is_digit(s[i]) || !is_digit(s[i + 1]))
+            return 0;
+        i += 2;
+        if (i >= n || s[i] != (group < 2 ? '.' : '-'))
+            return 0;
+        i++;
+    }
+    size_t w = letter_width(s + i, n - i);
+    if (!w || i + w + 2 > n || !is_digit(s[i + w]) || !is_digit(s[i + w + 1]))
+        return 0;
+    i += w + 2;
+    for (int group = 0; group < 2; group++) {
+        if (i >= n || s[i] != '-')
+            return 0;
+        size_t d = ++i;
+        while (i < n && is_digit(s[i]))
+            i++;
+        if (i == d)
+            return 0;
+    }
+    return i;
+}
+
+/* Where a token starting at S ends: at white space, or at ',' or ';'. */
+static size_t token_len(const char *s, size_t n)
+{
+    size_t e = 0;
+    while (e < n && !space_width(s + e, n - e) && s[e] != ',' && s[e] != ';')
+        e++;
+    while (e > 0 && (s[e - 1] == '.' || s[e - 1] == ':'))
+        e--;
+    return e;
+}
+
+int mn_find_journal(const char *s, size_t n, int unlabelled_ok, const char **tok, size_t *ntok)
+{
+    if (n > LONG_LINE_BYTES)
+        n = LONG_LINE_BYTES; /* the case number stands at the start */
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && !space_width(s + i - 1, n - i + 1) && s[i - 1] != '(' && s[i - 1] != '-')
+            continue; /* at word starts only */
+        size_t k = kle_number(s + i, n - i);
+        if (k && (i + k == n || !is_ascii_alnum(s[i + k]))) {
+            *tok = s + i;
+            *ntok = k;
+            return i == 0 && k == n ? 2 : 1;
+        }
+        for (size_t l = 0; l < sizeof journal_labels / sizeof journal_labels[0]; l++) {
+            size_t j = ci_prefix(s + i, n - i, journal_labels[l]);
+            if (!j || (i + j < n && starts_letter(s + i + j, n - i - j)))
+                continue;
+            j += i;
+            if (j < n && s[j] == ':')
+                j++;
+            j = skip_spaces(s, n, j);
+            size_t t = token_len(s + j, n - j);
+            if (!journal_token(s + j, t, 1))
+                break;
+            *tok = s + j;
+            *ntok = t;
+            return i == 0 && j + t == n ? 2 : 1;
         }
     }
-    if (!journal_token(s, n, labelled))
-        return 0;
-    *tok = s;
-    *ntok = n;
-    return 1;
+    if (unlabelled_ok && journal_token(s, n, 0)) {
+        *tok = s;
+        *ntok = n;
+        return 2;
+    }
+    return 0;
 }
 
 /* ---- headings --------------------------------------------------------- */
@@ -492,6 +559,33 @@ size_t mn_date_lead(const char *s, size_t n)
 /* A table-of-contents entry: dotted leaders or a tab before a page number
  * ("CF - Evt.....\t14"). Such lines are never content, even when they look
  * like punkt lines. */
+size_t mn_strip_leaders(const char *s, size_t n)
+{
+    size_t e = n;
+    while (e > 0 && is_digit(s[e - 1]))
+        e--;
+    if (e == n || e == 0)
+        return n;
+    size_t digits_at = e;
+    while (e > 0 && is_space((unsigned char)s[e - 1]))
+        e--;
+    int tab = e < digits_at && s[e] == '\t';
+    size_t dots = 0;
+    for (;;) {
+        if (e > 0 && s[e - 1] == '.')
+            e--, dots++;
+        else if (e >= 3 && memcmp(s + e - 3, "\xe2\x80\xa6", 3) == 0) /* "…" */
+            e -= 3, dots += 3;
+        else
+            break;
+    }
+    if (dots < 4 && !tab)
+        return n;
+    while (e > 0 && is_space((unsigned char)s[e - 1]))
+        e--;
+    return e;
+}
+
 int mn_toc_entry(const line *ln)
 {
     size_t e = ln->n;

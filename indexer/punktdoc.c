@@ -295,6 +295,11 @@ ref_status ref_punktdoc_build(ref_analyzer *an, const ref_meeting *m, size_t ord
         st = index_text(an, &c, ref_field_of(REF_FIELD_TITEL), p->title, &pos);
     for (size_t i = 0; st == REF_OK && i < p->nsections; i++)
         st = index_section(an, &c, &p->sections[i], &pos);
+    /* The header lines that filled the meeting's fields (its first line, the
+     * place) are text of the meeting: its first document carries them, so
+     * their words stay searchable (test_every_word_of_every_file_is_kept). */
+    if (st == REF_OK && ordinal == 0)
+        st = index_text(an, &c, NULL, m->header_lines, &pos);
     /* The journal number is free text too, so typing it bare finds it. */
     if (st == REF_OK)
         st = index_text(an, &c, NULL, p->journal, &pos);

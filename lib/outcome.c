@@ -73,13 +73,39 @@ static int is_word_byte(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
+/* Case-fold the LEN bytes at S into W (TOKEN_BYTES), cut at a whole
+ * character when it does not fit. Folding here, one code point at a time
+ * into the token itself, allocates nothing: the classifier cannot fail, so
+ * an outcome is never lost to a failed allocation (tests/e2e_faults.py). */
+static void fold_word(const char *s, size_t len, char *w)
+{
+    size_t n = 0, i = 0;
+    while (i < len) {
+        uint32_t cp = 0;
+        size_t step = ref_utf8_decode(s + i, len - i, &cp);
+        const char *piece = s + i;
+        size_t piece_len = step ? step : 1; /* a stray byte stays as it is */
+        const char *folded;
+        size_t flen = step ? ref_uchar_fold(cp, &folded) : 0;
+        if (flen) {
+            piece = folded;
+            piece_len = flen;
+        }
+        if (n + piece_len >= TOKEN_BYTES)
+            break;
+        memcpy(w + n, piece, piece_len);
+        n += piece_len;
+        i += step ? step : 1;
+    }
+    w[n] = '\0';
+}
+
 /* Split LEN bytes at S into folded words. Non-ASCII bytes count as letters
  * (æ, ø, å and the rest); a stray symbol such as "•" becomes a word no rule
  * knows, which is harmless. */
 static void tokenize(const char *s, size_t len, sentence *out)
 {
     out->n = 0;
-    ref_buf fold = REF_BUF_INIT;
     size_t i = 0;
     while (i < len && out->n < MAX_TOKENS) {
         while (i < len && !is_word_byte((unsigned char)s[i]))
@@ -90,14 +116,7 @@ static void tokenize(const char *s, size_t len, sentence *out)
         if (i == start)
             break;
         token *t = &out->t[out->n++];
-        ref_buf_reset(&fold);
-        ref_casefold(s + start, i - start, &fold);
-        size_t n = ref_buf_status(&fold) == REF_OK ? fold.len : 0;
-        if (n >= TOKEN_BYTES)
-            n = TOKEN_BYTES - 1;
-        if (n)
-            memcpy(t->w, fold.data, n);
-        t->w[n] = '\0';
+        fold_word(s + start, i - start, t->w);
         uint32_t cp = 0;
         const char *f;
         t->capital = ref_utf8_decode(s + start, i - start, &cp) > 0 && ref_uchar_fold(cp, &f) > 0;
@@ -106,7 +125,6 @@ static void tokenize(const char *s, size_t len, sentence *out)
             if (s[k] < '0' || s[k] > '9')
                 t->number = 0;
     }
-    ref_buf_free(&fold);
 }
 
 static int in(const char *w, const char *const *list)

@@ -607,6 +607,7 @@ static void meta_line(ref_buf *o, const ref_hit *hit, int md)
     ref_buf words = REF_BUF_INIT;
     ref_outcome_words(ref_outcome_of_record(r), &words);
     meta_part(o, &n, _("udfald: "), ref_buf_cstr(&words), md);
+    ref_buf_inherit_failure(o, &words); /* never a silently missing outcome */
     ref_buf_free(&words);
     meta_part(o, &n, "", section_key(hit), md);
     snprintf(num, sizeof num, "%.2f", hit->score);

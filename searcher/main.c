@@ -625,6 +625,10 @@ static int run(const cli *c, const char *query, int show_facets)
         printf("%u %s fundet%s%s\n\n", r->total, r->total == 1 ? "punkt" : "punkter",
                c->search.decisions_only ? " (beslutninger)" : "",
                c->timeline ? ", i datoorden" : "");
+    if (r->undated_left_out) /* JSON keeps stdout for hits: the note goes to stderr */
+        fprintf(c->json ? stderr : stdout,
+                "%u %s uden dato er ikke med (datofilteret kan ikke nå dem)\n\n",
+                r->undated_left_out, r->undated_left_out == 1 ? "punkt" : "punkter");
     char year[5] = "?", label[96];
     for (size_t i = 0; i < r->nhits; i++) {
         ref_buf_reset(&out);

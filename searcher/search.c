@@ -690,6 +690,49 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
     return REF_OK;
 }
 
+/* The exact number of punkter QUERY matches under QOPTS (a counted slot
+ * makes Xapian count them all); 0 on any failure. */
+static uint32_t count_matches(ref_searcher *s, const char *query, const ref_query_opts *qopts)
+{
+    ref_query *q = NULL;
+    if (ref_query_parse(s->analyzer, query, qopts, &q, NULL) != REF_OK)
+        return 0;
+    static const unsigned slot[] = {REF_SLOT_YEAR};
+    ref_xsearch_opts xo = {.limit = 1, .count_slots = slot, .ncount_slots = 1};
+    ref_xresults *xr = NULL;
+    uint32_t n = 0;
+    if (ref_xdb_search(s->db, ref_query_xquery(q), ref_query_root(q), &xo, &xr) == REF_OK)
+        n = ref_xresults_total(xr);
+    ref_xresults_free(xr);
+    ref_query_free(q);
+    return n;
+}
+
+/* Punkter without a date can be in no date range, so a date filter leaves
+ * them out silently; say how many: those the query matches without the
+ * filter less those that carry any date. */
+static void count_undated_left_out(ref_searcher *s, const char *query,
+                                   const ref_search_opts *opts, ref_search_result *r)
+{
+    if (!opts->date_from && !opts->date_to)
+        return;
+    ref_query_opts all = {.decisions_only = opts->decisions_only,
+                          .synonyms = s->synonyms,
+                          .bodies = opts->bodies,
+                          .nbodies = opts->nbodies,
+                          .municipalities = opts->municipalities,
+                          .nmunicipalities = opts->nmunicipalities,
+                          .outcomes = opts->outcomes,
+                          .noutcomes = opts->noutcomes,
+                          .journal = opts->journal,
+                          .in_field = opts->in_field};
+    ref_query_opts dated = all;
+    dated.date_from = "0000";
+    dated.date_to = "9999";
+    uint32_t a = count_matches(s, query, &all), d = count_matches(s, query, &dated);
+    r->undated_left_out = a > d ? a - d : 0;
+}
+
 /* --- filter names that match nothing --------------------------------------- */
 
 /* NAME folded, with æ ø å written ae oe aa: the form in which "byraadet"
@@ -1016,6 +1059,8 @@ ref_status ref_searcher_search(ref_searcher *s, const char *query, const ref_sea
                                ref_search_result **out, char **errmsg)
 {
     ref_status st = run_search(s, query, opts, out, errmsg);
+    if (st == REF_OK)
+        count_undated_left_out(s, query, opts, *out);
     if (st != REF_OK || (*out)->total >= REF_SUGGEST_BELOW)
         return st;
     /* Only words nobody knows are suggested for (suggest). */

@@ -323,6 +323,7 @@ static void put_case(ref_buf *b, const ref_record *r)
         ref_buf_puts(b, " · <span class=\"outcome\">udfald: ");
         put_text(b, ref_buf_cstr(&words));
         ref_buf_puts(b, "</span>");
+        ref_buf_inherit_failure(b, &words); /* never a silently empty outcome */
         ref_buf_free(&words);
     }
 }

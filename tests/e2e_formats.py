@@ -80,7 +80,7 @@ def structure(explained):
     format the minutes came in."""
     keep = []
     for line in explained.splitlines():
-        if line.startswith(("file:", "  format:", "  pages:", "page furniture")) or \
+        if line.startswith(("file:", "  format:", "  pages:", "page furniture", "  decided:")) or \
                 re.match(r"^  \d+x ", line):
             continue
         line = re.sub(r"\(line \d+(, page \d+)?\): .*", "", line)
@@ -147,7 +147,10 @@ class RealMinutes(unittest.TestCase):
             with self.subTest(file=name):
                 out = explain(os.path.join(REAL, name))
                 self.assertIn("structure: structured", out)
-                got_punkter = len(re.findall(r"^punkt ", out, re.M))
+                # punkter the contents list but the body never reaches are
+                # kept title-only; they have no text of their own to count
+                got_punkter = len(re.findall(r"^punkt ", out, re.M)) - \
+                    len(re.findall(r", LISTED in the table of contents only", out))
                 got_decisions = len(re.findall(r"^  - beslutning ", out, re.M))
                 self.assertEqual((got_punkter, got_decisions), (punkter, decisions), out)
 

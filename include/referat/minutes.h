@@ -38,7 +38,10 @@
  *     "• Pkt. 42 Titel") is the same punkt; a line repeating the title
  *     there is dropped; a punkt without a title takes the next short line.
  *     A punkt that got no text and whose number comes again later was a
- *     table-of-contents entry and is removed.
+ *     table-of-contents entry and is removed. A punkt the table of contents
+ *     lists (with leaders, or as punkt lines) that the body never reaches
+ *     is kept title-only with its number and `listed` set, in number order
+ *     among the others; nothing the contents name is lost.
  *   - Closed items ("Lukket punkt", "Lukket sag", "(Lukket)" in or right
  *     under the punkt line, or every punkt after a "Lukket dagsorden" /
  *     "Lukket møde" line until "Åben dagsorden") keep number and title only:
@@ -62,9 +65,23 @@
  *     (also with the value on the next line), the first header line naming
  *     a body ("…udvalget", "Byrådet", "Kommunalbestyrelsen", …) and the
  *     first date in the header fill body and date when still empty; dates
- *     are also written "3/4 2019". The municipality is the Danish
- *     municipality or region named most often ("Albertslund Kommune",
- *     "Københavns Kommunes", "Region Hovedstaden").
+ *     are also written "3/4 2019" (lib/date.c reads every form, real
+ *     calendar days only). When the header gives no date or body (a page of
+ *     one item, a web page's menus first, flattened PDF text), the first
+ *     page is read for them: labels anywhere in a line, decision headings
+ *     with the date, lines about the meeting; never a punkt line. A body is
+ *     a name, not a header line ("Teknik, Erhverv, Plan og Miljøudvalget",
+ *     not "… 2018-2021"; "Byrådets møde" → "Byrådet"). The municipality is
+ *     the one named in the title lines, else the one named most often
+ *     ("Albertslund Kommune", "Aarhus Byråd", "Region Hovedstaden"), an
+ *     address ("i Herning Kommune, Torvet 5, 7400 Herning") only when
+ *     nothing else is named. `*_rule` say which rule decided.
+ *   - Case numbers: after a label (Sagsnr., Sagsid., J.nr., …; never
+ *     Dok.nr.) or KLE-shaped, in a punkt's first lines or right above its
+ *     punkt line. Every structured punkt has a title (else its first words,
+ *     its first heading, or "Punkt N"). Literal HTML tags in text ("<br />")
+ *     are word breaks. Header lines that fill a field are kept in
+ *     `header_lines`.
  *
  * ref_minutes_parse_with_fallback() never loses text: when no punkt is
  * recognised, every page (or the whole file) becomes one punkt, numbered by
@@ -101,6 +118,9 @@ typedef struct ref_punkt {
     size_t line;     /* 1-based line of the "Punkt N:" line */
     int page;        /* 1-based page of that line; 0 without pages */
     int closed;      /* a closed item: title only, no sections */
+    int listed;      /* listed in the table of contents, never reached by
+                        the body (an excerpt, an item without text): title
+                        only, no sections; `line` is the contents' line */
     int header;      /* not an agenda item: the header text before the first
                         punkt that no header field took (member lists,
                         introductions, text flattened into the header), kept
@@ -127,7 +147,16 @@ typedef struct ref_meeting {
     char *place;     /* "Mødelokale 1"; "" if not found */
     char *heading;   /* the first header line as written ("REFERAT Chefforum
                         d. 07-09-2017"); "" if none */
+    char *header_lines; /* the header lines that filled a field (the first
+                        line, "Mødested: Borgersalen Tinglev", "Mødedato: …"),
+                        kept as text so that their words stay searchable (the
+                        indexer adds them to the first punkt); "" if none */
     char *municipality; /* "Albertslund", "Region Hovedstaden"; "" if none */
+    /* Which rule decided date, body and municipality, for --explain ("the
+     * label (line 4)", "the most mentions"); "" where the field is empty. */
+    const char *date_rule;
+    const char *body_rule;
+    const char *municipality_rule;
     int unstructured; /* punkter are pages or the whole file (see above) */
     size_t npages;   /* form-feed pages; 0 for text without them */
     ref_furniture *furniture;

@@ -94,6 +94,9 @@ typedef struct ref_search_result {
                              little (fewer than REF_SUGGEST_BELOW hits); or NULL */
     int corrected;        /* the query found nothing, so the hits are those of
                              the suggestion (shown as "Viser resultater for") */
+    uint32_t undated_left_out; /* with a date filter: punkter the query
+                             matches that have no date, so no filter can
+                             reach them (said, not dropped silently) */
     int partial;          /* no punkt has all the query's words: the hits are
                              the best partial matches, those with most words
                              first (each hit's missing says which it lacks) */
