@@ -96,16 +96,19 @@
 #include "referat/status.h"
 #include "referat/utf8.h"
 
-/* The version of the terms this chain makes. Raise it whenever a change
- * makes the chain give other terms for the same text (stems, parts,
- * tokenisation): an index keeps the version it was built with in its
+/* The version of the terms this chain makes and of the index layout they
+ * go into. Raise it whenever a change makes the chain give other terms for
+ * the same text (stems, parts, tokenisation), or the index store them
+ * otherwise (positions, value slots): an index keeps the version it was built with in its
  * metadata under REF_ANALYZER_VERSION_KEY, a search on an index of another
  * version is refused with a message to rebuild it, and referat-index
  * rebuilds such an index in full. Versions: 1 (unmarked) the first chain;
  * 2 every run of a compound's parts is a PART term; 3 compositional
  * dictionary compounds split (compound.c: split_lemma), and a compound's
- * canonical form is a PART term. */
-#define REF_ANALYZER_VERSION "3"
+ * canonical form is a PART term; 4 field terms carry no positions (a field
+ * phrase is the plain phrase filtered by them), the sort values
+ * REF_SLOT_ORDER/_DESC and the outcome terms and slot. */
+#define REF_ANALYZER_VERSION "4"
 #define REF_ANALYZER_VERSION_KEY "analyser-version"
 
 typedef enum ref_token_kind {
