@@ -93,7 +93,7 @@ static void test_query_bounds_table(void **state)
 static void test_every_read_date_is_a_query_day(void **state)
 {
     (void)state;
-    char text[32], out[11], bound[9];
+    char text[48], out[11], bound[9];
     for (int y = 2015; y <= 2016; y++)
         for (int mo = 1; mo <= 12; mo++)
             for (int d = 1; d <= 31; d++) {
