@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "referat/buf.h"
+#include "referat/cli.h"
 #include "referat/i18n.h"
 #include "referat/indexer.h"
 #include "referat/minutes.h"
@@ -703,21 +704,6 @@ static int index_main(int argc, char **argv, const char **excludes)
     return code;
 }
 
-/* Output that could not be written fails the run, whatever came before: a
- * full disk or a closed pipe must never exit 0 with half the output
- * (tests/e2e_faults.py). CODE stands when it already says failure. */
-static int close_stdout(const char *prog, int code, int fail_code)
-{
-    int failed = ferror(stdout);
-    errno = 0;
-    if (fclose(stdout) != 0)
-        failed = 1;
-    if (!failed)
-        return code;
-    fprintf(stderr, _("%s: uddata kunne ikke skrives: %s\n"), prog, errno ? strerror(errno) : _("skrivefejl"));
-    return code == 0 ? fail_code : code;
-}
-
 int main(int argc, char **argv)
 {
     /* --exclude patterns; ARGC bounds their number. */
@@ -729,5 +715,5 @@ int main(int argc, char **argv)
     ref_i18n_init(argv[0]);
     int code = index_main(argc, argv, excludes);
     free(excludes);
-    return close_stdout("referat-index", code, EXIT_DB);
+    return ref_cli_close_stdout("referat-index", code, EXIT_DB);
 }

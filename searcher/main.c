@@ -11,6 +11,7 @@
 #include "referat/buf.h"
 #include "referat/explain.h"
 #include "referat/export.h"
+#include "referat/cli.h"
 #include "referat/i18n.h"
 #include "referat/lexicon.h"
 #include "referat/present.h"
@@ -765,21 +766,6 @@ static int cli_main(cli *cp, int argc, char **argv)
     return code;
 }
 
-/* Output that could not be written fails the run, whatever came before: a
- * full disk or a closed pipe must never exit 0 with half the output
- * (tests/e2e_faults.py). CODE stands when it already says failure. */
-static int close_stdout(const char *prog, int code, int fail_code)
-{
-    int failed = ferror(stdout);
-    errno = 0;
-    if (fclose(stdout) != 0)
-        failed = 1;
-    if (!failed)
-        return code;
-    fprintf(stderr, _("%s: uddata kunne ikke skrives: %s\n"), prog, errno ? strerror(errno) : _("skrivefejl"));
-    return code == 0 ? fail_code : code;
-}
-
 int main(int argc, char **argv)
 {
     /* The web server has options and help of its own (serve.h). */
@@ -798,5 +784,5 @@ int main(int argc, char **argv)
     free(c.municipalities);
     free(c.db_paths);
     free(c.outcomes);
-    return close_stdout("referat-search", code, EXIT_DB);
+    return ref_cli_close_stdout("referat-search", code, EXIT_DB);
 }

@@ -582,17 +582,11 @@ static ref_status collect_facets(ref_search_result *r, const ref_xresults *xr)
 
 static char *unknown_filter_name(ref_searcher *s, const ref_query *q);
 
-static ref_status run_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
-                               ref_search_result **out, char **errmsg)
+/* The query parser's options for a search with OPTS: one mapping, so a
+ * new filter cannot reach one caller and miss another. */
+static ref_query_opts query_opts_of(const ref_searcher *s, const ref_search_opts *opts)
 {
-    if (errmsg)
-        *errmsg = NULL;
-    if (!out)
-        return REF_EINVAL;
-    *out = NULL;
-    if (!s || !query || !opts)
-        return REF_EINVAL;
-    ref_query_opts qopts = {.decisions_only = opts->decisions_only,
+    return (ref_query_opts){.decisions_only = opts->decisions_only,
                             .synonyms = s->synonyms,
                             .date_from = opts->date_from,
                             .date_to = opts->date_to,
@@ -604,6 +598,19 @@ static ref_status run_search(ref_searcher *s, const char *query, const ref_searc
                             .noutcomes = opts->noutcomes,
                             .journal = opts->journal,
                             .in_field = opts->in_field};
+}
+
+static ref_status run_search(ref_searcher *s, const char *query, const ref_search_opts *opts,
+                               ref_search_result **out, char **errmsg)
+{
+    if (errmsg)
+        *errmsg = NULL;
+    if (!out)
+        return REF_EINVAL;
+    *out = NULL;
+    if (!s || !query || !opts)
+        return REF_EINVAL;
+    ref_query_opts qopts = query_opts_of(s, opts);
     ref_query *q = NULL;
     ref_status st = ref_query_parse(s->analyzer, query, &qopts, &q, errmsg);
     if (st != REF_OK)
@@ -716,16 +723,8 @@ static void count_undated_left_out(ref_searcher *s, const char *query,
 {
     if (!opts->date_from && !opts->date_to)
         return;
-    ref_query_opts all = {.decisions_only = opts->decisions_only,
-                          .synonyms = s->synonyms,
-                          .bodies = opts->bodies,
-                          .nbodies = opts->nbodies,
-                          .municipalities = opts->municipalities,
-                          .nmunicipalities = opts->nmunicipalities,
-                          .outcomes = opts->outcomes,
-                          .noutcomes = opts->noutcomes,
-                          .journal = opts->journal,
-                          .in_field = opts->in_field};
+    ref_query_opts all = query_opts_of(s, opts);
+    all.date_from = all.date_to = NULL;
     ref_query_opts dated = all;
     dated.date_from = "0000";
     dated.date_to = "9999";
