@@ -314,6 +314,19 @@ static void source_url(ref_buf *o, const ref_export *ex, const char *id)
 }
 
 /* The export time as "6. december 2026 kl. 13.05 (UTC)". */
+long long ref_export_now(void)
+{
+    const char *fixed = getenv("SOURCE_DATE_EPOCH");
+    if (fixed && *fixed) {
+        char *end;
+        errno = 0;
+        long long at = strtoll(fixed, &end, 10);
+        if (!*end && errno == 0 && at > 0)
+            return at;
+    }
+    return (long long)time(NULL);
+}
+
 static void put_exported_at(ref_buf *o, long long at)
 {
     static const char *const months[] = {N_("januar"),  N_("februar"),  N_("marts"),

@@ -470,7 +470,7 @@ static int run_export(const cli *c, const char *query, const ref_search_result *
                               c->full || c->search.decisions_only || (c->timeline && !c->snippet),
                           .csv_sep = c->csv_sep,
                           .filters = ref_buf_cstr(&filters),
-                          .exported_at = (long long)time(NULL),
+                          .exported_at = ref_export_now(),
                           .source_root = source_root};
     ref_export *ex = NULL;
     char *errmsg = NULL;

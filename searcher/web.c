@@ -394,7 +394,7 @@ static void export_search(ref_web *w, const ref_web_params *p, const web_export 
                           .full = p->decisions, /* a decisions search exports them */
                           .csv_sep = we->csv_sep,
                           .filters = ref_buf_cstr(&filters),
-                          .exported_at = (long long)time(NULL),
+                          .exported_at = ref_export_now(),
                           .source_link = link.len ? ref_buf_cstr(&link) : NULL};
     ref_export *ex = NULL;
     st = ref_buf_status(&path);

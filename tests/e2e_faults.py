@@ -69,6 +69,7 @@ def preload_env(**extra):
     env = dict(os.environ)
     env["LD_PRELOAD"] = SHIM + (":" + ASAN if ASAN else "")
     env["ASAN_OPTIONS"] = "verify_asan_link_order=0:allocator_may_return_null=1:detect_leaks=1"
+    env["LSAN_OPTIONS"] = "suppressions=" + os.path.join(HERE, "fault", "lsan.supp")
     env.update(extra)
     return env
 

@@ -173,4 +173,10 @@ void ref_export_html_escape(ref_buf *out, const char *s, size_t len);
  * a line (where list and heading markers need escaping). */
 void ref_export_md_escape(ref_buf *out, const char *s, size_t len, int line_start);
 
+/* The time a report states as its export time: $SOURCE_DATE_EPOCH when it
+ * holds a number of seconds (the reproducible-builds convention, so that a
+ * report can be compared byte for byte, as tests/fault/faultrun.py does),
+ * else the clock. */
+long long ref_export_now(void);
+
 #endif
