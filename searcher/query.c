@@ -1103,6 +1103,8 @@ int ref_query_matches(const ref_query *q, const ref_token *tok)
 void ref_query_each_word(const ref_query *q, ref_query_word_fn fn, void *ctx)
 {
     const char *parts[MAX_PARTS];
+    if (!q->words.data) /* no words (and no pointer to add to) */
+        return;
     const char *end = q->words.data + q->words.len;
     for (const char *w = q->words.data; w && w < end;) {
         const char *stem = w;
@@ -1119,6 +1121,8 @@ void ref_query_each_word(const ref_query *q, ref_query_word_fn fn, void *ctx)
 size_t ref_query_part_phrase_len(const ref_query *q, const char *const *recent, size_t nrecent)
 {
     size_t best = 0;
+    if (!q->part_phrases.data) /* no phrase of parts (and no pointer to add to) */
+        return 0;
     const char *end = q->part_phrases.data + q->part_phrases.len;
     for (const char *ph = q->part_phrases.data; ph && ph < end;) {
         const char *stems[MAX_PARTS];
