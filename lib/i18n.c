@@ -10,6 +10,9 @@
 
 #define REF_TEXTDOMAIN "referat"
 
+/* Set once by ref_i18n_init, before any thread starts. */
+static int catalogue_bound;
+
 /* The locale value the user asked messages in: POSIX's order. */
 static const char *wanted_language(void)
 {
@@ -78,4 +81,17 @@ void ref_i18n_init(const char *argv0)
     bindtextdomain(REF_TEXTDOMAIN, dir);
     bind_textdomain_codeset(REF_TEXTDOMAIN, "UTF-8");
     textdomain(REF_TEXTDOMAIN);
+    catalogue_bound = 1;
+}
+
+const char *ref_i18n_text(const char *msgid)
+{
+    return catalogue_bound ? gettext(msgid) : msgid;
+}
+
+const char *ref_i18n_plural(const char *singular, const char *plural, unsigned long n)
+{
+    if (catalogue_bound)
+        return ngettext(singular, plural, n);
+    return n == 1 ? singular : plural;
 }

@@ -344,7 +344,7 @@ static void put_exported_at(ref_buf *o, long long at)
 
 static const char *plural_punkter(size_t n)
 {
-    return ngettext("punkt", "punkter", n);
+    return ref_i18n_plural("punkt", "punkter", n);
 }
 
 /* ---- what every format shows ---------------------------------------------- */

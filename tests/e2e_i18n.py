@@ -90,7 +90,7 @@ class Language(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             pot = os.path.join(tmp, "referat.pot")
             subprocess.run(["xgettext", "--from-code=UTF-8", "--keyword=_", "--keyword=N_",
-                            "--keyword=ngettext:1,2", "-o", pot,
+                            "--keyword=ngettext:1,2", "--keyword=ref_i18n_plural:1,2", "-o", pot,
                             *[os.path.join(ROOT, f) for f in CATALOGUED]],
                            check=True)
             r = subprocess.run(["msgcmp", PO, pot], capture_output=True, text=True)

@@ -13,7 +13,7 @@
 #include <libintl.h>
 
 /* A user-facing string: translated when a catalogue is chosen. */
-#define _(s) gettext(s)
+#define _(s) ref_i18n_text(s)
 /* A user-facing string in a static table, translated where it is used. */
 #define N_(s) (s)
 
@@ -24,5 +24,14 @@
  * $REFERAT_LOCALEDIR, then beside the program (bin/ → build/locale, or an
  * installed ../share/locale). */
 void ref_i18n_init(const char *argv0);
+
+/* MSGID itself when no catalogue is bound (Danish, the source language),
+ * else gettext(MSGID). Danish then asks glibc nothing: no catalogue search
+ * under the locale's name on every message, and none of glibc's own
+ * allocations (one of which leaks when malloc fails there) on the way. */
+const char *ref_i18n_text(const char *msgid);
+/* ngettext's counterpart of ref_i18n_text: SINGULAR when N is 1, else
+ * PLURAL, translated when a catalogue is bound. */
+const char *ref_i18n_plural(const char *singular, const char *plural, unsigned long n);
 
 #endif
