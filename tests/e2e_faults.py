@@ -70,6 +70,8 @@ def preload_env(**extra):
     env["LD_PRELOAD"] = SHIM + (":" + ASAN if ASAN else "")
     env["ASAN_OPTIONS"] = "verify_asan_link_order=0:allocator_may_return_null=1:detect_leaks=1"
     env["LSAN_OPTIONS"] = "suppressions=" + os.path.join(HERE, "fault", "lsan.supp")
+    env["LC_ALL"] = "C"  # see faultrun.py: glibc's locale loading leaks on a failed malloc
+    env.pop("LANGUAGE", None)
     env.update(extra)
     return env
 
